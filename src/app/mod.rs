@@ -1,0 +1,426 @@
+//! The application window: menus, status bar, dialogs and the canvas, wired to the command table.
+//!
+//! The app reads the board and emits edits; file work runs on the `jobs` worker so the UI never
+//! waits on the disk.
+
+mod dialogs;
+mod jobs;
+mod open_board;
+mod settings;
+mod status;
+
+pub use open_board::OpenBoard;
+pub use settings::{Settings, ThemeChoice};
+pub use status::{Level, Status};
+
+use crate::canvas::{Camera, CanvasState};
+use crate::cli::{counts_line, display_name};
+use crate::command::{self, Command, Menu};
+use crate::model::Board;
+use crate::theme::Palette;
+use dialogs::{DialogOutcome, FileDialog, PromptChoice, Purpose};
+use jobs::{Job, JobDone, Jobs};
+use std::path::PathBuf;
+
+/// Opens the window and runs until it closes.
+pub fn run_window(file: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("archboard")
+            .with_app_id("archboard")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "archboard",
+        options,
+        Box::new(move |cc| Ok(Box::new(ArchboardApp::new(cc, file)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq)]
+enum After {
+    Quit,
+    New,
+    /// Open a file; `None` asks for the path first.
+    Open(Option<PathBuf>),
+}
+
+impl After {
+    fn describe(&self) -> &'static str {
+        match self {
+            After::Quit => "quitting",
+            After::New => "starting a new board",
+            After::Open(_) => "opening another board",
+        }
+    }
+}
+
+enum Dialog {
+    File(FileDialog),
+    Unsaved(After),
+}
+
+pub struct ArchboardApp {
+    pub board: OpenBoard,
+    pub settings: Settings,
+    pub status: Status,
+    pub canvas: CanvasState,
+    dialog: Option<Dialog>,
+    jobs: Jobs,
+    /// The file being opened; the canvas is locked until it arrives.
+    loading: Option<PathBuf>,
+    /// Runs when the save in flight succeeds (e.g. quit after "Save" in the prompt).
+    after_save: Option<After>,
+    allow_close: bool,
+    shown_title: String,
+    /// Startup file to open on the first frame (needs a context to wake the UI when done).
+    initial_file: Option<PathBuf>,
+}
+
+impl ArchboardApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, settings::STORAGE_KEY))
+            .unwrap_or_default();
+        cc.egui_ctx.set_theme(settings.theme.preference());
+        Self::with_settings(settings, file)
+    }
+
+    /// An app with default settings and no stored state, as tests use it.
+    pub fn with_settings(settings: Settings, file: Option<PathBuf>) -> Self {
+        Self {
+            board: OpenBoard::new(Board::default(), None),
+            settings,
+            status: Status::default(),
+            canvas: CanvasState::default(),
+            dialog: None,
+            jobs: Jobs::new(),
+            loading: None,
+            after_save: None,
+            allow_close: false,
+            shown_title: String::new(),
+            initial_file: file,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// True while a save or load is still running.
+    pub fn is_busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    pub fn has_dialog(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    /// Draws one frame of the whole app.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if let Some(file) = self.initial_file.take() {
+            self.open_initial(file, &ctx);
+        }
+        for done in self.jobs.poll() {
+            self.finish_job(done, &ctx);
+        }
+        self.handle_close_request(&ctx);
+        if self.dialog.is_none() {
+            for cmd in command::consume_pressed(&ctx) {
+                self.run(cmd, &ctx);
+            }
+        }
+        let colors = Palette::for_dark_mode(ui.visuals().dark_mode);
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors));
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            if self.loading.is_some() {
+                ui.disable();
+            }
+            self.canvas.show(ui, &mut self.board.doc, &colors);
+        });
+        self.show_dialog(&ctx);
+        if let Some(path) = &self.loading {
+            egui::Modal::new(egui::Id::unique("archboard-loading")).show(&ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Opening {}…", display_name(path)));
+                });
+            });
+        }
+        self.update_title(&ctx);
+        if self.status.visible() && self.status.level == Level::Info {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
+    /// Runs a command from a menu or a shortcut.
+    pub fn run(&mut self, cmd: Command, ctx: &egui::Context) {
+        match cmd {
+            Command::New => self.request(After::New, ctx),
+            Command::Open => self.request(After::Open(None), ctx),
+            Command::Save => self.save(ctx),
+            Command::SaveAs => {
+                self.dialog = Some(Dialog::File(FileDialog::new(
+                    Purpose::SaveAs,
+                    self.board.path.as_deref(),
+                )))
+            }
+            Command::Quit => self.request(After::Quit, ctx),
+            Command::Undo => {
+                if !self.board.doc.undo() {
+                    self.status.info("Nothing to undo");
+                }
+            }
+            Command::Redo => {
+                if !self.board.doc.redo() {
+                    self.status.info("Nothing to redo");
+                }
+            }
+        }
+    }
+
+    /// Opens `path` (a new board bound to it when it does not exist yet).
+    fn open_initial(&mut self, path: PathBuf, ctx: &egui::Context) {
+        if path.exists() {
+            self.start_load(path, ctx);
+        } else {
+            self.status
+                .info(format!("New board: Ctrl+S saves it to {}", path.display()));
+            self.board = OpenBoard::new(Board::default(), Some(path));
+        }
+    }
+
+    /// Does `after` now, or asks first when there are unsaved changes.
+    fn request(&mut self, after: After, ctx: &egui::Context) {
+        if self.board.is_dirty() {
+            self.dialog = Some(Dialog::Unsaved(after));
+        } else {
+            self.perform(after, ctx);
+        }
+    }
+
+    fn perform(&mut self, after: After, ctx: &egui::Context) {
+        match after {
+            After::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            After::New => {
+                self.board = OpenBoard::new(Board::default(), None);
+                self.canvas.camera = Camera::default();
+                self.status.info("New board");
+            }
+            After::Open(Some(path)) => self.start_load(path, ctx),
+            After::Open(None) => {
+                let start = self
+                    .settings
+                    .recent
+                    .first()
+                    .and_then(|p| p.parent())
+                    .map(|p| p.join(""));
+                self.dialog = Some(Dialog::File(FileDialog::new(
+                    Purpose::Open,
+                    start.as_deref(),
+                )));
+            }
+        }
+    }
+
+    fn save(&mut self, ctx: &egui::Context) {
+        match self.board.path.clone() {
+            Some(path) => self.start_save(path, ctx),
+            None => self.dialog = Some(Dialog::File(FileDialog::new(Purpose::SaveAs, None))),
+        }
+    }
+
+    fn start_save(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let job = Job::Save {
+            path,
+            board: self.board.doc.board().clone(),
+            state_id: self.board.doc.state_id(),
+        };
+        if let Some(done) = self.jobs.submit(job, Some(ctx.clone())) {
+            self.finish_job(done, ctx);
+        }
+    }
+
+    fn start_load(&mut self, path: PathBuf, ctx: &egui::Context) {
+        self.loading = Some(path.clone());
+        if let Some(done) = self.jobs.submit(Job::Load { path }, Some(ctx.clone())) {
+            self.finish_job(done, ctx);
+        }
+    }
+
+    fn finish_job(&mut self, done: JobDone, ctx: &egui::Context) {
+        match done {
+            JobDone::Loaded { path, result } => {
+                self.loading = None;
+                match result {
+                    Ok(board) => {
+                        let counts = counts_line(board.blocks.len(), board.links.len());
+                        self.status
+                            .info(format!("Opened {} ({counts})", display_name(&path)));
+                        self.settings.remember(&path);
+                        self.fit_camera_to(&board);
+                        self.board = OpenBoard::new(board, Some(path));
+                    }
+                    // The board in memory is untouched, and stays bound to where it was.
+                    Err(e) => self.status.error(e.to_string()),
+                }
+            }
+            JobDone::Saved {
+                path,
+                state_id,
+                result,
+            } => match result {
+                Ok(()) => {
+                    self.status.info(format!("Saved {}", path.display()));
+                    self.settings.remember(&path);
+                    self.board.mark_saved(state_id, path);
+                    if let Some(after) = self.after_save.take() {
+                        self.perform(after, ctx);
+                    }
+                }
+                Err(e) => {
+                    self.after_save = None;
+                    self.status
+                        .error(format!("{e}. The board is still open, unsaved."));
+                }
+            },
+        }
+    }
+
+    fn fit_camera_to(&mut self, board: &Board) {
+        let screen = self.canvas.last_view.map_or(
+            egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0)),
+            |v| v.screen,
+        );
+        self.canvas.camera = match board.bounds() {
+            Some(bounds) => Camera::fit(screen, &bounds, 40.0, 1.0),
+            None => Camera::default(),
+        };
+    }
+
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.allow_close
+            && self.board.is_dirty()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::Unsaved(After::Quit));
+        }
+    }
+
+    fn show_dialog(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.take() else {
+            return;
+        };
+        match dialog {
+            Dialog::File(mut fd) => match fd.show(ctx, &self.settings.recent) {
+                DialogOutcome::Pending => self.dialog = Some(Dialog::File(fd)),
+                DialogOutcome::Cancel => self.after_save = None,
+                DialogOutcome::Confirm(path) => match fd.purpose {
+                    Purpose::Open => self.request(After::Open(Some(path)), ctx),
+                    Purpose::SaveAs => self.start_save(path, ctx),
+                },
+            },
+            Dialog::Unsaved(after) => {
+                match dialogs::unsaved_prompt(ctx, &self.board.name(), after.describe()) {
+                    None => self.dialog = Some(Dialog::Unsaved(after)),
+                    Some(PromptChoice::Cancel) => {}
+                    Some(PromptChoice::Discard) => self.perform(after, ctx),
+                    Some(PromptChoice::Save) => {
+                        self.after_save = Some(after);
+                        self.save(ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            for (menu, title) in [(Menu::File, "File"), (Menu::Edit, "Edit")] {
+                ui.menu_button(title, |ui| {
+                    for &cmd in Command::ALL.iter().filter(|c| c.menu() == menu) {
+                        let enabled = match cmd {
+                            Command::Undo => self.board.doc.can_undo(),
+                            Command::Redo => self.board.doc.can_redo(),
+                            _ => true,
+                        };
+                        let button =
+                            egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(ctx));
+                        if ui.add_enabled(enabled, button).clicked() {
+                            self.run(cmd, ctx);
+                        }
+                    }
+                });
+            }
+            ui.menu_button("View", |ui| {
+                ui.label("Theme");
+                for (choice, text) in [
+                    (ThemeChoice::System, "Follow system"),
+                    (ThemeChoice::Light, "Light"),
+                    (ThemeChoice::Dark, "Dark"),
+                ] {
+                    if ui.radio(self.settings.theme == choice, text).clicked() {
+                        self.settings.theme = choice;
+                        ctx.set_theme(choice.preference());
+                    }
+                }
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui, colors: &Palette) {
+        ui.horizontal(|ui| {
+            if self.status.visible() {
+                let color = match self.status.level {
+                    Level::Info => colors.muted_text,
+                    Level::Error => colors.error,
+                };
+                ui.colored_label(color, &self.status.text);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let board = self.board.doc.board();
+                ui.label(format!("{:.0} %", self.canvas.camera.zoom * 100.0));
+                ui.separator();
+                ui.label(counts_line(board.blocks.len(), board.links.len()));
+                if self.jobs.busy() {
+                    ui.spinner();
+                }
+            });
+        });
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = self.board.window_title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+    }
+
+    pub fn window_title(&self) -> String {
+        self.board.window_title()
+    }
+}
+
+impl eframe::App for ArchboardApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, settings::STORAGE_KEY, &self.settings);
+    }
+}

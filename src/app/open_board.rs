@@ -1,0 +1,70 @@
+//! The board being edited, where it lives on disk, and whether it has unsaved changes.
+
+use crate::cli::display_name;
+use crate::model::{Board, Document};
+use std::path::PathBuf;
+
+pub struct OpenBoard {
+    pub doc: Document,
+    /// The file Ctrl+S writes to; `None` until the board is saved or opened from a file.
+    pub path: Option<PathBuf>,
+    /// [`Document::state_id`] at the last save or load.
+    saved_state: u64,
+}
+
+impl OpenBoard {
+    pub fn new(board: Board, path: Option<PathBuf>) -> Self {
+        let doc = Document::new(board);
+        let saved_state = doc.state_id();
+        Self {
+            doc,
+            path,
+            saved_state,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.doc.state_id() != self.saved_state
+    }
+
+    /// Records that the state with this id is what the file now holds.
+    pub fn mark_saved(&mut self, state_id: u64, path: PathBuf) {
+        self.saved_state = state_id;
+        self.path = Some(path);
+    }
+
+    pub fn name(&self) -> String {
+        self.path
+            .as_deref()
+            .map_or_else(|| "Untitled".to_owned(), display_name)
+    }
+
+    /// Window title: `archboard — name.ron`, with ` *` while there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let star = if self.is_dirty() { " *" } else { "" };
+        format!("archboard — {}{star}", self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Edit;
+
+    #[test]
+    fn title_shows_name_and_unsaved_star() {
+        let mut ob = OpenBoard::new(Board::default(), Some(PathBuf::from("/x/design.ron")));
+        assert_eq!(ob.window_title(), "archboard — design.ron");
+        ob.doc.apply(Edit::SetTitle("t".into())).expect("edit");
+        assert_eq!(ob.window_title(), "archboard — design.ron *");
+        let id = ob.doc.state_id();
+        ob.mark_saved(id, PathBuf::from("/x/design.ron"));
+        assert!(!ob.is_dirty());
+        ob.doc.undo();
+        assert!(ob.is_dirty(), "undoing past the save is a change");
+        assert_eq!(
+            OpenBoard::new(Board::default(), None).window_title(),
+            "archboard — Untitled"
+        );
+    }
+}

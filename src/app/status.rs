@@ -1,0 +1,49 @@
+//! The status bar's message: the last thing the app wants the user to know.
+
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+    pub since: Instant,
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            level: Level::Info,
+            since: Instant::now(),
+        }
+    }
+}
+
+impl Status {
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.set(text.into(), Level::Info);
+    }
+
+    /// Errors stay until the next message: the user must get the chance to read them.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.set(text.into(), Level::Error);
+    }
+
+    fn set(&mut self, text: String, level: Level) {
+        self.text = text;
+        self.level = level;
+        self.since = Instant::now();
+    }
+
+    /// Info messages fade after a while; errors do not.
+    pub fn visible(&self) -> bool {
+        !self.text.is_empty()
+            && (self.level == Level::Error || self.since.elapsed() < Duration::from_secs(8))
+    }
+}

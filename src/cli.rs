@@ -1,0 +1,115 @@
+//! Command-line interface: argument parsing and the headless subcommands.
+//!
+//! Headless commands never touch a display, so they run in CI, over SSH and in scripts.
+
+use crate::persistence;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code for "some input was not valid" (clap uses the same code for bad arguments).
+pub const EXIT_INVALID: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "archboard",
+    version,
+    about = "A desktop whiteboard for system-design interviews",
+    long_about = "A desktop whiteboard for system-design interviews.\n\n\
+                  With no subcommand, opens the app window on FILE (a new board bound to FILE when it \
+                  does not exist yet, so Ctrl+S saves it there), or on a new untitled board.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Board file (.ron) to open in the window.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate board files without opening a window: prints `N blocks, M links` per valid
+    /// file; exits 2 if any file is invalid, with the reason on stderr.
+    Check {
+        /// Board files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Runs a headless subcommand.
+pub fn run_headless(command: Command) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let code = match command {
+        Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
+    };
+    ExitCode::from(code)
+}
+
+/// Loads each file and reports its counts (stdout) or its error (stderr). Returns the exit code.
+pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let mut code = 0;
+    for path in files {
+        match persistence::load_board(path) {
+            Ok(board) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    counts_line(board.blocks.len(), board.links.len())
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    code
+}
+
+/// `5 blocks, 0 links`, with singulars for one.
+pub fn counts_line(blocks: usize, links: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!("{}, {}", plural(blocks, "block"), plural(links, "link"))
+}
+
+/// The display name of a board path: its file name, or the whole path when it has none.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_use_singular_for_one() {
+        assert_eq!(counts_line(5, 0), "5 blocks, 0 links");
+        assert_eq!(counts_line(1, 1), "1 block, 1 link");
+    }
+
+    #[test]
+    fn parses_file_and_subcommands() {
+        let cli = Cli::try_parse_from(["archboard", "x.ron"]).expect("parse");
+        assert_eq!(cli.file, Some(PathBuf::from("x.ron")));
+        let cli = Cli::try_parse_from(["archboard", "check", "a.ron", "b.ron"]).expect("parse");
+        assert!(matches!(cli.command, Some(Command::Check { files }) if files.len() == 2));
+        assert!(
+            Cli::try_parse_from(["archboard", "check"]).is_err(),
+            "check needs a file"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! archboard: a desktop whiteboard for system-design interviews.
+//!
+//! The library holds everything but process start-up, so tests reach all of it. `model` and
+//! `persistence` never touch a UI type: they work headless, in the CLI and in tests.
+
+pub mod app;
+pub mod canvas;
+pub mod cli;
+pub mod command;
+pub mod model;
+pub mod persistence;
+pub mod theme;

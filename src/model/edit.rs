@@ -1,0 +1,303 @@
+//! Edits: the only way a board changes.
+//!
+//! Applying an edit returns its inverse, which is what undo applies. Keeping every change in this
+//! one enum is what makes undo, dirty tracking and autosave trustworthy: nothing mutates a board
+//! behind the history's back.
+
+use super::block::Block;
+use super::board::Board;
+use super::geom::Point;
+use super::ids::{BlockId, LinkId};
+use super::link::Link;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Adds blocks and links. Their ids must not be on the board; link ends must exist after the
+    /// insert.
+    Insert {
+        blocks: Vec<Block>,
+        links: Vec<Link>,
+    },
+    /// Removes blocks and links. Links touching a removed block go with it, in the same step.
+    Remove {
+        blocks: Vec<BlockId>,
+        links: Vec<LinkId>,
+    },
+    /// Moves blocks by a displacement.
+    Move {
+        blocks: Vec<BlockId>,
+        delta: Point,
+    },
+    /// Replaces blocks with new versions carrying the same ids (label, size, notes, ...).
+    UpdateBlocks(Vec<Block>),
+    /// Replaces a link with a new version carrying the same id.
+    UpdateLink(Link),
+    SetTitle(String),
+}
+
+/// Why an edit could not be applied. The board is left unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error("{0} does not exist")]
+    MissingBlock(BlockId),
+    #[error("{0} does not exist")]
+    MissingLink(LinkId),
+    #[error("{0} already exists")]
+    DuplicateBlock(BlockId),
+    #[error("{0} already exists")]
+    DuplicateLink(LinkId),
+    #[error("{0} would end on a missing block")]
+    DanglingLink(LinkId),
+    #[error("{0} would connect a block to itself")]
+    SelfLink(LinkId),
+}
+
+impl Edit {
+    /// A rough count of the bytes this edit keeps alive, for bounding the undo history.
+    pub fn approx_bytes(&self) -> usize {
+        const BLOCK: usize = std::mem::size_of::<Block>();
+        const LINK: usize = std::mem::size_of::<Link>();
+        let block_bytes = |b: &Block| BLOCK + b.kind.len() + b.label.len() + b.notes.len();
+        match self {
+            Edit::Insert { blocks, links } => {
+                blocks.iter().map(block_bytes).sum::<usize>()
+                    + links.iter().map(|l| LINK + l.label.len()).sum::<usize>()
+            }
+            Edit::Remove { blocks, links } => blocks.len() * 8 + links.len() * 8,
+            Edit::Move { blocks, .. } => blocks.len() * 8 + 8,
+            Edit::UpdateBlocks(blocks) => blocks.iter().map(block_bytes).sum(),
+            Edit::UpdateLink(l) => LINK + l.label.len(),
+            Edit::SetTitle(t) => t.len(),
+        }
+    }
+
+    /// Applies the edit and returns its inverse. On error the board is untouched.
+    pub fn apply(self, board: &mut Board) -> Result<Edit, EditError> {
+        match self {
+            Edit::Insert { blocks, links } => insert(board, blocks, links),
+            Edit::Remove { blocks, links } => remove(board, blocks, links),
+            Edit::Move { blocks, delta } => {
+                if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id)) {
+                    return Err(EditError::MissingBlock(*missing));
+                }
+                for id in &blocks {
+                    if let Some(b) = board.blocks.get_mut(id) {
+                        b.rect = b.rect.translated(delta);
+                    }
+                }
+                Ok(Edit::Move {
+                    blocks,
+                    delta: -delta,
+                })
+            }
+            Edit::UpdateBlocks(blocks) => {
+                if let Some(missing) = blocks.iter().find(|b| !board.blocks.contains_key(&b.id)) {
+                    return Err(EditError::MissingBlock(missing.id));
+                }
+                let old = blocks
+                    .into_iter()
+                    .filter_map(|b| board.blocks.insert(b.id, b))
+                    .collect();
+                Ok(Edit::UpdateBlocks(old))
+            }
+            Edit::UpdateLink(link) => {
+                let Some(old) = board.links.get(&link.id) else {
+                    return Err(EditError::MissingLink(link.id));
+                };
+                check_ends(board, &link, &BTreeSet::new())?;
+                let old = old.clone();
+                board.links.insert(link.id, link);
+                Ok(Edit::UpdateLink(old))
+            }
+            Edit::SetTitle(title) => Ok(Edit::SetTitle(std::mem::replace(&mut board.title, title))),
+        }
+    }
+}
+
+fn check_ends(board: &Board, link: &Link, incoming: &BTreeSet<BlockId>) -> Result<(), EditError> {
+    let exists = |id: BlockId| board.blocks.contains_key(&id) || incoming.contains(&id);
+    if !exists(link.from.block) || !exists(link.to.block) {
+        return Err(EditError::DanglingLink(link.id));
+    }
+    if link.from.block == link.to.block {
+        return Err(EditError::SelfLink(link.id));
+    }
+    Ok(())
+}
+
+fn insert(board: &mut Board, blocks: Vec<Block>, links: Vec<Link>) -> Result<Edit, EditError> {
+    let mut incoming = BTreeSet::new();
+    for b in &blocks {
+        if board.blocks.contains_key(&b.id) || !incoming.insert(b.id) {
+            return Err(EditError::DuplicateBlock(b.id));
+        }
+    }
+    let mut incoming_links = BTreeSet::new();
+    for l in &links {
+        if board.links.contains_key(&l.id) || !incoming_links.insert(l.id) {
+            return Err(EditError::DuplicateLink(l.id));
+        }
+        check_ends(board, l, &incoming)?;
+    }
+    let inverse = Edit::Remove {
+        blocks: blocks.iter().map(|b| b.id).collect(),
+        links: links.iter().map(|l| l.id).collect(),
+    };
+    for b in blocks {
+        board.reserve(b.id.0);
+        board.blocks.insert(b.id, b);
+    }
+    for l in links {
+        board.reserve(l.id.0);
+        board.links.insert(l.id, l);
+    }
+    Ok(inverse)
+}
+
+fn remove(board: &mut Board, blocks: Vec<BlockId>, links: Vec<LinkId>) -> Result<Edit, EditError> {
+    if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id)) {
+        return Err(EditError::MissingBlock(*missing));
+    }
+    if let Some(missing) = links.iter().find(|id| !board.links.contains_key(id)) {
+        return Err(EditError::MissingLink(*missing));
+    }
+    let block_set: BTreeSet<BlockId> = blocks.iter().copied().collect();
+    let mut link_set: BTreeSet<LinkId> = links.into_iter().collect();
+    if !block_set.is_empty() {
+        link_set.extend(board.links_touching(&block_set).map(|l| l.id));
+    }
+    let removed_blocks = block_set
+        .iter()
+        .filter_map(|id| board.blocks.remove(id))
+        .collect();
+    let removed_links = link_set
+        .iter()
+        .filter_map(|id| board.links.remove(id))
+        .collect();
+    Ok(Edit::Insert {
+        blocks: removed_blocks,
+        links: removed_links,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::geom::Rect;
+
+    fn board_with_two_linked() -> (Board, BlockId, BlockId, LinkId) {
+        let mut b = Board::default();
+        let a = b.alloc_block_id();
+        let c = b.alloc_block_id();
+        let l = b.alloc_link_id();
+        Edit::Insert {
+            blocks: vec![
+                Block::new(a, "cache", "Cache", Rect::new(0.0, 0.0, 100.0, 60.0)),
+                Block::new(c, "database", "DB", Rect::new(200.0, 0.0, 100.0, 60.0)),
+            ],
+            links: vec![Link::new(l, a, c)],
+        }
+        .apply(&mut b)
+        .expect("insert");
+        (b, a, c, l)
+    }
+
+    #[test]
+    fn insert_then_inverse_restores_empty() {
+        let (mut b, ..) = board_with_two_linked();
+        let before_ids = b.next_id;
+        let all_blocks: Vec<_> = b.blocks.keys().copied().collect();
+        let all_links: Vec<_> = b.links.keys().copied().collect();
+        let inv = Edit::Remove {
+            blocks: all_blocks,
+            links: all_links,
+        }
+        .apply(&mut b)
+        .expect("remove");
+        assert!(b.is_empty());
+        inv.apply(&mut b).expect("reinsert");
+        assert_eq!(b.blocks.len(), 2);
+        assert_eq!(b.links.len(), 1);
+        assert_eq!(b.next_id, before_ids, "undo never lowers the id counter");
+    }
+
+    #[test]
+    fn removing_a_block_takes_its_links_and_the_inverse_brings_both_back() {
+        let (mut b, a, _c, l) = board_with_two_linked();
+        let original = b.clone();
+        let inv = Edit::Remove {
+            blocks: vec![a],
+            links: vec![],
+        }
+        .apply(&mut b)
+        .expect("remove");
+        assert!(b.block(a).is_none());
+        assert!(b.link(l).is_none(), "link went with its block");
+        inv.apply(&mut b).expect("undo");
+        assert_eq!(b, original);
+    }
+
+    #[test]
+    fn move_and_its_inverse() {
+        let (mut b, a, ..) = board_with_two_linked();
+        let inv = Edit::Move {
+            blocks: vec![a],
+            delta: Point::new(15.0, -5.0),
+        }
+        .apply(&mut b)
+        .expect("move");
+        assert_eq!(
+            b.block(a).map(|x| x.rect.min()),
+            Some(Point::new(15.0, -5.0))
+        );
+        inv.apply(&mut b).expect("undo");
+        assert_eq!(b.block(a).map(|x| x.rect.min()), Some(Point::ZERO));
+    }
+
+    #[test]
+    fn update_block_returns_old_version() {
+        let (mut b, a, ..) = board_with_two_linked();
+        let mut changed = b.blocks[&a].clone();
+        changed.label = "Redis".into();
+        let inv = Edit::UpdateBlocks(vec![changed])
+            .apply(&mut b)
+            .expect("update");
+        assert_eq!(b.blocks[&a].label, "Redis");
+        inv.apply(&mut b).expect("undo");
+        assert_eq!(b.blocks[&a].label, "Cache");
+    }
+
+    #[test]
+    fn bad_edits_leave_the_board_untouched() {
+        let (mut b, a, c, l) = board_with_two_linked();
+        let before = b.clone();
+        let dup = Edit::Insert {
+            blocks: vec![Block::new(a, "box", "", Rect::default())],
+            links: vec![],
+        };
+        assert_eq!(dup.apply(&mut b), Err(EditError::DuplicateBlock(a)));
+        let dangling = Edit::Insert {
+            blocks: vec![],
+            links: vec![Link::new(LinkId(99), a, BlockId(77))],
+        };
+        assert_eq!(
+            dangling.apply(&mut b),
+            Err(EditError::DanglingLink(LinkId(99)))
+        );
+        let selfie = Edit::Insert {
+            blocks: vec![],
+            links: vec![Link::new(LinkId(98), c, c)],
+        };
+        assert_eq!(selfie.apply(&mut b), Err(EditError::SelfLink(LinkId(98))));
+        let missing = Edit::Remove {
+            blocks: vec![a, BlockId(55)],
+            links: vec![l],
+        };
+        assert_eq!(
+            missing.apply(&mut b),
+            Err(EditError::MissingBlock(BlockId(55)))
+        );
+        assert_eq!(b, before);
+    }
+}

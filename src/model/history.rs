@@ -1,0 +1,381 @@
+//! Undo and redo over [`Edit`]s, with gestures merged into one step.
+
+use super::board::Board;
+use super::edit::{Edit, EditError};
+use std::collections::VecDeque;
+
+/// Steps kept at most; older ones are dropped first.
+pub const MAX_STEPS: usize = 10_000;
+/// Rough memory budget for the undo stack. A step is never dropped while fewer than
+/// [`MIN_STEPS`] are kept, so a huge paste cannot erase the recent past.
+pub const MAX_BYTES: usize = 256 * 1024 * 1024;
+pub const MIN_STEPS: usize = 1_000;
+
+/// One undoable step: the inverses of the edits it applied, in the order they were applied.
+#[derive(Clone, Debug)]
+struct Step {
+    /// Identifies the board state right after this step; see [`Document::state_id`].
+    id: u64,
+    inverses: Vec<Edit>,
+    bytes: usize,
+}
+
+impl Step {
+    fn new(id: u64) -> Self {
+        Self {
+            id,
+            inverses: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn push(&mut self, inverse: Edit) {
+        // A drag emits a move per frame; fold consecutive moves of the same blocks into one.
+        if let (
+            Some(Edit::Move { blocks, delta }),
+            Edit::Move {
+                blocks: b2,
+                delta: d2,
+            },
+        ) = (self.inverses.last_mut(), &inverse)
+            && blocks == b2
+        {
+            *delta = *delta + *d2;
+            return;
+        }
+        self.bytes += inverse.approx_bytes();
+        self.inverses.push(inverse);
+    }
+
+    /// Applies the inverses (newest first) and returns the step that redoes them.
+    fn unapply(self, board: &mut Board) -> Result<Step, EditError> {
+        let mut back = Step::new(self.id);
+        for inverse in self.inverses.into_iter().rev() {
+            back.push(inverse.apply(board)?);
+        }
+        Ok(back)
+    }
+}
+
+/// A board together with its undo history.
+///
+/// All changes go through [`Document::apply`]; while a gesture is open (a drag), its edits are
+/// collected into one step that is committed when the gesture ends.
+#[derive(Debug)]
+pub struct Document {
+    board: Board,
+    undo: VecDeque<Step>,
+    redo: Vec<Step>,
+    open: Option<Step>,
+    undo_bytes: usize,
+    next_step: u64,
+}
+
+impl Document {
+    pub fn new(board: Board) -> Self {
+        Self {
+            board,
+            undo: VecDeque::new(),
+            redo: Vec::new(),
+            open: None,
+            undo_bytes: 0,
+            next_step: 1,
+        }
+    }
+
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    /// Identifies the current board state for dirty tracking: it equals the value read right
+    /// after a save exactly when undo/redo have led back to the saved state.
+    pub fn state_id(&self) -> u64 {
+        match &self.open {
+            Some(step) if !step.inverses.is_empty() => step.id,
+            _ => self.undo.back().map_or(0, |s| s.id),
+        }
+    }
+
+    /// Applies an edit as its own undo step, or as part of the open gesture.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        let inverse = edit.apply(&mut self.board)?;
+        self.redo.clear();
+        match &mut self.open {
+            Some(step) => step.push(inverse),
+            None => {
+                let mut step = Step::new(self.fresh_step_id());
+                step.push(inverse);
+                self.push_undo(step);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies several edits as one undo step. If one fails, the ones before it are rolled back.
+    pub fn apply_all(&mut self, edits: impl IntoIterator<Item = Edit>) -> Result<(), EditError> {
+        let was_open = self.open.is_some();
+        if !was_open {
+            self.begin_gesture();
+        }
+        let mut done = Vec::new();
+        for edit in edits {
+            match edit.apply(&mut self.board) {
+                Ok(inv) => done.push(inv),
+                Err(e) => {
+                    for inv in done.into_iter().rev() {
+                        // Inverses of edits just applied cannot fail on the board they produced.
+                        let _ = inv.apply(&mut self.board);
+                    }
+                    if !was_open {
+                        self.open = None;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        self.redo.clear();
+        if let Some(step) = &mut self.open {
+            for inv in done {
+                step.push(inv);
+            }
+        }
+        if !was_open {
+            self.end_gesture();
+        }
+        Ok(())
+    }
+
+    /// Starts collecting edits into one undo step (e.g. on drag start).
+    pub fn begin_gesture(&mut self) {
+        if self.open.is_none() {
+            let id = self.fresh_step_id();
+            self.open = Some(Step::new(id));
+        }
+    }
+
+    /// Commits the open gesture as one undo step; an empty gesture leaves no step.
+    pub fn end_gesture(&mut self) {
+        if let Some(step) = self.open.take()
+            && !step.inverses.is_empty()
+        {
+            self.push_undo(step);
+        }
+    }
+
+    pub fn in_gesture(&self) -> bool {
+        self.open.is_some()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty() || self.open.as_ref().is_some_and(|s| !s.inverses.is_empty())
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Undoes the newest step. Returns false when there is nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        self.end_gesture();
+        let Some(step) = self.undo.pop_back() else {
+            return false;
+        };
+        self.undo_bytes -= step.bytes;
+        match step.unapply(&mut self.board) {
+            Ok(redo) => {
+                self.redo.push(redo);
+                true
+            }
+            Err(_) => {
+                // Only reachable if the board was changed outside the history; drop what
+                // cannot be undone rather than corrupt the board further.
+                self.redo.clear();
+                false
+            }
+        }
+    }
+
+    /// Redoes the newest undone step. Returns false when there is nothing to redo.
+    pub fn redo(&mut self) -> bool {
+        self.end_gesture();
+        let Some(step) = self.redo.pop() else {
+            return false;
+        };
+        match step.unapply(&mut self.board) {
+            Ok(undo) => {
+                self.undo_bytes += undo.bytes;
+                self.undo.push_back(undo);
+                true
+            }
+            Err(_) => {
+                self.redo.clear();
+                false
+            }
+        }
+    }
+
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    fn fresh_step_id(&mut self) -> u64 {
+        let id = self.next_step;
+        self.next_step += 1;
+        id
+    }
+
+    fn push_undo(&mut self, step: Step) {
+        self.undo_bytes += step.bytes;
+        self.undo.push_back(step);
+        while self.undo.len() > MAX_STEPS
+            || (self.undo_bytes > MAX_BYTES && self.undo.len() > MIN_STEPS)
+        {
+            if let Some(old) = self.undo.pop_front() {
+                self.undo_bytes -= old.bytes;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, BlockId, Link, Point, Rect};
+
+    fn add_block(doc: &mut Document, kind: &str) -> BlockId {
+        let mut board = doc.board().clone();
+        let id = board.alloc_block_id();
+        doc.apply(Edit::Insert {
+            blocks: vec![Block::new(id, kind, kind, Rect::new(0.0, 0.0, 100.0, 60.0))],
+            links: vec![],
+        })
+        .expect("insert");
+        id
+    }
+
+    #[test]
+    fn undo_redo_round_trip() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        let b = add_block(&mut doc, "database");
+        let after_two = doc.board().clone();
+        assert!(doc.undo());
+        assert!(doc.board().block(b).is_none());
+        assert!(doc.board().block(a).is_some());
+        assert!(doc.undo());
+        assert!(doc.board().is_empty());
+        assert!(!doc.undo(), "nothing left");
+        assert!(doc.redo());
+        assert!(doc.redo());
+        assert!(!doc.redo());
+        assert_eq!(doc.board(), &after_two);
+    }
+
+    #[test]
+    fn delete_block_with_links_is_one_step() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        let b = add_block(&mut doc, "database");
+        let lid = crate::model::LinkId(doc.board().next_id);
+        doc.apply(Edit::Insert {
+            blocks: vec![],
+            links: vec![Link::new(lid, a, b)],
+        })
+        .expect("link");
+        let before = doc.board().clone();
+        doc.apply(Edit::Remove {
+            blocks: vec![a],
+            links: vec![],
+        })
+        .expect("delete");
+        assert_eq!(doc.board().links.len(), 0);
+        assert!(doc.undo());
+        assert_eq!(doc.board(), &before, "one undo restores block and link");
+    }
+
+    #[test]
+    fn a_drag_is_one_step_and_its_moves_merge() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        let steps_before = doc.undo_len();
+        doc.begin_gesture();
+        for _ in 0..100 {
+            doc.apply(Edit::Move {
+                blocks: vec![a],
+                delta: Point::new(1.0, 2.0),
+            })
+            .expect("move");
+        }
+        doc.end_gesture();
+        assert_eq!(doc.undo_len(), steps_before + 1);
+        assert_eq!(doc.board().blocks[&a].rect.min(), Point::new(100.0, 200.0));
+        assert!(doc.undo());
+        assert_eq!(doc.board().blocks[&a].rect.min(), Point::ZERO);
+        assert!(doc.redo());
+        assert_eq!(doc.board().blocks[&a].rect.min(), Point::new(100.0, 200.0));
+    }
+
+    #[test]
+    fn empty_gesture_leaves_no_step() {
+        let mut doc = Document::new(Board::default());
+        doc.begin_gesture();
+        doc.end_gesture();
+        assert!(!doc.can_undo());
+    }
+
+    #[test]
+    fn state_id_tracks_saved_state_through_undo_and_redo() {
+        let mut doc = Document::new(Board::default());
+        let clean = doc.state_id();
+        add_block(&mut doc, "cache");
+        let saved = doc.state_id();
+        assert_ne!(saved, clean);
+        doc.undo();
+        assert_eq!(doc.state_id(), clean);
+        doc.redo();
+        assert_eq!(doc.state_id(), saved);
+        doc.undo();
+        add_block(&mut doc, "queue");
+        assert_ne!(
+            doc.state_id(),
+            saved,
+            "a new branch is never the saved state"
+        );
+    }
+
+    #[test]
+    fn apply_all_rolls_back_on_failure() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        let before = doc.board().clone();
+        let steps = doc.undo_len();
+        let err = doc.apply_all([
+            Edit::Move {
+                blocks: vec![a],
+                delta: Point::new(5.0, 5.0),
+            },
+            Edit::Remove {
+                blocks: vec![BlockId(999)],
+                links: vec![],
+            },
+        ]);
+        assert!(err.is_err());
+        assert_eq!(doc.board(), &before);
+        assert_eq!(doc.undo_len(), steps);
+    }
+
+    #[test]
+    fn history_keeps_at_least_a_thousand_steps() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        for i in 0..1_500 {
+            doc.apply(Edit::SetTitle(format!("t{i}"))).expect("title");
+        }
+        let mut undone = 0;
+        while doc.undo() {
+            undone += 1;
+        }
+        assert!(undone >= 1_000);
+        assert!(doc.board().block(a).is_none(), "all 1,501 steps were kept");
+    }
+}

@@ -1,0 +1,106 @@
+//! Links: connections between two blocks.
+//!
+//! A link binds to block ids and anchors rather than storing coordinates, so moving or resizing a
+//! block keeps its links attached without touching them.
+
+use super::ids::{BlockId, LinkId};
+use serde::{Deserialize, Serialize};
+
+/// A side of a block's outline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Side {
+    Top,
+    Right,
+    Bottom,
+    Left,
+}
+
+/// Where on its block a link end attaches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Anchor {
+    /// Where the line between the two block centres crosses the outline.
+    #[default]
+    Auto,
+    /// A fixed point on one side, `t` in 0..=1 along it (left to right, top to bottom).
+    Side { side: Side, t: f32 },
+}
+
+/// One end of a link.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct End {
+    pub block: BlockId,
+    #[serde(default, skip_serializing_if = "is_auto")]
+    pub anchor: Anchor,
+}
+
+fn is_auto(a: &Anchor) -> bool {
+    *a == Anchor::Auto
+}
+
+impl End {
+    pub fn auto(block: BlockId) -> Self {
+        Self {
+            block,
+            anchor: Anchor::Auto,
+        }
+    }
+}
+
+/// Synchronous calls are drawn solid, asynchronous messages dashed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkStyle {
+    #[default]
+    Sync,
+    Async,
+}
+
+/// Which ends carry an arrowhead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    #[default]
+    Forward,
+    Both,
+    None,
+}
+
+/// How the line travels between its ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Route {
+    #[default]
+    Straight,
+    /// Orthogonal segments leaving and entering perpendicular to the block sides.
+    Elbow,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub id: LinkId,
+    pub from: End,
+    pub to: End,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default)]
+    pub style: LinkStyle,
+    #[serde(default)]
+    pub direction: Direction,
+    #[serde(default)]
+    pub route: Route,
+}
+
+impl Link {
+    pub fn new(id: LinkId, from: BlockId, to: BlockId) -> Self {
+        Self {
+            id,
+            from: End::auto(from),
+            to: End::auto(to),
+            label: String::new(),
+            style: LinkStyle::Sync,
+            direction: Direction::Forward,
+            route: Route::Straight,
+        }
+    }
+
+    pub fn touches(&self, block: BlockId) -> bool {
+        self.from.block == block || self.to.block == block
+    }
+}

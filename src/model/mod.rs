@@ -1,0 +1,17 @@
+//! The board model: plain serde data with no UI types and no I/O.
+
+mod block;
+mod board;
+mod edit;
+mod geom;
+mod history;
+mod ids;
+mod link;
+
+pub use block::{BOX_KIND, Block, FRAME_KIND, TEXT_KIND};
+pub use board::{Board, bounds_of};
+pub use edit::{Edit, EditError};
+pub use geom::{Point, Rect, snap, snap_point};
+pub use history::Document;
+pub use ids::{BlockId, LinkId};
+pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};

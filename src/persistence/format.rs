@@ -1,0 +1,50 @@
+//! The on-disk shape of a board: what a `.ron` file holds.
+//!
+//! This is kept apart from [`Board`] so the file can list blocks and links in order (making
+//! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
+
+use crate::model::{Block, Board, Link};
+use serde::{Deserialize, Serialize};
+
+/// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
+/// older build could misread the new shape.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The board as written to disk. Unknown fields are refused, so a typo is reported rather than
+/// silently dropped on the next save.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardFile {
+    pub format_version: u64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub next_id: u64,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+impl BoardFile {
+    pub fn from_board(board: &Board) -> Self {
+        Self {
+            format_version: u64::from(FORMAT_VERSION),
+            title: board.title.clone(),
+            next_id: board.next_id,
+            blocks: board.blocks.values().cloned().collect(),
+            links: board.links.values().cloned().collect(),
+        }
+    }
+}
+
+/// Serialises a board as pretty RON: one line per block and link, so files diff well.
+pub fn to_ron_string(board: &Board) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(2)
+        .indentor("  ")
+        .new_line("\n");
+    let mut text = ron::ser::to_string_pretty(&BoardFile::from_board(board), config)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,226 @@
+//! Turns an untrusted [`BoardFile`] into a [`Board`], rejecting anything a later step would
+//! misdraw, crash on, or silently lose.
+
+use super::format::BoardFile;
+use crate::model::{Anchor, Block, BlockId, Board, Link, Rect};
+use std::collections::{BTreeMap, HashMap};
+
+/// Largest |coordinate| accepted: far beyond any real drawing, small enough that f32 sums stay exact
+/// to well under a pixel.
+pub const MAX_COORD: f32 = 10_000_000.0;
+/// Largest block side accepted.
+pub const MAX_SIDE: f32 = 1_000_000.0;
+pub const MAX_TITLE_CHARS: usize = 1_000;
+pub const MAX_KIND_CHARS: usize = 64;
+pub const MAX_LABEL_CHARS: usize = 10_000;
+pub const MAX_NOTES_CHARS: usize = 100_000;
+
+/// Checks every field and builds the board. The error says which block or link is wrong.
+pub fn into_board(file: BoardFile) -> Result<Board, String> {
+    check_text("the title", &file.title, MAX_TITLE_CHARS)?;
+    let mut owners: HashMap<u64, String> = HashMap::new();
+    let mut blocks = BTreeMap::new();
+    let mut max_id = 0;
+    for block in file.blocks {
+        let who = describe_block(&block);
+        check_block(&block).map_err(|e| format!("{who}: {e}"))?;
+        if let Some(first) = owners.insert(block.id.0, who.clone()) {
+            return Err(format!(
+                "id {} is used twice ({first} and {who})",
+                block.id.0
+            ));
+        }
+        max_id = max_id.max(block.id.0);
+        blocks.insert(block.id, block);
+    }
+    let mut links = BTreeMap::new();
+    for link in file.links {
+        let who = format!("link #{}", link.id.0);
+        check_link(&link, &blocks).map_err(|e| format!("{who}: {e}"))?;
+        if let Some(first) = owners.insert(link.id.0, who.clone()) {
+            return Err(format!(
+                "id {} is used twice ({first} and {who})",
+                link.id.0
+            ));
+        }
+        max_id = max_id.max(link.id.0);
+        links.insert(link.id, link);
+    }
+    if max_id == u64::MAX {
+        return Err(format!("id {max_id} leaves no room for new ids"));
+    }
+    Ok(Board {
+        title: file.title,
+        blocks,
+        links,
+        // A hand-edited counter below a used id would hand that id out again: repair it.
+        next_id: file.next_id.max(max_id + 1),
+    })
+}
+
+fn describe_block(b: &Block) -> String {
+    let label: String = b.label.chars().take(40).collect();
+    if label.trim().is_empty() {
+        format!(
+            "block #{} ({})",
+            b.id.0,
+            b.kind.chars().take(40).collect::<String>()
+        )
+    } else {
+        format!("block #{} \"{}\"", b.id.0, label.replace('\n', " "))
+    }
+}
+
+fn check_text(what: &str, text: &str, max: usize) -> Result<(), String> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(format!(
+            "{what} has {n} characters; at most {max} are allowed"
+        ));
+    }
+    Ok(())
+}
+
+fn check_block(b: &Block) -> Result<(), String> {
+    if b.kind.trim().is_empty() {
+        return Err("the component kind is empty".into());
+    }
+    check_text("the kind", &b.kind, MAX_KIND_CHARS)?;
+    check_text("the label", &b.label, MAX_LABEL_CHARS)?;
+    check_text("the notes", &b.notes, MAX_NOTES_CHARS)?;
+    check_rect(&b.rect)
+}
+
+fn check_rect(r: &Rect) -> Result<(), String> {
+    for (name, v) in [("x", r.x), ("y", r.y)] {
+        if !v.is_finite() {
+            return Err(format!("position {name} is {v}, not a finite number"));
+        }
+        if v.abs() > MAX_COORD {
+            return Err(format!("position {name} = {v} is beyond ±{MAX_COORD}"));
+        }
+    }
+    for (name, v) in [("width", r.w), ("height", r.h)] {
+        if !v.is_finite() {
+            return Err(format!("{name} is {v}, not a finite number"));
+        }
+        if !(1.0..=MAX_SIDE).contains(&v) {
+            return Err(format!("{name} = {v} is outside 1..={MAX_SIDE}"));
+        }
+    }
+    Ok(())
+}
+
+fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), String> {
+    for (name, end) in [("start", &l.from), ("end", &l.to)] {
+        if !blocks.contains_key(&end.block) {
+            return Err(format!(
+                "its {name} refers to block #{}, which does not exist",
+                end.block.0
+            ));
+        }
+        if let Anchor::Side { t, .. } = end.anchor
+            && !(0.0..=1.0).contains(&t)
+        {
+            return Err(format!("its {name} anchor position {t} is outside 0..=1"));
+        }
+    }
+    if l.from.block == l.to.block {
+        return Err(format!("it connects block #{} to itself", l.from.block.0));
+    }
+    check_text("the label", &l.label, MAX_LABEL_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LinkId, Point};
+
+    fn file(blocks: Vec<Block>, links: Vec<Link>) -> BoardFile {
+        BoardFile {
+            format_version: 1,
+            title: "t".into(),
+            next_id: 100,
+            blocks,
+            links,
+        }
+    }
+
+    fn block(id: u64, rect: Rect) -> Block {
+        Block::new(BlockId(id), "cache", format!("B{id}"), rect)
+    }
+
+    const R: Rect = Rect::new(0.0, 0.0, 100.0, 60.0);
+
+    #[test]
+    fn valid_board_passes_and_repairs_a_low_counter() {
+        let mut f = file(
+            vec![block(1, R), block(7, R)],
+            vec![Link::new(LinkId(9), BlockId(1), BlockId(7))],
+        );
+        f.next_id = 3;
+        let b = into_board(f).expect("valid");
+        assert_eq!(b.next_id, 10);
+    }
+
+    #[test]
+    fn rejects_duplicate_ids_naming_both() {
+        let e = into_board(file(vec![block(1, R), block(1, R)], vec![])).expect_err("dup");
+        assert!(e.contains("id 1 is used twice"), "{e}");
+        let e = into_board(file(
+            vec![block(1, R), block(2, R)],
+            vec![Link::new(LinkId(2), BlockId(1), BlockId(2))],
+        ))
+        .expect_err("block/link clash");
+        assert!(e.contains("link #2"), "{e}");
+    }
+
+    #[test]
+    fn rejects_links_to_missing_blocks_and_self_links() {
+        let e = into_board(file(
+            vec![block(1, R)],
+            vec![Link::new(LinkId(5), BlockId(1), BlockId(4))],
+        ))
+        .expect_err("dangling");
+        assert!(e.starts_with("link #5"), "{e}");
+        assert!(e.contains("block #4"), "{e}");
+        let e = into_board(file(
+            vec![block(1, R)],
+            vec![Link::new(LinkId(5), BlockId(1), BlockId(1))],
+        ))
+        .expect_err("self");
+        assert!(e.contains("itself"), "{e}");
+    }
+
+    #[test]
+    fn rejects_non_finite_and_absurd_numbers() {
+        for (rect, needle) in [
+            (Rect::new(f32::NAN, 0.0, 10.0, 10.0), "NaN"),
+            (Rect::new(0.0, f32::INFINITY, 10.0, 10.0), "inf"),
+            (Rect::new(1e9, 0.0, 10.0, 10.0), "beyond"),
+            (Rect::new(0.0, 0.0, -5.0, 10.0), "width"),
+            (Rect::new(0.0, 0.0, 10.0, 0.0), "height"),
+        ] {
+            let e = into_board(file(vec![block(3, rect)], vec![])).expect_err("bad rect");
+            assert!(e.starts_with("block #3 \"B3\""), "{e}");
+            assert!(e.contains(needle), "{e} should mention {needle}");
+        }
+        let mut link = Link::new(LinkId(9), BlockId(1), BlockId(2));
+        link.from.anchor = Anchor::Side {
+            side: crate::model::Side::Top,
+            t: f32::NAN,
+        };
+        let e =
+            into_board(file(vec![block(1, R), block(2, R)], vec![link])).expect_err("bad anchor");
+        assert!(e.contains("anchor"), "{e}");
+        let _ = Point::ZERO;
+    }
+
+    #[test]
+    fn rejects_over_long_strings() {
+        let mut b = block(2, R);
+        b.label = "x".repeat(MAX_LABEL_CHARS + 1);
+        let e = into_board(file(vec![b], vec![])).expect_err("long");
+        assert!(e.contains("label has 10001 characters"), "{e}");
+    }
+}
