@@ -329,7 +329,8 @@ impl ArchboardApp {
                 DialogOutcome::Pending => self.dialog = Some(Dialog::File(fd)),
                 DialogOutcome::Cancel => self.after_save = None,
                 DialogOutcome::Confirm(path) => match fd.purpose {
-                    Purpose::Open => self.request(After::Open(Some(path)), ctx),
+                    // Unsaved changes were dealt with before the dialog opened.
+                    Purpose::Open => self.perform(After::Open(Some(path)), ctx),
                     Purpose::SaveAs => self.start_save(path, ctx),
                 },
             },

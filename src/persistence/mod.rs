@@ -88,7 +88,7 @@ pub fn parse_board(text: &str, name: &Path) -> Result<Board, LoadError> {
             // A newer file may fail to parse only because of fields this build does not know:
             // saying "newer version" is more useful than naming the first unknown field.
             Some(v) if v != current => upgrade_or_refuse(text, v, name)?,
-            _ => return Err(syntax_error(err, name)),
+            _ => return Err(syntax_error(err, text, name)),
         },
     };
     validate::into_board(file).map_err(|problem| LoadError::Invalid {
@@ -138,12 +138,21 @@ fn probe_version(text: &str) -> Option<u64> {
         .map(|p| p.format_version)
 }
 
-fn syntax_error(err: ron::error::SpannedError, name: &Path) -> LoadError {
+fn syntax_error(err: ron::error::SpannedError, text: &str, name: &Path) -> LoadError {
+    let mut message = err
+        .code
+        .to_string()
+        .replace("struct `BoardFile`", "the board")
+        .replace("`BoardFile`", "the board");
+    let (end_line, end_col) = line_col(text.trim_end().as_bytes());
+    if (err.span.start.line, err.span.start.col) >= (end_line, end_col) {
+        message.push_str(" (the file ends here: is it truncated?)");
+    }
     LoadError::Syntax {
         name: name.to_path_buf(),
         line: err.span.start.line,
         col: err.span.start.col,
-        message: err.code.to_string(),
+        message,
     }
 }
 

@@ -1,0 +1,168 @@
+//! `archboard check` as a script would run it: the real binary, no display.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Runs `archboard check FILES...` with no display and returns its output and how long it took.
+fn check(files: &[&Path]) -> (Output, Duration) {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("check")
+        .args(files)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run archboard");
+    (out, start.elapsed())
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts the file is refused quickly, with exit 2, no panic, and a message naming it and `needle`.
+fn assert_refused(path: &Path, needle: &str) {
+    let (out, took) = check(&[path]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}: {err}", path.display());
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout for an invalid file"
+    );
+    assert!(
+        err.contains(&path.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+#[test]
+fn valid_board_prints_counts_and_exits_zero() {
+    let (out, _) = check(&[&fixture("five_blocks.ron")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "5 blocks, 0 links\n");
+    let (out, _) = check(&[&fixture("linked.ron")]);
+    assert_eq!(text(&out.stdout), "3 blocks, 2 links\n");
+}
+
+#[test]
+fn several_files_one_bad_exits_two_but_reports_the_good_ones() {
+    let (out, _) = check(&[
+        &fixture("five_blocks.ron"),
+        &fixture("empty.ron"),
+        &fixture("linked.ron"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "5 blocks, 0 links\n3 blocks, 2 links\n");
+    assert!(text(&out.stderr).contains("empty.ron"));
+}
+
+#[test]
+fn empty_file() {
+    assert_refused(&fixture("empty.ron"), "empty");
+}
+
+#[test]
+fn random_bytes() {
+    assert_refused(&fixture("random_bytes.ron"), "not text");
+}
+
+#[test]
+fn truncated_board() {
+    assert_refused(&fixture("truncated.ron"), "truncated");
+}
+
+#[test]
+fn newer_format_version() {
+    assert_refused(&fixture("newer_version.ron"), "format version 99");
+}
+
+#[test]
+fn link_to_missing_block() {
+    assert_refused(&fixture("missing_block.ron"), "link #3");
+}
+
+#[test]
+fn duplicate_ids() {
+    assert_refused(&fixture("duplicate_ids.ron"), "id 1 is used twice");
+}
+
+#[test]
+fn nan_coordinates() {
+    assert_refused(&fixture("nan_coordinates.ron"), "NaN");
+}
+
+#[test]
+fn ten_thousand_nested_brackets() {
+    assert_refused(&fixture("nested_brackets.ron"), "nested_brackets.ron:1:1");
+}
+
+#[test]
+fn deep_nesting_inside_a_board() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("deep.ron");
+    let body = format!(
+        "(format_version: 1, blocks: {}{})",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    std::fs::write(&p, body).expect("write");
+    assert_refused(&p, "deep.ron:1:");
+}
+
+#[test]
+fn hundred_mebibyte_file_is_refused_before_reading() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("huge.ron");
+    let f = std::fs::File::create(&p).expect("create");
+    // Sparse: costs no disk, but reports 100 MiB.
+    f.set_len(100 * 1024 * 1024).expect("set_len");
+    drop(f);
+    assert_refused(&p, "limit");
+}
+
+#[test]
+fn missing_file_and_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    assert_refused(&dir.path().join("nope.ron"), "cannot read");
+    assert_refused(dir.path(), "folder");
+}
+
+#[test]
+fn loading_never_changes_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for name in ["truncated.ron", "newer_version.ron", "duplicate_ids.ron"] {
+        let p = dir.path().join(name);
+        std::fs::copy(fixture(name), &p).expect("copy");
+        let before = std::fs::read(&p).expect("read");
+        let _ = check(&[&p]);
+        assert_eq!(std::fs::read(&p).expect("read"), before, "{name} untouched");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("check"));
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("archboard {}", env!("CARGO_PKG_VERSION"))
+    );
+}

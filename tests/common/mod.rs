@@ -1,0 +1,44 @@
+//! Helpers shared by the UI tests: a harness around the real app state.
+
+#![allow(dead_code)]
+
+use archboard::app::{ArchboardApp, Settings};
+use egui_kittest::Harness;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
+
+/// The real app in a headless harness, optionally opened on `file` as `archboard FILE` would.
+pub fn app_harness(file: Option<PathBuf>) -> Harness<'static, ArchboardApp> {
+    let app = ArchboardApp::with_settings(Settings::default(), file);
+    Harness::builder()
+        .with_size(SIZE)
+        .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
+}
+
+/// Steps frames until `cond` holds (file work finishes on another thread), failing after 10 s.
+pub fn wait_until(
+    h: &mut Harness<'static, ArchboardApp>,
+    what: &str,
+    cond: impl Fn(&ArchboardApp) -> bool,
+) {
+    let start = Instant::now();
+    while !cond(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(2);
+}
+
+pub fn ctrl() -> egui::Modifiers {
+    egui::Modifiers::COMMAND
+}
+
+pub fn ctrl_shift() -> egui::Modifiers {
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT)
+}
