@@ -13,8 +13,35 @@ pub enum Command {
     Quit,
     Undo,
     Redo,
+    Cut,
+    Copy,
+    Paste,
+    Duplicate,
+    Delete,
+    SelectAll,
+    EditLabel,
+    Group,
+    Ungroup,
+    BringForward,
+    SendBackward,
+    ToggleLock,
+    ToolSelect,
+    ToolHand,
+    ToolConnect,
+    ToolText,
+    ToolFrame,
+    QuickAdd,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    FitBoard,
+    FitSelection,
+    ToggleSnap,
+    Shortcuts,
 }
 
+const NONE: Modifiers = Modifiers::NONE;
+const SHIFT: Modifiers = Modifiers::SHIFT;
 const CTRL: Modifiers = Modifiers::COMMAND;
 const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
 
@@ -27,6 +54,19 @@ const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 pub enum Menu {
     File,
     Edit,
+    Arrange,
+    Tools,
+    View,
+}
+
+impl Menu {
+    pub const ALL: [(Menu, &'static str); 5] = [
+        (Menu::File, "File"),
+        (Menu::Edit, "Edit"),
+        (Menu::Arrange, "Arrange"),
+        (Menu::Tools, "Tools"),
+        (Menu::View, "View"),
+    ];
 }
 
 impl Command {
@@ -38,6 +78,31 @@ impl Command {
         Command::Quit,
         Command::Undo,
         Command::Redo,
+        Command::Cut,
+        Command::Copy,
+        Command::Paste,
+        Command::Duplicate,
+        Command::Delete,
+        Command::SelectAll,
+        Command::EditLabel,
+        Command::Group,
+        Command::Ungroup,
+        Command::BringForward,
+        Command::SendBackward,
+        Command::ToggleLock,
+        Command::ToolSelect,
+        Command::ToolHand,
+        Command::ToolConnect,
+        Command::ToolText,
+        Command::ToolFrame,
+        Command::QuickAdd,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ZoomReset,
+        Command::FitBoard,
+        Command::FitSelection,
+        Command::ToggleSnap,
+        Command::Shortcuts,
     ];
 
     /// Menu text; a trailing "…" means the command asks for more before acting.
@@ -50,36 +115,111 @@ impl Command {
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
+            Command::Cut => "Cut",
+            Command::Copy => "Copy",
+            Command::Paste => "Paste",
+            Command::Duplicate => "Duplicate",
+            Command::Delete => "Delete",
+            Command::SelectAll => "Select all",
+            Command::EditLabel => "Edit label",
+            Command::Group => "Group",
+            Command::Ungroup => "Ungroup",
+            Command::BringForward => "Bring forward",
+            Command::SendBackward => "Send backward",
+            Command::ToggleLock => "Lock / unlock",
+            Command::ToolSelect => "Select tool",
+            Command::ToolHand => "Hand tool (pan)",
+            Command::ToolConnect => "Connect tool",
+            Command::ToolText => "Text tool",
+            Command::ToolFrame => "Frame tool",
+            Command::QuickAdd => "Quick add component…",
+            Command::ZoomIn => "Zoom in",
+            Command::ZoomOut => "Zoom out",
+            Command::ZoomReset => "Zoom to 100 %",
+            Command::FitBoard => "Fit board",
+            Command::FitSelection => "Fit selection",
+            Command::ToggleSnap => "Snap to grid",
+            Command::Shortcuts => "Keyboard shortcuts",
         }
     }
 
     pub fn menu(self) -> Menu {
+        use Command as C;
         match self {
-            Command::New | Command::Open | Command::Save | Command::SaveAs | Command::Quit => {
-                Menu::File
+            C::New | C::Open | C::Save | C::SaveAs | C::Quit => Menu::File,
+            C::Undo
+            | C::Redo
+            | C::Cut
+            | C::Copy
+            | C::Paste
+            | C::Duplicate
+            | C::Delete
+            | C::SelectAll
+            | C::EditLabel => Menu::Edit,
+            C::Group | C::Ungroup | C::BringForward | C::SendBackward | C::ToggleLock => {
+                Menu::Arrange
             }
-            Command::Undo | Command::Redo => Menu::Edit,
+            C::ToolSelect
+            | C::ToolHand
+            | C::ToolConnect
+            | C::ToolText
+            | C::ToolFrame
+            | C::QuickAdd => Menu::Tools,
+            C::ZoomIn
+            | C::ZoomOut
+            | C::ZoomReset
+            | C::FitBoard
+            | C::FitSelection
+            | C::ToggleSnap
+            | C::Shortcuts => Menu::View,
         }
     }
 
     /// Shortcuts that trigger the command; the first is the one menus show.
+    ///
+    /// Shifted digits are listed twice, as the digit with Shift and as the symbol it types
+    /// (Shift+1 arrives as "!" on a US layout), so they work whatever the keyboard reports.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
-        const NEW: &[KeyboardShortcut] = &[key(CTRL, Key::N)];
-        const OPEN: &[KeyboardShortcut] = &[key(CTRL, Key::O)];
-        const SAVE: &[KeyboardShortcut] = &[key(CTRL, Key::S)];
-        const SAVE_AS: &[KeyboardShortcut] = &[key(CTRL_SHIFT, Key::S)];
-        const QUIT: &[KeyboardShortcut] = &[key(CTRL, Key::Q)];
-        const UNDO: &[KeyboardShortcut] = &[key(CTRL, Key::Z)];
-        const REDO: &[KeyboardShortcut] = &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)];
+        use Command as C;
         match self {
-            Command::New => NEW,
-            Command::Open => OPEN,
-            Command::Save => SAVE,
-            Command::SaveAs => SAVE_AS,
-            Command::Quit => QUIT,
-            Command::Undo => UNDO,
-            Command::Redo => REDO,
+            C::New => const { &[key(CTRL, Key::N)] },
+            C::Open => const { &[key(CTRL, Key::O)] },
+            C::Save => const { &[key(CTRL, Key::S)] },
+            C::SaveAs => const { &[key(CTRL_SHIFT, Key::S)] },
+            C::Quit => const { &[key(CTRL, Key::Q)] },
+            C::Undo => const { &[key(CTRL, Key::Z)] },
+            C::Redo => const { &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)] },
+            C::Cut => const { &[key(CTRL, Key::X)] },
+            C::Copy => const { &[key(CTRL, Key::C)] },
+            C::Paste => const { &[key(CTRL, Key::V)] },
+            C::Duplicate => const { &[key(CTRL, Key::D)] },
+            C::Delete => const { &[key(NONE, Key::Delete), key(NONE, Key::Backspace)] },
+            C::SelectAll => const { &[key(CTRL, Key::A)] },
+            C::EditLabel => const { &[key(NONE, Key::Enter), key(NONE, Key::F2)] },
+            C::Group => const { &[key(CTRL, Key::G)] },
+            C::Ungroup => const { &[key(CTRL_SHIFT, Key::G)] },
+            C::BringForward => const { &[key(CTRL, Key::CloseBracket)] },
+            C::SendBackward => const { &[key(CTRL, Key::OpenBracket)] },
+            C::ToggleLock => const { &[key(CTRL_SHIFT, Key::L)] },
+            C::ToolSelect => const { &[key(NONE, Key::V)] },
+            C::ToolHand => const { &[key(NONE, Key::H)] },
+            C::ToolConnect => const { &[key(NONE, Key::A)] },
+            C::ToolText => const { &[key(NONE, Key::T)] },
+            C::ToolFrame => const { &[key(NONE, Key::F)] },
+            C::QuickAdd => const { &[key(NONE, Key::Tab), key(NONE, Key::Slash)] },
+            C::ZoomIn => const { &[key(CTRL, Key::Equals), key(CTRL, Key::Plus)] },
+            C::ZoomOut => const { &[key(CTRL, Key::Minus)] },
+            C::ZoomReset => const { &[key(CTRL, Key::Num0), key(SHIFT, Key::Num0)] },
+            C::FitBoard => const { &[key(SHIFT, Key::Num1), key(NONE, Key::Exclamationmark)] },
+            C::FitSelection => const { &[key(SHIFT, Key::Num2)] },
+            C::ToggleSnap => const { &[key(CTRL, Key::Quote)] },
+            C::Shortcuts => const { &[key(NONE, Key::Questionmark)] },
         }
+    }
+
+    /// True for commands that act on the canvas (and so wait while a dialog is open).
+    pub fn is_canvas(self) -> bool {
+        !matches!(self.menu(), Menu::File) && !matches!(self, Command::Undo | Command::Redo)
     }
 
     /// The shortcut as menus show it, e.g. "Ctrl+Shift+S".

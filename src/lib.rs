@@ -8,5 +8,6 @@ pub mod canvas;
 pub mod cli;
 pub mod command;
 pub mod model;
+pub mod palette;
 pub mod persistence;
 pub mod theme;

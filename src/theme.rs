@@ -2,9 +2,9 @@
 
 use egui::Color32;
 
-/// Colours for drawing a board; the screen and exports take them from here.
+/// Colours for drawing a board and the UI around it; the screen and exports take them from here.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Palette {
+pub struct Colors {
     pub background: Color32,
     pub grid: Color32,
     pub text: Color32,
@@ -22,7 +22,7 @@ pub struct Palette {
     pub ok: Color32,
 }
 
-impl Palette {
+impl Colors {
     pub fn light() -> Self {
         Self {
             background: Color32::from_rgb(0xf8, 0xf9, 0xfb),
@@ -76,3 +76,29 @@ pub const LABEL_SIZE: f32 = 14.0;
 pub const MIN_TEXT_PX: f32 = 6.0;
 pub const BLOCK_ROUNDING: f32 = 8.0;
 pub const STROKE_WIDTH: f32 = 1.5;
+
+/// Fill and outline colours for a palette tint.
+pub fn tint_colors(tint: crate::palette::Tint, dark: bool) -> (Color32, Color32) {
+    use crate::palette::Tint;
+    // (light fill, light stroke, dark fill, dark stroke)
+    let (lf, ls, df, ds) = match tint {
+        Tint::Slate => (0xffffff, 0x475569, 0x262a31, 0xa8b3c4),
+        Tint::Blue => (0xe8f0fe, 0x2f5fb3, 0x1d2a40, 0x7aa7f5),
+        Tint::Teal => (0xe3f5f3, 0x1f7a70, 0x17302d, 0x5fc7b8),
+        Tint::Green => (0xe8f5e9, 0x2e7d32, 0x1c2e1e, 0x76c47a),
+        Tint::Amber => (0xfff4dc, 0x9a6700, 0x33290f, 0xe6b450),
+        Tint::Orange => (0xffeadb, 0xb45309, 0x36230f, 0xf0a262),
+        Tint::Red => (0xfde8e8, 0xb42318, 0x3a1d1d, 0xf28b82),
+        Tint::Purple => (0xf1eafd, 0x6b3fb8, 0x2a2140, 0xb69af5),
+        Tint::Pink => (0xfce8f3, 0xa3246b, 0x3a1c2d, 0xf08cc0),
+        Tint::Gray => (0xf1f3f5, 0x5f6670, 0x2a2c30, 0xa0a6ae),
+    };
+    let c = |v: u32| Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
+    if dark { (c(df), c(ds)) } else { (c(lf), c(ls)) }
+}
+/// Kind tag ("LB", "SQL") size in world units.
+pub const TAG_SIZE: f32 = 10.0;
+pub const FRAME_TITLE_SIZE: f32 = 16.0;
+pub const LINK_LABEL_SIZE: f32 = 12.0;
+/// Side of a resize handle on screen.
+pub const HANDLE_PX: f32 = 8.0;

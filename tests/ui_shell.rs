@@ -8,6 +8,14 @@ use common::{app_harness, ctrl, ctrl_shift, wait_until};
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 
+/// Types into whichever field has focus (dialogs focus their path field when they open).
+fn type_into_focused(
+    h: &mut egui_kittest::Harness<'static, archboard::app::ArchboardApp>,
+    text: &str,
+) {
+    h.event(egui::Event::Text(text.to_owned()));
+}
+
 fn add_block(h: &mut egui_kittest::Harness<'static, archboard::app::ArchboardApp>, label: &str) {
     let doc = &mut h.state_mut().board.doc;
     let id = archboard::model::BlockId(doc.board().next_id);
@@ -154,8 +162,7 @@ fn open_dialog_loads_a_typed_path_and_a_failed_open_keeps_the_board() {
     h.step();
     h.key_press_modifiers(ctrl(), Key::O);
     h.run_steps(2);
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(&good.display().to_string());
+    type_into_focused(&mut h, &good.display().to_string());
     h.run_steps(1);
     h.key_press(Key::Enter);
     wait_until(&mut h, "the load", |app| {
@@ -169,8 +176,7 @@ fn open_dialog_loads_a_typed_path_and_a_failed_open_keeps_the_board() {
     h.get_by_label("Discard").click();
     h.run_steps(2);
     // The dialog starts in the folder of the most recent file: typing the name is enough.
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text("bad.ron");
+    type_into_focused(&mut h, "bad.ron");
     h.run_steps(1);
     h.get_by_label("Open").click();
     wait_until(&mut h, "the load", |app| {
@@ -198,8 +204,7 @@ fn save_as_into_a_missing_folder_reports_and_keeps_unsaved() {
     add_block(&mut h, "A");
     h.key_press_modifiers(ctrl_shift(), Key::S);
     h.run_steps(2);
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(&target.display().to_string());
+    type_into_focused(&mut h, &target.display().to_string());
     h.run_steps(1);
     h.key_press(Key::Enter);
     wait_until(&mut h, "the failed save", |app| {

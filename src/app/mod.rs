@@ -6,6 +6,8 @@
 mod dialogs;
 mod jobs;
 mod open_board;
+mod overlays;
+mod palette_panel;
 mod settings;
 mod status;
 
@@ -13,13 +15,15 @@ pub use open_board::OpenBoard;
 pub use settings::{Settings, ThemeChoice};
 pub use status::{Level, Status};
 
-use crate::canvas::{Camera, CanvasState};
+use crate::canvas::{Camera, CanvasState, Notice};
 use crate::cli::{counts_line, display_name};
 use crate::command::{self, Command, Menu};
 use crate::model::Board;
-use crate::theme::Palette;
+use crate::palette::Palette;
+use crate::theme::Colors;
 use dialogs::{DialogOutcome, FileDialog, PromptChoice, Purpose};
 use jobs::{Job, JobDone, Jobs};
+use palette_panel::PalettePanel;
 use std::path::PathBuf;
 
 /// Opens the window and runs until it closes.
@@ -70,6 +74,8 @@ pub struct ArchboardApp {
     pub settings: Settings,
     pub status: Status,
     pub canvas: CanvasState,
+    pub palette: Palette,
+    palette_panel: PalettePanel,
     dialog: Option<Dialog>,
     jobs: Jobs,
     /// The file being opened; the canvas is locked until it arrives.
@@ -89,16 +95,28 @@ impl ArchboardApp {
             .and_then(|s| eframe::get_value(s, settings::STORAGE_KEY))
             .unwrap_or_default();
         cc.egui_ctx.set_theme(settings.theme.preference());
-        Self::with_settings(settings, file)
+        let mut app = Self::with_settings(settings, file);
+        if let Some(dir) = Palette::user_dir() {
+            let (palette, problems) = Palette::with_user_dir(&dir);
+            app.palette = palette;
+            if let Some(first) = problems.first() {
+                app.status.error(format!("Palette not loaded: {first}"));
+            }
+        }
+        app
     }
 
     /// An app with default settings and no stored state, as tests use it.
     pub fn with_settings(settings: Settings, file: Option<PathBuf>) -> Self {
+        let mut canvas = CanvasState::new();
+        canvas.snap = settings.snap_to_grid;
         Self {
             board: OpenBoard::new(Board::default(), None),
             settings,
             status: Status::default(),
-            canvas: CanvasState::default(),
+            canvas,
+            palette: Palette::bundled(),
+            palette_panel: PalettePanel::default(),
             dialog: None,
             jobs: Jobs::new(),
             loading: None,
@@ -137,16 +155,35 @@ impl ArchboardApp {
                 self.run(cmd, &ctx);
             }
         }
-        let colors = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors, &ctx));
+        egui::Panel::left("palette")
+            .resizable(true)
+            .default_size(210.0)
+            .show(ui, |ui| {
+                if let Some(kind) = self.palette_panel.show(ui, &self.palette) {
+                    let at = self.canvas.view().center_world();
+                    self.canvas
+                        .place(&mut self.board.doc, &self.palette, &kind, at);
+                }
+            });
         egui::CentralPanel::no_frame().show(ui, |ui| {
             if self.loading.is_some() {
                 ui.disable();
             }
-            self.canvas.show(ui, &mut self.board.doc, &colors);
+            self.canvas
+                .show(ui, &mut self.board.doc, &self.palette, &colors);
         });
+        self.show_overlays(&ctx);
+        for notice in self.canvas.take_notices() {
+            match notice {
+                Notice::Info(t) => self.status.info(t),
+                Notice::Error(t) => self.status.error(t),
+            }
+        }
+        self.settings.snap_to_grid = self.canvas.snap;
         self.show_dialog(&ctx);
         if let Some(path) = &self.loading {
             egui::Modal::new(egui::Id::unique("archboard-loading")).show(&ctx, |ui| {
@@ -176,6 +213,7 @@ impl ArchboardApp {
             }
             Command::Quit => self.request(After::Quit, ctx),
             Command::Undo => {
+                self.canvas.commit_label(&mut self.board.doc);
                 if !self.board.doc.undo() {
                     self.status.info("Nothing to undo");
                 }
@@ -185,6 +223,29 @@ impl ArchboardApp {
                     self.status.info("Nothing to redo");
                 }
             }
+            canvas_cmd => self
+                .canvas
+                .run_command(canvas_cmd, ctx, &mut self.board.doc),
+        }
+    }
+
+    fn show_overlays(&mut self, ctx: &egui::Context) {
+        if let Some(mut qa) = self.canvas.quick_add.take() {
+            let view = self.canvas.view();
+            let pos = view.to_screen(qa.at);
+            match overlays::quick_add(ctx, &mut qa, pos, &self.palette) {
+                overlays::QuickAddOutcome::Open => self.canvas.quick_add = Some(qa),
+                overlays::QuickAddOutcome::Close => {}
+                overlays::QuickAddOutcome::Place(kind) => {
+                    self.canvas
+                        .place(&mut self.board.doc, &self.palette, &kind, qa.at);
+                }
+            }
+        }
+        if self.canvas.show_shortcuts {
+            let mut open = true;
+            overlays::shortcuts(ctx, &self.palette, &mut open);
+            self.canvas.show_shortcuts &= open;
         }
     }
 
@@ -216,6 +277,7 @@ impl ArchboardApp {
             }
             After::New => {
                 self.board = OpenBoard::new(Board::default(), None);
+                self.reset_canvas();
                 self.canvas.camera = Camera::default();
                 self.status.info("New board");
             }
@@ -270,6 +332,7 @@ impl ArchboardApp {
                         self.status
                             .info(format!("Opened {} ({counts})", display_name(&path)));
                         self.settings.remember(&path);
+                        self.reset_canvas();
                         self.fit_camera_to(&board);
                         self.board = OpenBoard::new(board, Some(path));
                     }
@@ -297,6 +360,15 @@ impl ArchboardApp {
                 }
             },
         }
+    }
+
+    /// Forgets selection and edits in progress: they belonged to the previous board.
+    fn reset_canvas(&mut self) {
+        let snap = self.canvas.snap;
+        let last_view = self.canvas.last_view;
+        self.canvas = CanvasState::new();
+        self.canvas.snap = snap;
+        self.canvas.last_view = last_view;
     }
 
     fn fit_camera_to(&mut self, board: &Board) {
@@ -350,40 +422,55 @@ impl ArchboardApp {
 
     fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         egui::MenuBar::new().ui(ui, |ui| {
-            for (menu, title) in [(Menu::File, "File"), (Menu::Edit, "Edit")] {
+            for (menu, title) in Menu::ALL {
                 ui.menu_button(title, |ui| {
                     for &cmd in Command::ALL.iter().filter(|c| c.menu() == menu) {
                         let enabled = match cmd {
                             Command::Undo => self.board.doc.can_undo(),
                             Command::Redo => self.board.doc.can_redo(),
+                            Command::Cut
+                            | Command::Copy
+                            | Command::Duplicate
+                            | Command::Delete
+                            | Command::EditLabel => !self.canvas.selection.is_empty(),
                             _ => true,
                         };
-                        let button =
-                            egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(ctx));
+                        let text = match cmd {
+                            Command::ToggleSnap => format!(
+                                "{} {}",
+                                if self.canvas.snap { "✔" } else { "  " },
+                                cmd.label()
+                            ),
+                            _ => cmd.label().to_owned(),
+                        };
+                        let button = egui::Button::new(text).shortcut_text(cmd.shortcut_text(ctx));
                         if ui.add_enabled(enabled, button).clicked() {
                             self.run(cmd, ctx);
                         }
                     }
+                    if menu == Menu::View {
+                        ui.separator();
+                        ui.label("Theme");
+                        for (choice, text) in [
+                            (ThemeChoice::System, "Follow system"),
+                            (ThemeChoice::Light, "Light"),
+                            (ThemeChoice::Dark, "Dark"),
+                        ] {
+                            if ui.radio(self.settings.theme == choice, text).clicked() {
+                                self.settings.theme = choice;
+                                ctx.set_theme(choice.preference());
+                            }
+                        }
+                    }
                 });
             }
-            ui.menu_button("View", |ui| {
-                ui.label("Theme");
-                for (choice, text) in [
-                    (ThemeChoice::System, "Follow system"),
-                    (ThemeChoice::Light, "Light"),
-                    (ThemeChoice::Dark, "Dark"),
-                ] {
-                    if ui.radio(self.settings.theme == choice, text).clicked() {
-                        self.settings.theme = choice;
-                        ctx.set_theme(choice.preference());
-                    }
-                }
-            });
         });
     }
 
-    fn status_bar(&mut self, ui: &mut egui::Ui, colors: &Palette) {
+    fn status_bar(&mut self, ui: &mut egui::Ui, colors: &Colors, ctx: &egui::Context) {
         ui.horizontal(|ui| {
+            ui.label(format!("{} tool", self.canvas.tool.name()));
+            ui.separator();
             if self.status.visible() {
                 let color = match self.status.level {
                     Level::Info => colors.muted_text,
@@ -392,10 +479,41 @@ impl ArchboardApp {
                 ui.colored_label(color, &self.status.text);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let board = self.board.doc.board();
-                ui.label(format!("{:.0} %", self.canvas.camera.zoom * 100.0));
+                let zoom = format!("{:.0} %", self.canvas.camera.zoom * 100.0);
+                ui.menu_button(zoom, |ui| {
+                    for cmd in [
+                        Command::ZoomIn,
+                        Command::ZoomOut,
+                        Command::ZoomReset,
+                        Command::FitBoard,
+                        Command::FitSelection,
+                    ] {
+                        let button =
+                            egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(ctx));
+                        if ui.add(button).clicked() {
+                            self.run(cmd, ctx);
+                        }
+                    }
+                    ui.separator();
+                    for pct in [50.0_f32, 100.0, 200.0] {
+                        if ui.button(format!("{pct:.0} %")).clicked() {
+                            let view = self.canvas.view();
+                            let c = view.center_world();
+                            self.canvas.camera = Camera {
+                                zoom: pct / 100.0,
+                                ..self.canvas.camera
+                            }
+                            .centred_on(view.screen, c);
+                        }
+                    }
+                });
                 ui.separator();
+                let board = self.board.doc.board();
                 ui.label(counts_line(board.blocks.len(), board.links.len()));
+                if !self.canvas.selection.is_empty() {
+                    ui.separator();
+                    ui.label(format!("{} selected", self.canvas.selection.len()));
+                }
                 if self.jobs.busy() {
                     ui.spinner();
                 }

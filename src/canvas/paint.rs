@@ -1,97 +1,379 @@
-//! Turns (board, view, theme) into egui shapes. The screen and the PNG export both draw with this.
+//! Turns (board, view, theme) into egui shapes. The screen and the PNG export both draw with this
+//! one path, so a picture always looks like the screen.
+//!
+//! Work is proportional to what is visible: blocks and links outside the view are skipped by a
+//! bounds check, and text that would be under [`theme::MIN_TEXT_PX`] on screen is not laid out.
 
 use super::camera::View;
-use crate::model::{Block, Board, Link};
-use crate::theme::{self, Palette};
-use egui::{Align2, FontId, Painter, Shape, Stroke, StrokeKind};
+use crate::model::{Block, Board, Direction, Link, LinkStyle, Point};
+use crate::palette::{Palette, Shape as KindShape};
+use crate::theme::{self, Colors};
+use egui::{
+    Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2,
+};
 
-/// Draws the grid, links and blocks that intersect the view.
-pub fn paint_board(painter: &Painter, board: &Board, view: &View, colors: &Palette) {
-    painter.rect_filled(view.screen, 0.0, colors.background);
-    paint_grid(painter, view, colors);
-    let visible = view.world_rect().expanded(theme::LABEL_SIZE);
-    for link in board.links.values() {
-        paint_link(painter, board, link, view, colors);
+/// Everything the painter needs besides the board and the view.
+pub struct Style<'a> {
+    pub colors: &'a Colors,
+    pub dark: bool,
+    pub palette: &'a Palette,
+    pub grid: bool,
+}
+
+/// Draws the background, grid, frames, links and blocks that intersect the view.
+pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<'_>) {
+    painter.rect_filled(view.screen, 0.0, style.colors.background);
+    if style.grid {
+        paint_grid(painter, view, style.colors);
     }
+    let visible = view.world_rect().expanded(theme::LABEL_SIZE);
     let mut blocks: Vec<&Block> = board
         .blocks
         .values()
         .filter(|b| b.rect.intersects(&visible))
         .collect();
     blocks.sort_by_key(|b| b.paint_order());
-    for block in blocks {
-        paint_block(painter, block, view, colors);
+    let split = blocks.partition_point(|b| b.is_frame());
+    for block in &blocks[..split] {
+        paint_block(painter, block, view, style);
+    }
+    for link in board.links.values() {
+        let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
+            continue;
+        };
+        if a.rect.union(&b.rect).intersects(&visible) {
+            paint_link(painter, a, b, link, view, style);
+        }
+    }
+    for block in &blocks[split..] {
+        paint_block(painter, block, view, style);
     }
 }
 
-fn paint_grid(painter: &Painter, view: &View, colors: &Palette) {
+fn paint_grid(painter: &Painter, view: &View, colors: &Colors) {
     let mut step = theme::GRID;
-    while step * view.camera.zoom < 12.0 {
+    while step * view.camera.zoom < 14.0 {
         step *= 5.0;
     }
     let world = view.world_rect();
     let x0 = (world.x / step).floor() * step;
     let y0 = (world.y / step).floor() * step;
-    let r = 1.0_f32.max(view.camera.zoom.min(1.5));
-    let mut shapes = Vec::new();
+    let dot = vec2(1.5, 1.5);
+    let mut mesh = egui::Mesh::default();
     let mut y = y0;
     while y <= world.y + world.h {
         let mut x = x0;
         while x <= world.x + world.w {
-            shapes.push(Shape::circle_filled(
-                view.to_screen(crate::model::Point::new(x, y)),
-                r * 0.8,
-                colors.grid,
-            ));
+            let c = view.to_screen(Point::new(x, y));
+            mesh.add_colored_rect(Rect::from_center_size(c, dot), colors.grid);
             x += step;
         }
         y += step;
     }
-    painter.extend(shapes);
+    painter.add(Shape::mesh(mesh));
 }
 
-fn paint_block(painter: &Painter, block: &Block, view: &View, colors: &Palette) {
+/// Stroke width on screen for a world-space width, kept visible when zoomed far out.
+fn stroke_px(view: &View) -> f32 {
+    (theme::STROKE_WIDTH * view.camera.zoom).clamp(0.6, 4.0)
+}
+
+/// Draws one block: outline by kind, tag, wrapped label.
+pub fn paint_block(painter: &Painter, block: &Block, view: &View, style: &Style<'_>) {
     let rect = view.rect_to_screen(&block.rect);
     let z = view.camera.zoom;
-    let stroke = Stroke::new(theme::STROKE_WIDTH * z.clamp(0.5, 2.0), colors.block_stroke);
-    if block.is_frame() {
-        painter.rect(
-            rect,
-            theme::BLOCK_ROUNDING * z,
-            colors.frame_fill,
-            Stroke::new(stroke.width, colors.frame_stroke),
-            StrokeKind::Inside,
-        );
-    } else if !block.is_text() {
-        painter.rect(
-            rect,
-            theme::BLOCK_ROUNDING * z,
-            colors.block_fill,
-            stroke,
-            StrokeKind::Inside,
+    let kind = style.palette.kind_or_fallback(&block.kind);
+    let (fill, stroke_color) = theme::tint_colors(kind.tint, style.dark);
+    // Far out, a block is a few pixels: a plain rectangle reads the same and costs far less.
+    if rect.width().max(rect.height()) < 6.0 {
+        let color = if block.is_frame() {
+            style.colors.frame_stroke
+        } else {
+            stroke_color
+        };
+        painter.rect_filled(rect, 0.0, color.gamma_multiply(0.6));
+        return;
+    }
+    let stroke = Stroke::new(stroke_px(view), stroke_color);
+    let round = theme::BLOCK_ROUNDING * z;
+    match kind.shape {
+        KindShape::Rounded => {
+            painter.rect(rect, round, fill, stroke, StrokeKind::Inside);
+        }
+        KindShape::Hexagon => {
+            let inset = (rect.height() * 0.35).min(rect.width() * 0.25);
+            let pts = vec![
+                pos2(rect.left() + inset, rect.top()),
+                pos2(rect.right() - inset, rect.top()),
+                pos2(rect.right(), rect.center().y),
+                pos2(rect.right() - inset, rect.bottom()),
+                pos2(rect.left() + inset, rect.bottom()),
+                pos2(rect.left(), rect.center().y),
+            ];
+            painter.add(Shape::convex_polygon(pts, fill, stroke));
+        }
+        KindShape::Cylinder => paint_cylinder(painter, rect, fill, stroke),
+        KindShape::Queue => {
+            painter.rect(rect, round * 0.5, fill, stroke, StrokeKind::Inside);
+            // Message slots towards the head of the queue.
+            let slot = (rect.height() * 0.45).min(rect.width() / 8.0);
+            for i in 1..=3 {
+                let x = rect.right() - slot * i as f32;
+                painter.line_segment(
+                    [pos2(x, rect.top() + 3.0), pos2(x, rect.bottom() - 3.0)],
+                    stroke,
+                );
+            }
+        }
+        KindShape::Cloud => {
+            let r = rect.height() / 2.0;
+            painter.rect(rect, r, fill, stroke, StrokeKind::Inside);
+            let inner = rect.shrink(stroke.width * 2.5);
+            painter.rect_stroke(
+                inner,
+                (r - stroke.width * 2.5).max(0.0),
+                Stroke::new(stroke.width * 0.6, stroke_color),
+                StrokeKind::Inside,
+            );
+        }
+        KindShape::Device => {
+            painter.rect(rect, round * 0.6, fill, stroke, StrokeKind::Inside);
+            let bar = (rect.height() * 0.22).min(18.0 * z);
+            let y = rect.top() + bar;
+            painter.line_segment([pos2(rect.left(), y), pos2(rect.right(), y)], stroke);
+            for i in 0..3 {
+                let c = pos2(
+                    rect.left() + bar * (0.55 + 0.5 * i as f32),
+                    rect.top() + bar / 2.0,
+                );
+                painter.circle_filled(c, bar * 0.12, stroke_color);
+            }
+        }
+        KindShape::Phone => {
+            painter.rect(rect, round * 1.5, fill, stroke, StrokeKind::Inside);
+            let c = pos2(rect.center().x, rect.bottom() - 8.0 * z);
+            painter.line_segment([c - vec2(8.0 * z, 0.0), c + vec2(8.0 * z, 0.0)], stroke);
+        }
+        KindShape::Bucket => {
+            let inset = rect.width() * 0.12;
+            let pts = vec![
+                rect.left_top(),
+                rect.right_top(),
+                pos2(rect.right() - inset, rect.bottom()),
+                pos2(rect.left() + inset, rect.bottom()),
+            ];
+            painter.add(Shape::convex_polygon(pts, fill, stroke));
+            let rim = rect.top() + rect.height() * 0.18;
+            painter.line_segment(
+                [
+                    pos2(rect.left() + inset * 0.2, rim),
+                    pos2(rect.right() - inset * 0.2, rim),
+                ],
+                stroke,
+            );
+        }
+        KindShape::Text => {}
+        KindShape::Frame => {
+            painter.rect(
+                rect,
+                round,
+                style.colors.frame_fill,
+                Stroke::new(stroke.width, style.colors.frame_stroke),
+                StrokeKind::Inside,
+            );
+        }
+    }
+    if block.locked {
+        let c = rect.right_top() + vec2(-8.0 * z, 8.0 * z);
+        painter.circle_stroke(
+            c,
+            3.0 * z,
+            Stroke::new(stroke.width * 0.8, style.colors.muted_text),
         );
     }
-    let size = theme::LABEL_SIZE * z;
-    if size >= theme::MIN_TEXT_PX && !block.label.is_empty() {
+    paint_block_text(
+        painter,
+        block,
+        &kind.tag,
+        kind.shape,
+        rect,
+        view,
+        style,
+        stroke_color,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn paint_block_text(
+    painter: &Painter,
+    block: &Block,
+    tag: &str,
+    shape: KindShape,
+    rect: Rect,
+    view: &View,
+    style: &Style<'_>,
+    tag_color: Color32,
+) {
+    let z = view.camera.zoom;
+    let tag_size = theme::TAG_SIZE * z;
+    let pad = 6.0 * z;
+    if shape == KindShape::Frame {
+        let size = theme::FRAME_TITLE_SIZE * z;
+        if size >= theme::MIN_TEXT_PX && !block.label.is_empty() {
+            let galley = painter.layout(
+                block.label.clone(),
+                FontId::proportional(size),
+                style.colors.muted_text,
+                (rect.width() - 2.0 * pad).max(1.0),
+            );
+            painter
+                .with_clip_rect(rect.intersect(painter.clip_rect()))
+                .galley(rect.min + vec2(pad, pad), galley, style.colors.muted_text);
+        }
+        return;
+    }
+    let mut top = rect.top();
+    if !tag.is_empty() && tag_size >= theme::MIN_TEXT_PX {
+        let offset = match shape {
+            KindShape::Cylinder => rect.height() * 0.16,
+            KindShape::Device => (rect.height() * 0.22).min(18.0 * z),
+            _ => 0.0,
+        };
+        let inset = if shape == KindShape::Hexagon {
+            rect.height() * 0.3
+        } else {
+            0.0
+        };
         painter.text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            &block.label,
-            FontId::proportional(size),
-            colors.text,
+            rect.left_top() + vec2(pad + inset, pad * 0.6 + offset),
+            Align2::LEFT_TOP,
+            tag,
+            FontId::monospace(tag_size),
+            tag_color,
         );
+        top = rect.top() + offset + tag_size;
+    }
+    let size = theme::LABEL_SIZE * z;
+    if size < theme::MIN_TEXT_PX || block.label.is_empty() {
+        return;
+    }
+    let body = Rect::from_min_max(
+        pos2(rect.left() + pad, top),
+        pos2(rect.right() - pad, rect.bottom() - pad * 0.5),
+    );
+    if body.width() < 1.0 || body.height() < 1.0 {
+        return;
+    }
+    let mut job = egui::text::LayoutJob::simple(
+        block.label.clone(),
+        FontId::proportional(size),
+        style.colors.text,
+        body.width(),
+    );
+    job.halign = egui::Align::Center;
+    let galley = painter.layout_job(job);
+    let h = galley.size().y;
+    // Centre in the block when it fits, else start under the tag and clip: never spill outside.
+    let y = if h <= body.height() {
+        (rect.center().y - h / 2.0).max(body.top())
+    } else {
+        body.top()
+    };
+    let pos = pos2(body.center().x, y);
+    if h > body.height() {
+        painter
+            .with_clip_rect(body.intersect(painter.clip_rect()))
+            .galley(pos, galley, style.colors.text);
+    } else {
+        painter.galley(pos, galley, style.colors.text);
     }
 }
 
-fn paint_link(painter: &Painter, board: &Board, link: &Link, view: &View, colors: &Palette) {
-    let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
+fn paint_cylinder(painter: &Painter, rect: Rect, fill: Color32, stroke: Stroke) {
+    let ry = (rect.height() * 0.12).min(rect.width() * 0.25);
+    let rx = rect.width() / 2.0;
+    let top_c = pos2(rect.center().x, rect.top() + ry);
+    let bot_c = pos2(rect.center().x, rect.bottom() - ry);
+    let body = Rect::from_min_max(pos2(rect.left(), top_c.y), pos2(rect.right(), bot_c.y));
+    painter.add(Shape::ellipse_filled(bot_c, vec2(rx, ry), fill));
+    painter.rect_filled(body, 0.0, fill);
+    // Lower rim: the front half of the bottom ellipse.
+    let arc: Vec<Pos2> = (0..=16)
+        .map(|i| {
+            let t = std::f32::consts::PI * i as f32 / 16.0;
+            pos2(bot_c.x + rx * t.cos(), bot_c.y + ry * t.sin())
+        })
+        .collect();
+    painter.add(Shape::line(arc, stroke));
+    painter.line_segment([body.left_top(), body.left_bottom()], stroke);
+    painter.line_segment([body.right_top(), body.right_bottom()], stroke);
+    painter.add(Shape::ellipse_filled(top_c, vec2(rx, ry), fill));
+    painter.add(Shape::ellipse_stroke(top_c, vec2(rx, ry), stroke));
+}
+
+/// The two screen points a straight link runs between: where the centre line leaves each block.
+pub fn link_endpoints(a: &Block, b: &Block) -> (Point, Point) {
+    (
+        a.rect.boundary_toward(b.rect.center()),
+        b.rect.boundary_toward(a.rect.center()),
+    )
+}
+
+fn paint_link(
+    painter: &Painter,
+    a: &Block,
+    b: &Block,
+    link: &Link,
+    view: &View,
+    style: &Style<'_>,
+) {
+    let (p, q) = link_endpoints(a, b);
+    let (p, q) = (view.to_screen(p), view.to_screen(q));
+    let stroke = Stroke::new(stroke_px(view), style.colors.link);
+    match link.style {
+        LinkStyle::Sync => {
+            painter.line_segment([p, q], stroke);
+        }
+        LinkStyle::Async => {
+            let dash = (8.0 * view.camera.zoom).max(2.0);
+            painter.extend(Shape::dashed_line(&[p, q], stroke, dash, dash * 0.7));
+        }
+    }
+    let head = (10.0 * view.camera.zoom).clamp(3.0, 24.0);
+    if matches!(link.direction, Direction::Forward | Direction::Both) {
+        arrow_head(painter, p, q, head, style.colors.link);
+    }
+    if link.direction == Direction::Both {
+        arrow_head(painter, q, p, head, style.colors.link);
+    }
+    let size = theme::LINK_LABEL_SIZE * view.camera.zoom;
+    if !link.label.is_empty() && size >= theme::MIN_TEXT_PX {
+        let mid = p + (q - p) / 2.0;
+        let galley = painter.layout_no_wrap(
+            link.label.clone(),
+            FontId::proportional(size),
+            style.colors.text,
+        );
+        let r = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0 * view.camera.zoom));
+        painter.rect_filled(r, 3.0 * view.camera.zoom, style.colors.label_background);
+        painter.galley(r.center() - galley.size() / 2.0, galley, style.colors.text);
+    }
+}
+
+fn arrow_head(painter: &Painter, from: Pos2, tip: Pos2, size: f32, color: Color32) {
+    let dir = (tip - from).normalized();
+    if !dir.x.is_finite() {
         return;
-    };
-    let p = a.rect.boundary_toward(b.rect.center());
-    let q = b.rect.boundary_toward(a.rect.center());
-    let stroke = Stroke::new(
-        theme::STROKE_WIDTH * view.camera.zoom.clamp(0.5, 2.0),
-        colors.link,
-    );
-    painter.line_segment([view.to_screen(p), view.to_screen(q)], stroke);
+    }
+    let normal = vec2(-dir.y, dir.x);
+    let base = tip - dir * size;
+    painter.add(Shape::convex_polygon(
+        vec![
+            tip,
+            base + normal * size * 0.45,
+            base - normal * size * 0.45,
+        ],
+        color,
+        Stroke::NONE,
+    ));
 }

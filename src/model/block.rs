@@ -27,6 +27,16 @@ pub struct Block {
     /// Stacking order among blocks of the same layer class; ties break by id.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub z: i32,
+    /// Blocks sharing a group id are selected and moved together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u64>,
+    /// Locked blocks cannot be moved, resized or deleted until unlocked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub locked: bool,
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
 }
 
 fn is_zero(v: &i32) -> bool {
@@ -42,6 +52,8 @@ impl Block {
             rect,
             notes: String::new(),
             z: 0,
+            group: None,
+            locked: false,
         }
     }
 

@@ -3,6 +3,7 @@
 mod block;
 mod board;
 mod edit;
+pub mod fragment;
 mod geom;
 mod history;
 mod ids;

@@ -14,6 +14,8 @@ pub fn app_harness(file: Option<PathBuf>) -> Harness<'static, ArchboardApp> {
     let app = ArchboardApp::with_settings(Settings::default(), file);
     Harness::builder()
         .with_size(SIZE)
+        // A real frame interval: double-clicks and drags depend on the time between frames.
+        .with_step_dt(1.0 / 60.0)
         .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
 }
 
