@@ -38,6 +38,18 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
+    Generate {
+        /// Number of blocks (at most 200,000).
+        #[arg(value_parser = clap::value_parser!(u32).range(1..=200_000))]
+        blocks: u32,
+        /// Number of links (default: as many as blocks).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=400_000))]
+        links: Option<u32>,
+        /// Where to write the board (.ron).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 /// Runs a headless subcommand.
@@ -46,6 +58,30 @@ pub fn run_headless(command: Command) -> ExitCode {
     let stderr = std::io::stderr();
     let code = match command {
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Generate {
+            blocks,
+            links,
+            output,
+        } => {
+            let board = crate::model::generate::synthetic(
+                blocks as usize,
+                links.unwrap_or(blocks) as usize,
+            );
+            match persistence::save_board(&output, &board) {
+                Ok(()) => {
+                    let _ = writeln!(
+                        stdout.lock(),
+                        "{}",
+                        counts_line(board.blocks.len(), board.links.len())
+                    );
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(stderr.lock(), "error: {e}");
+                    EXIT_INVALID
+                }
+            }
+        }
     };
     ExitCode::from(code)
 }

@@ -222,13 +222,43 @@ impl Command {
         !matches!(self.menu(), Menu::File) && !matches!(self, Command::Undo | Command::Redo)
     }
 
-    /// The shortcut as menus show it, e.g. "Ctrl+Shift+S".
-    pub fn shortcut_text(self, ctx: &egui::Context) -> String {
+    /// The shortcut as menus show it, e.g. "Ctrl+Shift+S" or "Ctrl+]".
+    pub fn shortcut_text(self, _ctx: &egui::Context) -> String {
         self.shortcuts()
             .first()
-            .map(|s| ctx.format_shortcut(s))
+            .map(format_shortcut)
             .unwrap_or_default()
     }
+}
+
+/// Formats a shortcut with key symbols rather than key names ("Ctrl+]", not "Ctrl+CloseBracket").
+pub fn format_shortcut(s: &KeyboardShortcut) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if s.modifiers.command || s.modifiers.ctrl || s.modifiers.mac_cmd {
+        parts.push(if cfg!(target_os = "macos") {
+            "Cmd"
+        } else {
+            "Ctrl"
+        });
+    }
+    if s.modifiers.shift {
+        parts.push("Shift");
+    }
+    if s.modifiers.alt {
+        parts.push("Alt");
+    }
+    // The character the user types, not egui's typographic minus sign.
+    let key = match s.logical_key {
+        Key::Minus => "-",
+        Key::Quote => "'",
+        k => k.symbol_or_name(),
+    };
+    let mut text = parts.join("+");
+    if !text.is_empty() {
+        text.push('+');
+    }
+    text.push_str(key);
+    text
 }
 
 /// Consumes this frame's key presses that match a command and returns those commands.

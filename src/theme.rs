@@ -102,3 +102,7 @@ pub const FRAME_TITLE_SIZE: f32 = 16.0;
 pub const LINK_LABEL_SIZE: f32 = 12.0;
 /// Side of a resize handle on screen.
 pub const HANDLE_PX: f32 = 8.0;
+/// Blocks smaller than this on screen are drawn as plain tiles (level of detail).
+pub const LOD_BLOCK_PX: f32 = 24.0;
+/// Below this zoom, links are drawn as plain thin lines.
+pub const LOD_LINK_ZOOM: f32 = 0.3;

@@ -166,3 +166,28 @@ fn help_and_version() {
         format!("archboard {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn generate_writes_a_board_that_checks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("gen.ron");
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["generate", "250", "--links", "300", "-o"])
+        .arg(&p)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "250 blocks, 300 links\n");
+    let (out, _) = check(&[&p]);
+    assert_eq!(text(&out.stdout), "250 blocks, 300 links\n");
+    let bad = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["generate", "0", "-o"])
+        .arg(&p)
+        .output()
+        .expect("run");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "zero blocks is refused by the argument parser"
+    );
+}

@@ -34,20 +34,27 @@ pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<
         .collect();
     blocks.sort_by_key(|b| b.paint_order());
     let split = blocks.partition_point(|b| b.is_frame());
+    // Far-out tiles and lines go into one mesh each: thousands of tiny shapes cost far more to
+    // tessellate one by one than as a single batch.
+    let mut tiles = egui::Mesh::default();
     for block in &blocks[..split] {
-        paint_block(painter, block, view, style);
+        paint_block(painter, block, view, style, &mut tiles);
     }
+    painter.add(Shape::mesh(std::mem::take(&mut tiles)));
+    let mut lines = egui::Mesh::default();
     for link in board.links.values() {
         let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
         if a.rect.union(&b.rect).intersects(&visible) {
-            paint_link(painter, a, b, link, view, style);
+            paint_link(painter, a, b, link, view, style, &mut lines);
         }
     }
+    painter.add(Shape::mesh(lines));
     for block in &blocks[split..] {
-        paint_block(painter, block, view, style);
+        paint_block(painter, block, view, style, &mut tiles);
     }
+    painter.add(Shape::mesh(tiles));
 }
 
 fn paint_grid(painter: &Painter, view: &View, colors: &Colors) {
@@ -79,19 +86,31 @@ fn stroke_px(view: &View) -> f32 {
 }
 
 /// Draws one block: outline by kind, tag, wrapped label.
-pub fn paint_block(painter: &Painter, block: &Block, view: &View, style: &Style<'_>) {
+/// Draws one block; far out it becomes a plain tile added to `tiles`.
+pub fn paint_block(
+    painter: &Painter,
+    block: &Block,
+    view: &View,
+    style: &Style<'_>,
+    tiles: &mut egui::Mesh,
+) {
     let rect = view.rect_to_screen(&block.rect);
     let z = view.camera.zoom;
     let kind = style.palette.kind_or_fallback(&block.kind);
     let (fill, stroke_color) = theme::tint_colors(kind.tint, style.dark);
-    // Far out, a block is a few pixels: a plain rectangle reads the same and costs far less.
-    if rect.width().max(rect.height()) < 6.0 {
-        let color = if block.is_frame() {
-            style.colors.frame_stroke
-        } else {
-            stroke_color
-        };
-        painter.rect_filled(rect, 0.0, color.gamma_multiply(0.6));
+    // Far out, a block is a small tile: outlines, tags and labels would not be readable, and
+    // drawing them costs many times more. A filled rectangle in the kind's colour reads the same.
+    if rect.width().max(rect.height()) < theme::LOD_BLOCK_PX {
+        if block.is_frame() {
+            painter.rect_stroke(
+                rect,
+                0.0,
+                Stroke::new(1.0, style.colors.frame_stroke),
+                StrokeKind::Inside,
+            );
+        } else if !block.is_text() {
+            tiles.add_colored_rect(rect, stroke_color.gamma_multiply(0.7));
+        }
         return;
     }
     let stroke = Stroke::new(stroke_px(view), stroke_color);
@@ -239,10 +258,11 @@ fn paint_block_text(
             KindShape::Device => (rect.height() * 0.22).min(18.0 * z),
             _ => 0.0,
         };
-        let inset = if shape == KindShape::Hexagon {
-            rect.height() * 0.3
-        } else {
-            0.0
+        let inset = match shape {
+            KindShape::Hexagon => rect.height() * 0.3,
+            KindShape::Cloud => rect.height() * 0.3,
+            KindShape::Phone => rect.width() * 0.1,
+            _ => 0.0,
         };
         painter.text(
             rect.left_top() + vec2(pad + inset, pad * 0.6 + offset),
@@ -326,9 +346,15 @@ fn paint_link(
     link: &Link,
     view: &View,
     style: &Style<'_>,
+    lines: &mut egui::Mesh,
 ) {
     let (p, q) = link_endpoints(a, b);
     let (p, q) = (view.to_screen(p), view.to_screen(q));
+    if view.camera.zoom < theme::LOD_LINK_ZOOM {
+        // Far out: direction, dashes and labels are below what the eye can tell apart.
+        thin_line(lines, p, q, 1.0, style.colors.link.gamma_multiply(0.7));
+        return;
+    }
     let stroke = Stroke::new(stroke_px(view), style.colors.link);
     match link.style {
         LinkStyle::Sync => {
@@ -376,4 +402,20 @@ fn arrow_head(painter: &Painter, from: Pos2, tip: Pos2, size: f32, color: Color3
         color,
         Stroke::NONE,
     ));
+}
+
+/// Adds a line as a plain quad, without feathering: enough for hairlines seen from far out.
+fn thin_line(mesh: &mut egui::Mesh, p: Pos2, q: Pos2, width: f32, color: Color32) {
+    let d = q - p;
+    let len = d.length();
+    if len < 0.5 {
+        return;
+    }
+    let n = vec2(-d.y, d.x) / len * (width / 2.0);
+    let i = mesh.vertices.len() as u32;
+    for v in [p + n, p - n, q - n, q + n] {
+        mesh.colored_vertex(v, color);
+    }
+    mesh.add_triangle(i, i + 1, i + 2);
+    mesh.add_triangle(i, i + 2, i + 3);
 }

@@ -4,6 +4,7 @@ mod block;
 mod board;
 mod edit;
 pub mod fragment;
+pub mod generate;
 mod geom;
 mod history;
 mod ids;
