@@ -9,13 +9,17 @@ use archboard::theme::Colors;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+type Fans = std::collections::HashMap<archboard::model::LinkId, f32>;
+
 const SCREEN: egui::Rect =
     egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1920.0, 1080.0));
 
 /// One frame: paint the board into egui shapes and tessellate them. Returns the vertex count.
+/// The fan-out table is cached per board state on screen, so it is built outside the frame here.
 fn frame(
     ctx: &egui::Context,
     board: &Board,
+    fans: &Fans,
     camera: Camera,
     palette: &Palette,
     colors: &Colors,
@@ -31,6 +35,7 @@ fn frame(
             dark: false,
             palette,
             grid: true,
+            fans,
         };
         paint::paint_board(ui.painter(), board, &view, &style);
     });
@@ -50,17 +55,29 @@ fn bench_frames(c: &mut Criterion) {
     for n in [1_000, 10_000] {
         let board = synthetic(n, n);
         let ctx = egui::Context::default();
+        let fans = archboard::canvas::route::fan_offsets(&board);
         // Warm the font atlas once, as a running app has.
-        frame(&ctx, &board, Camera::default(), &palette, &colors);
+        frame(&ctx, &board, &fans, Camera::default(), &palette, &colors);
         c.bench_function(
             &format!("frame_100pct_{n}_blocks (target 10k: 8 ms)"),
-            |b| b.iter(|| black_box(frame(&ctx, &board, Camera::default(), &palette, &colors))),
+            |b| {
+                b.iter(|| {
+                    black_box(frame(
+                        &ctx,
+                        &board,
+                        &fans,
+                        Camera::default(),
+                        &palette,
+                        &colors,
+                    ))
+                })
+            },
         );
         let bounds = board.bounds().unwrap_or_default();
         let fit = Camera::fit(SCREEN, &bounds, 20.0, 1.0);
         c.bench_function(
             &format!("frame_whole_board_{n}_blocks (target 10k: 16 ms)"),
-            |b| b.iter(|| black_box(frame(&ctx, &board, fit, &palette, &colors))),
+            |b| b.iter(|| black_box(frame(&ctx, &board, &fans, fit, &palette, &colors))),
         );
     }
 }

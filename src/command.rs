@@ -25,6 +25,11 @@ pub enum Command {
     BringForward,
     SendBackward,
     ToggleLock,
+    LinkReverse,
+    LinkToggleStyle,
+    LinkToggleRoute,
+    LinkCycleArrows,
+    DefaultElbow,
     ToolSelect,
     ToolHand,
     ToolConnect,
@@ -90,6 +95,11 @@ impl Command {
         Command::BringForward,
         Command::SendBackward,
         Command::ToggleLock,
+        Command::LinkReverse,
+        Command::LinkToggleStyle,
+        Command::LinkToggleRoute,
+        Command::LinkCycleArrows,
+        Command::DefaultElbow,
         Command::ToolSelect,
         Command::ToolHand,
         Command::ToolConnect,
@@ -127,6 +137,11 @@ impl Command {
             Command::BringForward => "Bring forward",
             Command::SendBackward => "Send backward",
             Command::ToggleLock => "Lock / unlock",
+            Command::LinkReverse => "Reverse link",
+            Command::LinkToggleStyle => "Link: sync / async",
+            Command::LinkToggleRoute => "Link: straight / elbow",
+            Command::LinkCycleArrows => "Link: arrowheads forward / both / none",
+            Command::DefaultElbow => "New links are elbows",
             Command::ToolSelect => "Select tool",
             Command::ToolHand => "Hand tool (pan)",
             Command::ToolConnect => "Connect tool",
@@ -156,15 +171,22 @@ impl Command {
             | C::Delete
             | C::SelectAll
             | C::EditLabel => Menu::Edit,
-            C::Group | C::Ungroup | C::BringForward | C::SendBackward | C::ToggleLock => {
-                Menu::Arrange
-            }
+            C::Group
+            | C::Ungroup
+            | C::BringForward
+            | C::SendBackward
+            | C::ToggleLock
+            | C::LinkReverse
+            | C::LinkToggleStyle
+            | C::LinkToggleRoute
+            | C::LinkCycleArrows => Menu::Arrange,
             C::ToolSelect
             | C::ToolHand
             | C::ToolConnect
             | C::ToolText
             | C::ToolFrame
-            | C::QuickAdd => Menu::Tools,
+            | C::QuickAdd
+            | C::DefaultElbow => Menu::Tools,
             C::ZoomIn
             | C::ZoomOut
             | C::ZoomReset
@@ -201,6 +223,11 @@ impl Command {
             C::BringForward => const { &[key(CTRL, Key::CloseBracket)] },
             C::SendBackward => const { &[key(CTRL, Key::OpenBracket)] },
             C::ToggleLock => const { &[key(CTRL_SHIFT, Key::L)] },
+            C::LinkReverse => const { &[key(SHIFT, Key::R)] },
+            C::LinkToggleStyle => const { &[key(SHIFT, Key::S)] },
+            C::LinkToggleRoute => const { &[key(SHIFT, Key::E)] },
+            C::LinkCycleArrows => const { &[key(SHIFT, Key::A)] },
+            C::DefaultElbow => &[],
             C::ToolSelect => const { &[key(NONE, Key::V)] },
             C::ToolHand => const { &[key(NONE, Key::H)] },
             C::ToolConnect => const { &[key(NONE, Key::A)] },

@@ -173,7 +173,9 @@ fn delete_then_undo_restores_blocks_and_their_links() {
     let b = place(&mut h, Pos2::new(800.0, 300.0), Key::D);
     {
         let app = h.state_mut();
-        let link = app.canvas.connect(&mut app.board.doc, &app.palette, a, b);
+        let link = app
+            .canvas
+            .connect(&mut app.board.doc, &app.palette, a, b, None);
         assert!(link.is_some());
     }
     let before = h.state().board.doc.board().clone();
@@ -225,7 +227,8 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
     let b = place(&mut h, Pos2::new(700.0, 300.0), Key::C);
     {
         let app = h.state_mut();
-        app.canvas.connect(&mut app.board.doc, &app.palette, a, b);
+        app.canvas
+            .connect(&mut app.board.doc, &app.palette, a, b, None);
     }
     h.key_press_modifiers(ctrl(), Key::A);
     h.run_steps(1);

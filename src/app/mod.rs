@@ -333,7 +333,7 @@ impl ArchboardApp {
                             .info(format!("Opened {} ({counts})", display_name(&path)));
                         self.settings.remember(&path);
                         self.reset_canvas();
-                        self.fit_camera_to(&board);
+                        self.canvas.fit_on_next_frame(board.bounds());
                         self.board = OpenBoard::new(board, Some(path));
                     }
                     // The board in memory is untouched, and stays bound to where it was.
@@ -369,17 +369,6 @@ impl ArchboardApp {
         self.canvas = CanvasState::new();
         self.canvas.snap = snap;
         self.canvas.last_view = last_view;
-    }
-
-    fn fit_camera_to(&mut self, board: &Board) {
-        let screen = self.canvas.last_view.map_or(
-            egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0)),
-            |v| v.screen,
-        );
-        self.canvas.camera = match board.bounds() {
-            Some(bounds) => Camera::fit(screen, &bounds, 40.0, 1.0),
-            None => Camera::default(),
-        };
     }
 
     fn handle_close_request(&mut self, ctx: &egui::Context) {
@@ -436,10 +425,10 @@ impl ArchboardApp {
                             _ => true,
                         };
                         let text = match cmd {
-                            Command::ToggleSnap => format!(
-                                "{} {}",
-                                if self.canvas.snap { "✔" } else { "  " },
-                                cmd.label()
+                            Command::ToggleSnap => check_label(self.canvas.snap, cmd),
+                            Command::DefaultElbow => check_label(
+                                self.canvas.default_route == crate::model::Route::Elbow,
+                                cmd,
                             ),
                             _ => cmd.label().to_owned(),
                         };
@@ -532,6 +521,11 @@ impl ArchboardApp {
     pub fn window_title(&self) -> String {
         self.board.window_title()
     }
+}
+
+/// Menu text with a check mark for a toggle that is on.
+fn check_label(on: bool, cmd: Command) -> String {
+    format!("{} {}", if on { "✔" } else { "   " }, cmd.label())
 }
 
 impl eframe::App for ArchboardApp {

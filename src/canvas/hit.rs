@@ -1,9 +1,83 @@
 //! What is under the pointer: blocks and resize handles, topmost first.
 
 use super::camera::View;
-use crate::model::{Block, BlockId, Board, Point, Rect};
+use super::route;
+use crate::model::{Block, BlockId, Board, LinkId, Point, Rect, Side};
 use crate::theme;
 use egui::Pos2;
+use std::collections::HashMap;
+
+/// How close (screen pixels) a click must be to a link to pick it.
+pub const LINK_TOLERANCE_PX: f32 = 6.0;
+/// How far (screen pixels) outside a block its connection handles sit.
+pub const CONNECT_HANDLE_OFFSET_PX: f32 = 16.0;
+
+/// What a click picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    Block(BlockId),
+    Link(LinkId),
+}
+
+/// The item a click at `p` means. Blocks are drawn over links, so a point well inside a block
+/// picks the block; near a block's edge, where links end, a link within reach wins, so clicking
+/// a link never selects the block under its end.
+pub fn pick(board: &Board, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<Hit> {
+    let tol = LINK_TOLERANCE_PX / zoom;
+    let block = block_at(board, p, zoom);
+    if let Some(b) = block.and_then(|id| board.block(id))
+        && !b.is_frame()
+        && b.rect.expanded(-tol).contains(p)
+    {
+        return Some(Hit::Block(b.id));
+    }
+    if let Some(l) = link_at(board, fans, p, zoom) {
+        return Some(Hit::Link(l));
+    }
+    block.map(Hit::Block)
+}
+
+/// The link nearest to `p` within the click tolerance: bounding box first, exact distance after.
+pub fn link_at(board: &Board, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<LinkId> {
+    let tol = LINK_TOLERANCE_PX / zoom;
+    let mut best: Option<(f32, LinkId)> = None;
+    for link in board.links.values() {
+        let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
+            continue;
+        };
+        let fan = fans.get(&link.id).copied().unwrap_or(0.0);
+        // Every route stays within the two blocks' box plus the elbow stub and fan offset.
+        let reach = route::ELBOW_STUB + fan.abs() + tol;
+        if !a.rect.union(&b.rect).expanded(reach).contains(p) {
+            continue;
+        }
+        let d = route::distance_to_path(&route::link_path(a, b, link, fan), p);
+        if d <= tol && best.is_none_or(|(bd, _)| d <= bd) {
+            best = Some((d, link.id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// Screen positions of a block's four connection handles, just outside the middle of each side.
+pub fn connection_handles(view: &View, rect: &Rect) -> [(Side, Pos2); 4] {
+    let r = view.rect_to_screen(rect);
+    let o = CONNECT_HANDLE_OFFSET_PX;
+    [
+        (Side::Top, Pos2::new(r.center().x, r.top() - o)),
+        (Side::Right, Pos2::new(r.right() + o, r.center().y)),
+        (Side::Bottom, Pos2::new(r.center().x, r.bottom() + o)),
+        (Side::Left, Pos2::new(r.left() - o, r.center().y)),
+    ]
+}
+
+/// The connection handle of `rect` under the screen point, if any.
+pub fn connection_handle_at(view: &View, rect: &Rect, p: Pos2) -> Option<Side> {
+    connection_handles(view, rect)
+        .into_iter()
+        .find(|(_, c)| c.distance(p) <= theme::HANDLE_PX)
+        .map(|(side, _)| side)
+}
 
 /// The block drawn on top at `p`. Frames are only hit on their title band and border, so the
 /// empty inside of a frame still starts a marquee.

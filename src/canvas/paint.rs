@@ -5,12 +5,14 @@
 //! bounds check, and text that would be under [`theme::MIN_TEXT_PX`] on screen is not laid out.
 
 use super::camera::View;
-use crate::model::{Block, Board, Direction, Link, LinkStyle, Point};
+use super::route;
+use crate::model::{Block, Board, Direction, Link, LinkId, LinkStyle, Point};
 use crate::palette::{Palette, Shape as KindShape};
 use crate::theme::{self, Colors};
 use egui::{
     Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2,
 };
+use std::collections::HashMap;
 
 /// Everything the painter needs besides the board and the view.
 pub struct Style<'a> {
@@ -18,6 +20,9 @@ pub struct Style<'a> {
     pub dark: bool,
     pub palette: &'a Palette,
     pub grid: bool,
+    /// Fan-out offsets of parallel links ([`route::fan_offsets`]); the screen caches them per
+    /// board state, exports compute them once.
+    pub fans: &'a HashMap<LinkId, f32>,
 }
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
@@ -331,12 +336,19 @@ fn paint_cylinder(painter: &Painter, rect: Rect, fill: Color32, stroke: Stroke) 
     painter.add(Shape::ellipse_stroke(top_c, vec2(rx, ry), stroke));
 }
 
-/// The two screen points a straight link runs between: where the centre line leaves each block.
-pub fn link_endpoints(a: &Block, b: &Block) -> (Point, Point) {
-    (
-        a.rect.boundary_toward(b.rect.center()),
-        b.rect.boundary_toward(a.rect.center()),
-    )
+/// The screen polyline of a link, with its fan-out offset applied.
+pub fn link_screen_path(
+    a: &Block,
+    b: &Block,
+    link: &Link,
+    view: &View,
+    style: &Style<'_>,
+) -> Vec<Pos2> {
+    let fan = style.fans.get(&link.id).copied().unwrap_or(0.0);
+    route::link_path(a, b, link, fan)
+        .into_iter()
+        .map(|p| view.to_screen(p))
+        .collect()
 }
 
 fn paint_link(
@@ -348,41 +360,100 @@ fn paint_link(
     style: &Style<'_>,
     lines: &mut egui::Mesh,
 ) {
-    let (p, q) = link_endpoints(a, b);
-    let (p, q) = (view.to_screen(p), view.to_screen(q));
+    let pts = link_screen_path(a, b, link, view, style);
     if view.camera.zoom < theme::LOD_LINK_ZOOM {
         // Far out: direction, dashes and labels are below what the eye can tell apart.
-        thin_line(lines, p, q, 1.0, style.colors.link.gamma_multiply(0.7));
+        for w in pts.windows(2) {
+            thin_line(
+                lines,
+                w[0],
+                w[1],
+                1.0,
+                style.colors.link.gamma_multiply(0.7),
+            );
+        }
         return;
     }
+    let z = view.camera.zoom;
     let stroke = Stroke::new(stroke_px(view), style.colors.link);
-    match link.style {
-        LinkStyle::Sync => {
-            painter.line_segment([p, q], stroke);
-        }
-        LinkStyle::Async => {
-            let dash = (8.0 * view.camera.zoom).max(2.0);
-            painter.extend(Shape::dashed_line(&[p, q], stroke, dash, dash * 0.7));
-        }
-    }
-    let head = (10.0 * view.camera.zoom).clamp(3.0, 24.0);
+    let head = (10.0 * z).clamp(3.0, 24.0);
+    // Stop the line at the arrowhead's base so its end does not poke through the tip.
+    let mut body = rounded(&pts, 10.0 * z);
     if matches!(link.direction, Direction::Forward | Direction::Both) {
-        arrow_head(painter, p, q, head, style.colors.link);
+        shorten_end(&mut body, head * 0.8);
     }
     if link.direction == Direction::Both {
-        arrow_head(painter, q, p, head, style.colors.link);
+        body.reverse();
+        shorten_end(&mut body, head * 0.8);
+        body.reverse();
     }
-    let size = theme::LINK_LABEL_SIZE * view.camera.zoom;
+    match link.style {
+        LinkStyle::Sync => {
+            painter.add(Shape::line(body, stroke));
+        }
+        LinkStyle::Async => {
+            let dash = (8.0 * z).max(2.0);
+            painter.extend(Shape::dashed_line(&body, stroke, dash, dash * 0.7));
+        }
+    }
+    let n = pts.len();
+    if matches!(link.direction, Direction::Forward | Direction::Both) {
+        arrow_head(painter, pts[n - 2], pts[n - 1], head, style.colors.link);
+    }
+    if link.direction == Direction::Both {
+        arrow_head(painter, pts[1], pts[0], head, style.colors.link);
+    }
+    let size = theme::LINK_LABEL_SIZE * z;
     if !link.label.is_empty() && size >= theme::MIN_TEXT_PX {
-        let mid = p + (q - p) / 2.0;
+        let world: Vec<Point> = pts.iter().map(|p| view.to_world(*p)).collect();
+        let mid = view.to_screen(route::midpoint(&world));
         let galley = painter.layout_no_wrap(
             link.label.clone(),
             FontId::proportional(size),
             style.colors.text,
         );
-        let r = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0 * view.camera.zoom));
-        painter.rect_filled(r, 3.0 * view.camera.zoom, style.colors.label_background);
+        let r = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0 * z));
+        painter.rect_filled(r, 3.0 * z, style.colors.label_background);
         painter.galley(r.center() - galley.size() / 2.0, galley, style.colors.text);
+    }
+}
+
+/// Replaces each corner of a polyline with a short curve of radius up to `radius`.
+fn rounded(pts: &[Pos2], radius: f32) -> Vec<Pos2> {
+    if pts.len() < 3 {
+        return pts.to_vec();
+    }
+    let mut out = vec![pts[0]];
+    for w in pts.windows(3) {
+        let (a, b, c) = (w[0], w[1], w[2]);
+        let r = radius.min(a.distance(b) / 2.0).min(b.distance(c) / 2.0);
+        if r < 0.5 {
+            out.push(b);
+            continue;
+        }
+        let p0 = b + (a - b).normalized() * r;
+        let p2 = b + (c - b).normalized() * r;
+        for i in 0..=4 {
+            let t = i as f32 / 4.0;
+            let u = 1.0 - t;
+            out.push(pos2(
+                u * u * p0.x + 2.0 * u * t * b.x + t * t * p2.x,
+                u * u * p0.y + 2.0 * u * t * b.y + t * t * p2.y,
+            ));
+        }
+    }
+    out.push(pts[pts.len() - 1]);
+    out
+}
+
+fn shorten_end(pts: &mut [Pos2], by: f32) {
+    let n = pts.len();
+    if n >= 2 {
+        let (a, b) = (pts[n - 2], pts[n - 1]);
+        let len = a.distance(b);
+        if len > by {
+            pts[n - 1] = b + (a - b) / len * by;
+        }
     }
 }
 

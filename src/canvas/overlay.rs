@@ -1,0 +1,343 @@
+//! What the screen shows on top of the board: selection, handles, gesture previews, the label
+//! editor, accessibility nodes and the context menu. None of it appears in exports.
+
+use super::hit::{self, Handle};
+use super::paint::{self, Style};
+use super::{CanvasState, EditTarget, Gesture, Tool, View};
+use crate::command::Command;
+use crate::model::{Board, Document};
+use crate::palette::Palette;
+use crate::theme;
+use egui::{Stroke, StrokeKind};
+
+impl CanvasState {
+    pub(super) fn paint_overlays(
+        &self,
+        painter: &egui::Painter,
+        board: &Board,
+        view: &View,
+        style: &Style<'_>,
+    ) {
+        let colors = style.colors;
+        let stroke = Stroke::new(1.5, colors.selection);
+        for id in &self.selection {
+            if let Some(b) = board.block(*id) {
+                let r = view.rect_to_screen(&b.rect).expand(3.0);
+                painter.rect_stroke(r, 4.0, stroke, StrokeKind::Outside);
+            }
+        }
+        for id in &self.selected_links {
+            let Some(l) = board.link(*id) else { continue };
+            let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
+                continue;
+            };
+            let pts = paint::link_screen_path(a, b, l, view, style);
+            painter.add(egui::Shape::line(
+                pts.clone(),
+                Stroke::new(6.0, colors.selection_fill),
+            ));
+            if self.selected_links.len() == 1 {
+                for p in [pts[0], pts[pts.len() - 1]] {
+                    painter.circle(p, theme::HANDLE_PX / 2.0 + 1.0, colors.background, stroke);
+                }
+            }
+        }
+        if let [only] = self.selection.iter().collect::<Vec<_>>()[..]
+            && let Some(b) = board.block(*only).filter(|b| !b.locked)
+        {
+            let r = view.rect_to_screen(&b.rect);
+            for h in Handle::ALL {
+                let hr = egui::Rect::from_center_size(
+                    h.screen_pos(r),
+                    egui::Vec2::splat(theme::HANDLE_PX),
+                );
+                painter.rect(hr, 2.0, colors.background, stroke, StrokeKind::Middle);
+            }
+        }
+        // Connection handles: on the hovered block in select mode, or any block with the connect tool.
+        let idle = matches!(self.gesture, Gesture::None);
+        if idle
+            && matches!(self.tool, Tool::Select | Tool::Connect)
+            && let Some(b) = self.hover_block.and_then(|id| board.block(id))
+        {
+            for (_, c) in hit::connection_handles(view, &b.rect) {
+                painter.circle(
+                    c,
+                    theme::HANDLE_PX / 2.0,
+                    colors.selection_fill,
+                    Stroke::new(1.2, colors.selection),
+                );
+            }
+        }
+        match &self.gesture {
+            Gesture::Marquee { start, now, .. } => {
+                let r = egui::Rect::from_two_pos(view.to_screen(*start), view.to_screen(*now));
+                painter.rect(r, 0.0, colors.selection_fill, stroke, StrokeKind::Middle);
+            }
+            Gesture::DrawFrame { start, now } => {
+                let r = egui::Rect::from_two_pos(view.to_screen(*start), view.to_screen(*now));
+                painter.rect(
+                    r,
+                    6.0,
+                    colors.frame_fill,
+                    Stroke::new(1.5, colors.frame_stroke),
+                    StrokeKind::Middle,
+                );
+            }
+            Gesture::Connect { from, now, .. } => {
+                if let Some(b) = board.block(*from) {
+                    let p = view.to_screen(b.rect.boundary_toward(*now));
+                    painter.line_segment(
+                        [p, view.to_screen(*now)],
+                        Stroke::new(2.0, colors.selection),
+                    );
+                    self.highlight_target(painter, board, view, *now, *from, style);
+                }
+            }
+            Gesture::Reconnect {
+                link,
+                start_end,
+                now,
+            } => {
+                if let Some(l) = board.link(*link) {
+                    let fixed = if *start_end { l.to.block } else { l.from.block };
+                    if let Some(b) = board.block(fixed) {
+                        let p = view.to_screen(b.rect.boundary_toward(*now));
+                        painter.line_segment(
+                            [p, view.to_screen(*now)],
+                            Stroke::new(2.0, colors.selection),
+                        );
+                    }
+                    self.highlight_target(painter, board, view, *now, fixed, style);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Outlines the block a link being drawn would attach to.
+    fn highlight_target(
+        &self,
+        painter: &egui::Painter,
+        board: &Board,
+        view: &View,
+        at: crate::model::Point,
+        not: crate::model::BlockId,
+        style: &Style<'_>,
+    ) {
+        if let Some(t) = hit::block_at(board, at, view.camera.zoom).filter(|t| *t != not)
+            && let Some(b) = board.block(t)
+        {
+            let r = view.rect_to_screen(&b.rect).expand(4.0);
+            painter.rect_stroke(
+                r,
+                6.0,
+                Stroke::new(2.5, style.colors.selection),
+                StrokeKind::Outside,
+            );
+        }
+    }
+
+    /// Gives each visible block and link an accessibility node labelled with its text, so screen
+    /// readers and UI tests can find them.
+    pub(super) fn expose_items(
+        &self,
+        ui: &mut egui::Ui,
+        board: &Board,
+        view: &View,
+        style: &Style<'_>,
+    ) {
+        const MAX_NODES: usize = 2_000;
+        let visible = view.world_rect();
+        let mut shown = 0;
+        for b in board
+            .blocks
+            .values()
+            .filter(|b| b.rect.intersects(&visible))
+        {
+            shown += 1;
+            if shown > MAX_NODES {
+                return;
+            }
+            let rect = view.rect_to_screen(&b.rect).intersect(view.screen);
+            let r = ui.interact(
+                rect,
+                ui.scope_id().with(("block", b.id.0)),
+                egui::Sense::hover(),
+            );
+            let label = if b.label.is_empty() {
+                b.kind.clone()
+            } else {
+                b.label.clone()
+            };
+            let selected = self.selection.contains(&b.id);
+            r.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label)
+            });
+        }
+        for l in board.links.values() {
+            let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
+                continue;
+            };
+            if !a.rect.union(&b.rect).intersects(&visible) {
+                continue;
+            }
+            shown += 1;
+            if shown > MAX_NODES {
+                return;
+            }
+            let pts = paint::link_screen_path(a, b, l, view, style);
+            let world: Vec<_> = pts.iter().map(|p| view.to_world(*p)).collect();
+            let mid = view.to_screen(super::route::midpoint(&world));
+            let rect = egui::Rect::from_center_size(mid, egui::vec2(8.0, 8.0));
+            let r = ui.interact(
+                rect,
+                ui.scope_id().with(("link", l.id.0)),
+                egui::Sense::hover(),
+            );
+            let name = |blk: &crate::model::Block| {
+                if blk.label.is_empty() {
+                    blk.kind.clone()
+                } else {
+                    blk.label.replace('\n', " ")
+                }
+            };
+            let mut label = format!("Link {} → {}", name(a), name(b));
+            if !l.label.is_empty() {
+                label.push_str(&format!(": {}", l.label));
+            }
+            let selected = self.selected_links.contains(&l.id);
+            r.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label)
+            });
+        }
+    }
+
+    pub(super) fn show_label_editor(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &mut Document,
+        view: &View,
+        style: &Style<'_>,
+    ) {
+        let Some(edit) = &self.editing else {
+            return;
+        };
+        let board = doc.board();
+        // Where the editor sits: over the block, or over the link's midpoint.
+        let anchor = match edit.target {
+            EditTarget::Block(id) => board.block(id).map(|b| view.rect_to_screen(&b.rect)),
+            EditTarget::Link(id) => board.link(id).and_then(|l| {
+                let (a, b) = (board.block(l.from.block)?, board.block(l.to.block)?);
+                let pts = paint::link_screen_path(a, b, l, view, style);
+                let world: Vec<_> = pts.iter().map(|p| view.to_world(*p)).collect();
+                let mid = view.to_screen(super::route::midpoint(&world));
+                Some(egui::Rect::from_center_size(mid, egui::vec2(160.0, 24.0)))
+            }),
+        };
+        let Some(rect) = anchor else {
+            self.editing = None;
+            return;
+        };
+        let rect = rect.intersect(view.screen);
+        let size = (theme::LABEL_SIZE * view.camera.zoom).max(10.0);
+        let id = ui.scope_id().with("label-editor");
+        let colors = style.colors;
+        let mut commit = false;
+        let width = (rect.width() - 12.0).max(80.0);
+        let top_left = egui::pos2(
+            rect.center().x - width / 2.0 - 4.0,
+            rect.center().y - size * 0.75 - 4.0,
+        );
+        let Some(edit) = &mut self.editing else {
+            return;
+        };
+        egui::Area::new(id.with("area"))
+            .fixed_pos(top_left)
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::new()
+                    .fill(colors.block_fill)
+                    .stroke(Stroke::new(1.5, colors.selection))
+                    .corner_radius(4.0)
+                    .inner_margin(4.0)
+                    .show(ui, |ui| {
+                        let out = egui::TextEdit::multiline(&mut edit.text)
+                            .id(id)
+                            .font(egui::FontId::proportional(size))
+                            .align(egui::Align2::CENTER_TOP)
+                            .desired_width(width)
+                            .desired_rows(1)
+                            .frame(egui::Frame::NONE)
+                            .show(ui);
+                        if !edit.started {
+                            edit.started = true;
+                            out.response.request_focus();
+                            let range = if edit.select_all {
+                                egui::text::CCursorRange::select_all_str(&edit.text)
+                            } else {
+                                egui::text::CCursorRange::one(egui::text::CCursor::new(
+                                    edit.text.chars().count(),
+                                ))
+                            };
+                            let mut state = out.state.clone();
+                            state.cursor.set_char_range(Some(range));
+                            state.store(ui.ctx(), id);
+                        } else if out.response.lost_focus() || !out.response.has_focus() {
+                            commit = true;
+                        }
+                    });
+            });
+        if commit {
+            self.commit_label(doc);
+        }
+    }
+
+    pub(super) fn context_menu(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &mut Document,
+        _palette: &Palette,
+    ) {
+        let ctx = ui.ctx().clone();
+        let commands: &[Command] = if !self.selected_links.is_empty() {
+            &[
+                Command::EditLabel,
+                Command::LinkReverse,
+                Command::LinkToggleStyle,
+                Command::LinkToggleRoute,
+                Command::LinkCycleArrows,
+                Command::Delete,
+            ]
+        } else if !self.selection.is_empty() {
+            &[
+                Command::EditLabel,
+                Command::ToolConnect,
+                Command::Duplicate,
+                Command::Copy,
+                Command::Cut,
+                Command::Delete,
+                Command::BringForward,
+                Command::SendBackward,
+                Command::Group,
+                Command::Ungroup,
+                Command::ToggleLock,
+                Command::FitSelection,
+            ]
+        } else {
+            &[
+                Command::Paste,
+                Command::SelectAll,
+                Command::FitBoard,
+                Command::QuickAdd,
+            ]
+        };
+        for &cmd in commands {
+            let button = egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(&ctx));
+            if ui.add(button).clicked() {
+                self.run_command(cmd, &ctx, doc);
+                ui.close();
+            }
+        }
+    }
+}
