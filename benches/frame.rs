@@ -36,6 +36,7 @@ fn frame(
             palette,
             grid: true,
             fans,
+            badges: None,
         };
         paint::paint_board(ui.painter(), board, &view, &style);
     });

@@ -43,6 +43,13 @@ pub enum Command {
     FitSelection,
     ToggleSnap,
     Shortcuts,
+    ToggleSidebar,
+    LensOverlay,
+    ToggleBadges,
+    TimerStartPause,
+    TimerNext,
+    TimerPrevious,
+    TimerReset,
 }
 
 const NONE: Modifiers = Modifiers::NONE;
@@ -62,15 +69,17 @@ pub enum Menu {
     Arrange,
     Tools,
     View,
+    Interview,
 }
 
 impl Menu {
-    pub const ALL: [(Menu, &'static str); 5] = [
+    pub const ALL: [(Menu, &'static str); 6] = [
         (Menu::File, "File"),
         (Menu::Edit, "Edit"),
         (Menu::Arrange, "Arrange"),
         (Menu::Tools, "Tools"),
         (Menu::View, "View"),
+        (Menu::Interview, "Interview"),
     ];
 }
 
@@ -113,6 +122,13 @@ impl Command {
         Command::FitSelection,
         Command::ToggleSnap,
         Command::Shortcuts,
+        Command::ToggleSidebar,
+        Command::LensOverlay,
+        Command::ToggleBadges,
+        Command::TimerStartPause,
+        Command::TimerNext,
+        Command::TimerPrevious,
+        Command::TimerReset,
     ];
 
     /// Menu text; a trailing "…" means the command asks for more before acting.
@@ -155,6 +171,13 @@ impl Command {
             Command::FitSelection => "Fit selection",
             Command::ToggleSnap => "Snap to grid",
             Command::Shortcuts => "Keyboard shortcuts",
+            Command::ToggleSidebar => "Sidebar",
+            Command::LensOverlay => "Lens next to the block",
+            Command::ToggleBadges => "Coverage badges",
+            Command::TimerStartPause => "Start / pause timer",
+            Command::TimerNext => "Next phase",
+            Command::TimerPrevious => "Previous phase",
+            Command::TimerReset => "Reset timer",
         }
     }
 
@@ -193,7 +216,11 @@ impl Command {
             | C::FitBoard
             | C::FitSelection
             | C::ToggleSnap
-            | C::Shortcuts => Menu::View,
+            | C::Shortcuts
+            | C::ToggleSidebar
+            | C::LensOverlay
+            | C::ToggleBadges => Menu::View,
+            C::TimerStartPause | C::TimerNext | C::TimerPrevious | C::TimerReset => Menu::Interview,
         }
     }
 
@@ -241,12 +268,20 @@ impl Command {
             C::FitSelection => const { &[key(SHIFT, Key::Num2)] },
             C::ToggleSnap => const { &[key(CTRL, Key::Quote)] },
             C::Shortcuts => const { &[key(NONE, Key::Questionmark)] },
+            C::ToggleSidebar => const { &[key(CTRL, Key::B)] },
+            C::LensOverlay => const { &[key(NONE, Key::I)] },
+            C::ToggleBadges => &[],
+            C::TimerStartPause => const { &[key(NONE, Key::F5)] },
+            C::TimerNext => const { &[key(NONE, Key::F6)] },
+            C::TimerPrevious => const { &[key(SHIFT, Key::F6)] },
+            C::TimerReset => &[],
         }
     }
 
     /// True for commands that act on the canvas (and so wait while a dialog is open).
     pub fn is_canvas(self) -> bool {
-        !matches!(self.menu(), Menu::File) && !matches!(self, Command::Undo | Command::Redo)
+        !matches!(self.menu(), Menu::File | Menu::Interview)
+            && !matches!(self, Command::Undo | Command::Redo)
     }
 
     /// The shortcut as menus show it, e.g. "Ctrl+Shift+S" or "Ctrl+]".

@@ -27,6 +27,7 @@ pub enum JobDone {
     Saved {
         path: PathBuf,
         state_id: u64,
+        timer: crate::timer::TimerState,
         result: Result<(), SaveError>,
     },
 }
@@ -108,6 +109,7 @@ fn run(job: Job) -> JobDone {
             JobDone::Saved {
                 path,
                 state_id,
+                timer: board.timer,
                 result,
             }
         }

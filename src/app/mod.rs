@@ -4,11 +4,14 @@
 //! waits on the disk.
 
 mod dialogs;
+mod examples;
+mod interview;
 mod jobs;
 mod open_board;
 mod overlays;
 mod palette_panel;
 mod settings;
+mod sidebar;
 mod status;
 
 pub use open_board::OpenBoard;
@@ -52,6 +55,8 @@ enum After {
     New,
     /// Open a file; `None` asks for the path first.
     Open(Option<PathBuf>),
+    /// Open a bundled example as a new, untitled board.
+    Example(usize),
 }
 
 impl After {
@@ -59,7 +64,7 @@ impl After {
         match self {
             After::Quit => "quitting",
             After::New => "starting a new board",
-            After::Open(_) => "opening another board",
+            After::Open(_) | After::Example(_) => "opening another board",
         }
     }
 }
@@ -75,6 +80,12 @@ pub struct ArchboardApp {
     pub status: Status,
     pub canvas: CanvasState,
     pub palette: Palette,
+    pub lenses: crate::lens::LensLibrary,
+    pub plans: Vec<crate::timer::Plan>,
+    pub timer: crate::timer::Timer,
+    /// Show the lens as a floating window next to the selected block.
+    pub lens_overlay: bool,
+    sidebar: sidebar::Sidebar,
     palette_panel: PalettePanel,
     dialog: Option<Dialog>,
     jobs: Jobs,
@@ -108,14 +119,33 @@ impl ArchboardApp {
 
     /// An app with default settings and no stored state, as tests use it.
     pub fn with_settings(settings: Settings, file: Option<PathBuf>) -> Self {
+        Self::with_clock(
+            settings,
+            file,
+            std::sync::Arc::new(crate::timer::SystemClock::default()),
+        )
+    }
+
+    /// An app whose interview timer reads `clock` (tests pass a fake one).
+    pub fn with_clock(
+        settings: Settings,
+        file: Option<PathBuf>,
+        clock: std::sync::Arc<dyn crate::timer::Clock>,
+    ) -> Self {
         let mut canvas = CanvasState::new();
         canvas.snap = settings.snap_to_grid;
+        canvas.badges = settings.badges;
         Self {
             board: OpenBoard::new(Board::default(), None),
             settings,
             status: Status::default(),
             canvas,
             palette: Palette::bundled(),
+            lenses: crate::lens::LensLibrary::bundled(),
+            plans: crate::timer::bundled_plans(),
+            timer: crate::timer::Timer::new(clock),
+            lens_overlay: false,
+            sidebar: sidebar::Sidebar::default(),
             palette_panel: PalettePanel::default(),
             dialog: None,
             jobs: Jobs::new(),
@@ -156,8 +186,10 @@ impl ArchboardApp {
             }
         }
         let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
+        self.tick_timer(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
+        egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors, &ctx));
         egui::Panel::left("palette")
             .resizable(true)
@@ -169,13 +201,29 @@ impl ArchboardApp {
                         .place(&mut self.board.doc, &self.palette, &kind, at);
                 }
             });
+        if self.settings.sidebar {
+            let mut sidebar = std::mem::take(&mut self.sidebar);
+            let actions = egui::Panel::right("sidebar")
+                .resizable(true)
+                .default_size(320.0)
+                .show(ui, |ui| sidebar.show(ui, &self.sidebar_context(&colors)))
+                .inner;
+            self.sidebar = sidebar;
+            self.handle_sidebar_actions(actions);
+        }
         egui::CentralPanel::no_frame().show(ui, |ui| {
             if self.loading.is_some() {
                 ui.disable();
             }
-            self.canvas
-                .show(ui, &mut self.board.doc, &self.palette, &colors);
+            self.canvas.show(
+                ui,
+                &mut self.board.doc,
+                &self.palette,
+                &self.lenses,
+                &colors,
+            );
         });
+        self.show_lens_overlay(&ctx, &colors);
         self.show_overlays(&ctx);
         for notice in self.canvas.take_notices() {
             match notice {
@@ -184,6 +232,7 @@ impl ArchboardApp {
             }
         }
         self.settings.snap_to_grid = self.canvas.snap;
+        self.settings.badges = self.canvas.badges;
         self.show_dialog(&ctx);
         if let Some(path) = &self.loading {
             egui::Modal::new(egui::Id::unique("archboard-loading")).show(&ctx, |ui| {
@@ -223,10 +272,58 @@ impl ArchboardApp {
                     self.status.info("Nothing to redo");
                 }
             }
+            Command::ToggleSidebar => self.settings.sidebar = !self.settings.sidebar,
+            Command::LensOverlay => self.lens_overlay = !self.lens_overlay,
+            Command::ToggleBadges => self.canvas.badges = !self.canvas.badges,
+            Command::TimerStartPause
+            | Command::TimerNext
+            | Command::TimerPrevious
+            | Command::TimerReset => self.run_timer_command(cmd),
             canvas_cmd => self
                 .canvas
                 .run_command(canvas_cmd, ctx, &mut self.board.doc),
         }
+    }
+
+    fn sidebar_context<'a>(&'a self, colors: &'a Colors) -> sidebar::SidebarContext<'a> {
+        sidebar::SidebarContext {
+            board: self.board.doc.board(),
+            canvas: &self.canvas,
+            palette: &self.palette,
+            lenses: &self.lenses,
+            plans: &self.plans,
+            colors,
+        }
+    }
+
+    /// The lens as a floating window beside the selected block, for when the sidebar is hidden.
+    fn show_lens_overlay(&mut self, ctx: &egui::Context, colors: &Colors) {
+        if !self.lens_overlay {
+            return;
+        }
+        let [only] = self.canvas.selection.iter().copied().collect::<Vec<_>>()[..] else {
+            return;
+        };
+        let Some(rect) = self.board.doc.board().block(only).map(|b| b.rect) else {
+            return;
+        };
+        let view = self.canvas.view();
+        let at =
+            view.to_screen(rect.max()) + egui::vec2(16.0, -view.rect_to_screen(&rect).height());
+        let mut open = true;
+        let mut sidebar = std::mem::take(&mut self.sidebar);
+        let actions = egui::Window::new("Lens")
+            .id(egui::Id::unique("archboard-lens-overlay"))
+            .open(&mut open)
+            .default_pos(at)
+            .default_size([300.0, 420.0])
+            .collapsible(false)
+            .show(ctx, |ui| sidebar.show(ui, &self.sidebar_context(colors)))
+            .and_then(|r| r.inner)
+            .unwrap_or_default();
+        self.sidebar = sidebar;
+        self.lens_overlay &= open;
+        self.handle_sidebar_actions(actions);
     }
 
     fn show_overlays(&mut self, ctx: &egui::Context) {
@@ -282,6 +379,22 @@ impl ArchboardApp {
                 self.status.info("New board");
             }
             After::Open(Some(path)) => self.start_load(path, ctx),
+            After::Example(i) => {
+                let Some((name, text)) = examples::EXAMPLES.get(i) else {
+                    return;
+                };
+                match crate::persistence::parse_board(text, std::path::Path::new(name)) {
+                    Ok(board) => {
+                        self.reset_canvas();
+                        self.canvas.fit_on_next_frame(board.bounds());
+                        self.board = OpenBoard::new(board, None);
+                        self.status.info(format!(
+                            "Opened the {name} example (untitled: Save As keeps your copy)"
+                        ));
+                    }
+                    Err(e) => self.status.error(e.to_string()),
+                }
+            }
             After::Open(None) => {
                 let start = self
                     .settings
@@ -343,12 +456,13 @@ impl ArchboardApp {
             JobDone::Saved {
                 path,
                 state_id,
+                timer,
                 result,
             } => match result {
                 Ok(()) => {
                     self.status.info(format!("Saved {}", path.display()));
                     self.settings.remember(&path);
-                    self.board.mark_saved(state_id, path);
+                    self.board.mark_saved(state_id, timer, path);
                     if let Some(after) = self.after_save.take() {
                         self.perform(after, ctx);
                     }
@@ -364,11 +478,13 @@ impl ArchboardApp {
 
     /// Forgets selection and edits in progress: they belonged to the previous board.
     fn reset_canvas(&mut self) {
-        let snap = self.canvas.snap;
-        let last_view = self.canvas.last_view;
+        let old = std::mem::take(&mut self.canvas);
         self.canvas = CanvasState::new();
-        self.canvas.snap = snap;
-        self.canvas.last_view = last_view;
+        self.canvas.snap = old.snap;
+        self.canvas.badges = old.badges;
+        self.canvas.default_route = old.default_route;
+        self.canvas.last_view = old.last_view;
+        self.timer.pause();
     }
 
     fn handle_close_request(&mut self, ctx: &egui::Context) {
@@ -413,6 +529,15 @@ impl ArchboardApp {
         egui::MenuBar::new().ui(ui, |ui| {
             for (menu, title) in Menu::ALL {
                 ui.menu_button(title, |ui| {
+                    if menu == Menu::File {
+                        ui.menu_button("Open example", |ui| {
+                            for (i, (name, _)) in examples::EXAMPLES.iter().enumerate() {
+                                if ui.button(*name).clicked() {
+                                    self.request(After::Example(i), ctx);
+                                }
+                            }
+                        });
+                    }
                     for &cmd in Command::ALL.iter().filter(|c| c.menu() == menu) {
                         let enabled = match cmd {
                             Command::Undo => self.board.doc.can_undo(),

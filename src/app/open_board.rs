@@ -10,26 +10,31 @@ pub struct OpenBoard {
     pub path: Option<PathBuf>,
     /// [`Document::state_id`] at the last save or load.
     saved_state: u64,
+    /// The timer as it was saved: the timer changes outside the undo history.
+    saved_timer: crate::timer::TimerState,
 }
 
 impl OpenBoard {
     pub fn new(board: Board, path: Option<PathBuf>) -> Self {
         let doc = Document::new(board);
         let saved_state = doc.state_id();
+        let saved_timer = doc.board().timer.clone();
         Self {
             doc,
             path,
             saved_state,
+            saved_timer,
         }
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.doc.state_id() != self.saved_state
+        self.doc.state_id() != self.saved_state || self.doc.board().timer != self.saved_timer
     }
 
     /// Records that the state with this id is what the file now holds.
-    pub fn mark_saved(&mut self, state_id: u64, path: PathBuf) {
+    pub fn mark_saved(&mut self, state_id: u64, timer: crate::timer::TimerState, path: PathBuf) {
         self.saved_state = state_id;
+        self.saved_timer = timer;
         self.path = Some(path);
     }
 
@@ -58,7 +63,11 @@ mod tests {
         ob.doc.apply(Edit::SetTitle("t".into())).expect("edit");
         assert_eq!(ob.window_title(), "archboard — design.ron *");
         let id = ob.doc.state_id();
-        ob.mark_saved(id, PathBuf::from("/x/design.ron"));
+        ob.mark_saved(
+            id,
+            ob.doc.board().timer.clone(),
+            PathBuf::from("/x/design.ron"),
+        );
         assert!(!ob.is_dirty());
         ob.doc.undo();
         assert!(ob.is_dirty(), "undoing past the save is a change");

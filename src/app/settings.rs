@@ -30,6 +30,8 @@ pub struct Settings {
     pub theme: ThemeChoice,
     pub recent: Vec<PathBuf>,
     pub snap_to_grid: bool,
+    pub sidebar: bool,
+    pub badges: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +40,8 @@ impl Default for Settings {
             theme: ThemeChoice::System,
             recent: Vec::new(),
             snap_to_grid: true,
+            sidebar: true,
+            badges: true,
         }
     }
 }

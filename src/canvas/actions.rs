@@ -466,7 +466,15 @@ impl CanvasState {
                     .push(Notice::Info(format!("Snap to grid {state}")));
             }
             Command::Shortcuts => self.show_shortcuts = !self.show_shortcuts,
-            Command::New
+            // The app handles these; they never reach the canvas.
+            Command::ToggleSidebar
+            | Command::LensOverlay
+            | Command::ToggleBadges
+            | Command::TimerStartPause
+            | Command::TimerNext
+            | Command::TimerPrevious
+            | Command::TimerReset
+            | Command::New
             | Command::Open
             | Command::Save
             | Command::SaveAs

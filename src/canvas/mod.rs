@@ -154,6 +154,8 @@ pub struct CanvasState {
     pub quick_add: Option<QuickAdd>,
     pub show_shortcuts: bool,
     pub snap: bool,
+    /// Show lens coverage badges and note markers on blocks.
+    pub badges: bool,
     /// Route given to new links.
     pub default_route: Route,
     /// The pointer in world space, while it is over the canvas.
@@ -175,6 +177,7 @@ impl CanvasState {
     pub fn new() -> Self {
         Self {
             snap: true,
+            badges: true,
             ..Self::default()
         }
     }
@@ -226,6 +229,7 @@ impl CanvasState {
         ui: &mut egui::Ui,
         doc: &mut Document,
         palette: &Palette,
+        lenses: &crate::lens::LensLibrary,
         colors: &Colors,
     ) {
         let (response, painter) =
@@ -263,6 +267,7 @@ impl CanvasState {
             palette,
             grid: true,
             fans: &fans,
+            badges: self.badges.then_some(lenses),
         };
         paint::paint_board(&painter, doc.board(), &view, &style);
         self.paint_overlays(&painter, doc.board(), &view, &style);

@@ -23,6 +23,8 @@ pub struct Style<'a> {
     /// Fan-out offsets of parallel links ([`route::fan_offsets`]); the screen caches them per
     /// board state, exports compute them once.
     pub fans: &'a HashMap<LinkId, f32>,
+    /// When set, blocks show how many lens items were covered and whether they have notes.
+    pub badges: Option<&'a crate::lens::LensLibrary>,
 }
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
@@ -225,6 +227,52 @@ pub fn paint_block(
         style,
         stroke_color,
     );
+    if let Some(lenses) = style.badges {
+        paint_badges(painter, block, &kind.lens, lenses, rect, view, style);
+    }
+}
+
+/// A coverage pill (`4/11`) at the bottom-right corner and a dot when the block has notes.
+fn paint_badges(
+    painter: &Painter,
+    block: &Block,
+    lens: &str,
+    lenses: &crate::lens::LensLibrary,
+    rect: Rect,
+    view: &View,
+    style: &Style<'_>,
+) {
+    let z = view.camera.zoom;
+    let size = theme::TAG_SIZE * z;
+    if size < theme::MIN_TEXT_PX || block.is_frame() || block.is_text() {
+        return;
+    }
+    let (covered, total) = lenses.coverage(block, lens);
+    if covered > 0 {
+        let text = format!("{covered}/{total}");
+        let galley =
+            painter.layout_no_wrap(text, FontId::proportional(size), style.colors.background);
+        let pad = vec2(4.0, 1.0) * z;
+        let r = Rect::from_min_size(
+            rect.right_bottom() - galley.size() - pad * 2.0 - vec2(3.0, 3.0) * z,
+            galley.size() + pad * 2.0,
+        );
+        let color = if covered == total {
+            style.colors.ok
+        } else {
+            style.colors.selection
+        };
+        painter.rect_filled(r, r.height() / 2.0, color);
+        painter.galley(r.min + pad, galley, style.colors.background);
+    }
+    if !block.notes.trim().is_empty() {
+        let shift = if block.locked { 10.0 * z } else { 0.0 };
+        painter.circle_filled(
+            rect.right_top() + vec2(-8.0 * z - shift, 8.0 * z),
+            3.5 * z,
+            style.colors.warning,
+        );
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

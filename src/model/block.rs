@@ -3,6 +3,7 @@
 use super::geom::Rect;
 use super::ids::BlockId;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Kind id of a free text note (no outline, just text).
 pub const TEXT_KIND: &str = "text";
@@ -33,6 +34,12 @@ pub struct Block {
     /// Locked blocks cannot be moved, resized or deleted until unlocked.
     #[serde(default, skip_serializing_if = "is_false")]
     pub locked: bool,
+    /// Deep-dive lens items discussed for this block, as `lens/item` keys.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub checked: BTreeSet<String>,
+    /// Marked by the candidate as one of the few components to deep-dive into.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deep_dive: bool,
 }
 
 fn is_false(v: &bool) -> bool {
@@ -54,6 +61,8 @@ impl Block {
             z: 0,
             group: None,
             locked: false,
+            checked: BTreeSet::new(),
+            deep_dive: false,
         }
     }
 

@@ -16,6 +16,8 @@ pub struct Board {
     pub blocks: BTreeMap<BlockId, Block>,
     pub links: BTreeMap<LinkId, Link>,
     pub next_id: u64,
+    /// Where the interview stood; changed by the clock, not by edits, so it is not undoable.
+    pub timer: crate::timer::TimerState,
 }
 
 impl Default for Board {
@@ -25,6 +27,7 @@ impl Default for Board {
             blocks: BTreeMap::new(),
             links: BTreeMap::new(),
             next_id: 1,
+            timer: Default::default(),
         }
     }
 }

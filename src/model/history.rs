@@ -87,6 +87,12 @@ impl Document {
         &self.board
     }
 
+    /// The timer state, which the clock changes outside the undo history (undo must not turn
+    /// back the interview's clock).
+    pub fn timer_mut(&mut self) -> &mut crate::timer::TimerState {
+        &mut self.board.timer
+    }
+
     /// Identifies the current board state for dirty tracking: it equals the value read right
     /// after a save exactly when undo/redo have led back to the saved state.
     pub fn state_id(&self) -> u64 {

@@ -70,7 +70,7 @@ struct PaletteFile {
 }
 
 /// Keys taken by tools; a palette may not claim them.
-pub const RESERVED_KEYS: &[char] = &['V', 'H', 'A', 'T', 'F'];
+pub const RESERVED_KEYS: &[char] = &['V', 'H', 'A', 'T', 'F', 'I'];
 
 /// All known kinds, in palette order.
 #[derive(Clone, Debug)]

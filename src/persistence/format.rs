@@ -4,6 +4,7 @@
 //! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
 
 use crate::model::{Block, Board, Link};
+use crate::timer::TimerState;
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
@@ -24,6 +25,8 @@ pub struct BoardFile {
     pub blocks: Vec<Block>,
     #[serde(default)]
     pub links: Vec<Link>,
+    #[serde(default, skip_serializing_if = "TimerState::is_default")]
+    pub timer: TimerState,
 }
 
 impl BoardFile {
@@ -34,6 +37,7 @@ impl BoardFile {
             next_id: board.next_id,
             blocks: board.blocks.values().cloned().collect(),
             links: board.links.values().cloned().collect(),
+            timer: board.timer.clone(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub const MAX_TITLE_CHARS: usize = 1_000;
 pub const MAX_KIND_CHARS: usize = 64;
 pub const MAX_LABEL_CHARS: usize = 10_000;
 pub const MAX_NOTES_CHARS: usize = 100_000;
+pub const MAX_CHECKED: usize = 500;
 
 /// Checks every field and builds the board. The error says which block or link is wrong.
 pub fn into_board(file: BoardFile) -> Result<Board, String> {
@@ -46,6 +47,16 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         max_id = max_id.max(link.id.0);
         links.insert(link.id, link);
     }
+    let mut timer = file.timer;
+    // Time recorded for blocks that no longer exist is meaningless: drop it.
+    timer.block_ms.retain(|id, _| blocks.contains_key(id));
+    if timer.phase_ms.len() > 100 {
+        return Err(format!(
+            "the timer lists {} phases; at most 100 are allowed",
+            timer.phase_ms.len()
+        ));
+    }
+    check_text("the timer plan", &timer.plan, MAX_KIND_CHARS)?;
     if max_id == u64::MAX {
         return Err(format!("id {max_id} leaves no room for new ids"));
     }
@@ -55,6 +66,7 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         links,
         // A hand-edited counter below a used id would hand that id out again: repair it.
         next_id: file.next_id.max(max_id + 1),
+        timer,
     })
 }
 
@@ -88,6 +100,18 @@ fn check_block(b: &Block) -> Result<(), String> {
     check_text("the kind", &b.kind, MAX_KIND_CHARS)?;
     check_text("the label", &b.label, MAX_LABEL_CHARS)?;
     check_text("the notes", &b.notes, MAX_NOTES_CHARS)?;
+    if b.checked.len() > MAX_CHECKED {
+        return Err(format!(
+            "{} lens items are ticked; at most {MAX_CHECKED} are allowed",
+            b.checked.len()
+        ));
+    }
+    if let Some(long) = b.checked.iter().find(|k| k.len() > 128) {
+        return Err(format!(
+            "lens item key \"{}…\" is longer than 128 bytes",
+            long.chars().take(20).collect::<String>()
+        ));
+    }
     check_rect(&b.rect)
 }
 
@@ -143,6 +167,7 @@ mod tests {
             next_id: 100,
             blocks,
             links,
+            timer: Default::default(),
         }
     }
 

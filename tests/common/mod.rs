@@ -10,13 +10,35 @@ use std::time::{Duration, Instant};
 pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
 /// The real app in a headless harness, optionally opened on `file` as `archboard FILE` would.
+/// The sidebar is hidden so the whole canvas is free for pointer tests; `app_with_clock` keeps it.
 pub fn app_harness(file: Option<PathBuf>) -> Harness<'static, ArchboardApp> {
-    let app = ArchboardApp::with_settings(Settings::default(), file);
+    let settings = Settings {
+        sidebar: false,
+        ..Settings::default()
+    };
+    let app = ArchboardApp::with_settings(settings, file);
     Harness::builder()
         .with_size(SIZE)
         // A real frame interval: double-clicks and drags depend on the time between frames.
         .with_step_dt(1.0 / 60.0)
         .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
+}
+
+/// The real app with a fake clock for the interview timer.
+pub fn app_with_clock(
+    file: Option<PathBuf>,
+) -> (Harness<'static, ArchboardApp>, archboard::timer::FakeClock) {
+    let clock = archboard::timer::FakeClock::default();
+    let app = ArchboardApp::with_clock(
+        Settings::default(),
+        file,
+        std::sync::Arc::new(clock.clone()),
+    );
+    let h = Harness::builder()
+        .with_size(SIZE)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app);
+    (h, clock)
 }
 
 /// Steps frames until `cond` holds (file work finishes on another thread), failing after 10 s.
