@@ -40,6 +40,9 @@ fn frame(
         };
         paint::paint_board(ui.painter(), board, &view, &style);
     });
+    let mut out = out;
+    // egui requires texture changes to be handled; a benchmark has nowhere to send them.
+    out.textures_delta.clear();
     let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
     prims
         .iter()

@@ -38,6 +38,26 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Export a board (or a PNG with an embedded board) as a PNG image, without a window.
+    Export {
+        /// Board file (.ron, or a PNG exported by archboard).
+        file: PathBuf,
+        /// The PNG to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Pixels per board unit (any positive number; lowered if the picture would be too big).
+        #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+        scale: f32,
+        /// Background colour; the drawing's theme follows it.
+        #[arg(long, value_enum, default_value = "light")]
+        background: crate::export::Background,
+        /// Margin around the content, in pixels at scale 1.
+        #[arg(long, default_value_t = 32.0, allow_negative_numbers = true)]
+        padding: f32,
+        /// Export only these block ids (comma-separated) and the links between them.
+        #[arg(long, value_delimiter = ',')]
+        selection_ids: Option<Vec<u64>>,
+    },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
         /// Number of blocks (at most 200,000).
@@ -58,6 +78,29 @@ pub fn run_headless(command: Command) -> ExitCode {
     let stderr = std::io::stderr();
     let code = match command {
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Export {
+            file,
+            output,
+            scale,
+            background,
+            padding,
+            selection_ids,
+        } => {
+            let opts = crate::export::ExportOptions {
+                scale,
+                background,
+                padding,
+                selection: selection_ids
+                    .map(|ids| ids.into_iter().map(crate::model::BlockId).collect()),
+            };
+            export(
+                &file,
+                &output,
+                &opts,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )
+        }
         Command::Generate {
             blocks,
             links,
@@ -105,6 +148,61 @@ pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     }
     code
+}
+
+/// Loads `file` and writes it as a PNG. Returns the exit code.
+pub fn export(
+    file: &Path,
+    output: &Path,
+    opts: &crate::export::ExportOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let board = match persistence::load_board(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    if let Some(ids) = &opts.selection
+        && let Some(missing) = ids.iter().find(|id| board.block(**id).is_none())
+    {
+        let _ = writeln!(
+            err,
+            "error: {}: --selection-ids names block #{}, which does not exist",
+            file.display(),
+            missing.0
+        );
+        return EXIT_INVALID;
+    }
+    let palette = crate::palette::Palette::bundled();
+    let lenses = crate::lens::LensLibrary::bundled();
+    match crate::export::export_png(&board, opts, &palette, Some(&lenses), output) {
+        Ok(pic) => {
+            if pic.scale_was_reduced(opts.scale) {
+                let _ = writeln!(
+                    err,
+                    "note: scale lowered from {} to {:.3} to stay within {} px a side and 64 megapixels",
+                    opts.scale,
+                    pic.scale,
+                    crate::export::MAX_SIDE
+                );
+            }
+            let _ = writeln!(
+                out,
+                "wrote {} ({}×{} px)",
+                output.display(),
+                pic.width,
+                pic.height
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {}: {e}", output.display());
+            EXIT_INVALID
+        }
+    }
 }
 
 /// `5 blocks, 0 links`, with singulars for one.

@@ -10,6 +10,8 @@ pub enum Command {
     Open,
     Save,
     SaveAs,
+    ExportPng,
+    CopyPng,
     Quit,
     Undo,
     Redo,
@@ -89,6 +91,8 @@ impl Command {
         Command::Open,
         Command::Save,
         Command::SaveAs,
+        Command::ExportPng,
+        Command::CopyPng,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -138,6 +142,8 @@ impl Command {
             Command::Open => "Open…",
             Command::Save => "Save",
             Command::SaveAs => "Save As…",
+            Command::ExportPng => "Export PNG…",
+            Command::CopyPng => "Copy as PNG",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -184,7 +190,9 @@ impl Command {
     pub fn menu(self) -> Menu {
         use Command as C;
         match self {
-            C::New | C::Open | C::Save | C::SaveAs | C::Quit => Menu::File,
+            C::New | C::Open | C::Save | C::SaveAs | C::ExportPng | C::CopyPng | C::Quit => {
+                Menu::File
+            }
             C::Undo
             | C::Redo
             | C::Cut
@@ -235,6 +243,8 @@ impl Command {
             C::Open => const { &[key(CTRL, Key::O)] },
             C::Save => const { &[key(CTRL, Key::S)] },
             C::SaveAs => const { &[key(CTRL_SHIFT, Key::S)] },
+            C::ExportPng => const { &[key(CTRL_SHIFT, Key::E)] },
+            C::CopyPng => const { &[key(Modifiers::SHIFT.plus(Modifiers::ALT), Key::C)] },
             C::Quit => const { &[key(CTRL, Key::Q)] },
             C::Undo => const { &[key(CTRL, Key::Z)] },
             C::Redo => const { &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)] },

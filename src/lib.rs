@@ -7,6 +7,7 @@ pub mod app;
 pub mod canvas;
 pub mod cli;
 pub mod command;
+pub mod export;
 pub mod lens;
 pub mod model;
 pub mod palette;

@@ -3,6 +3,7 @@
 //! One worker runs jobs in order, so two saves to the same file can never land out of order.
 //! Results come back through a channel that the UI polls once per frame.
 
+use crate::export::{self, ExportOptions};
 use crate::model::Board;
 use crate::persistence::{self, LoadError, SaveError};
 use std::path::PathBuf;
@@ -17,12 +18,32 @@ pub enum Job {
         board: Board,
         state_id: u64,
     },
+    /// Render and write a PNG.
+    Export {
+        board: Board,
+        opts: ExportOptions,
+        path: PathBuf,
+    },
+    /// Render a PNG and put it on the system clipboard.
+    CopyImage {
+        board: Board,
+        opts: ExportOptions,
+    },
 }
 
 pub enum JobDone {
     Loaded {
         path: PathBuf,
         result: Result<Board, LoadError>,
+    },
+    Exported {
+        path: PathBuf,
+        /// (width, height, scale used) or the error.
+        result: Result<(usize, usize, f32), String>,
+        asked_scale: f32,
+    },
+    CopiedImage {
+        result: Result<(usize, usize), String>,
     },
     Saved {
         path: PathBuf,
@@ -51,8 +72,9 @@ impl Jobs {
         let spawned = std::thread::Builder::new()
             .name("archboard-files".into())
             .spawn(move || {
+                let mut clipboard: Option<arboard::Clipboard> = None;
                 for (job, ctx) in task_rx {
-                    let done = run(job);
+                    let done = run(job, &mut clipboard);
                     if done_tx.send(done).is_err() {
                         break;
                     }
@@ -76,9 +98,9 @@ impl Jobs {
                     self.pending += 1;
                     None
                 }
-                Err(e) => Some(run(e.0.0)),
+                Err(e) => Some(run(e.0.0, &mut None)),
             },
-            None => Some(run(job)),
+            None => Some(run(job, &mut None)),
         }
     }
 
@@ -94,8 +116,30 @@ impl Jobs {
     }
 }
 
-fn run(job: Job) -> JobDone {
+/// Runs one job. `clipboard` is opened on first use and kept: on X11 the clipboard's contents
+/// live only as long as the process (and handle) that owns them.
+fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
     match job {
+        Job::Export { board, opts, path } => {
+            let palette = crate::palette::Palette::bundled();
+            let lenses = crate::lens::LensLibrary::bundled();
+            let result = export::export_png(&board, &opts, &palette, Some(&lenses), &path)
+                .map(|p| (p.width, p.height, p.scale))
+                .map_err(|e| e.to_string());
+            JobDone::Exported {
+                path,
+                result,
+                asked_scale: opts.scale,
+            }
+        }
+        Job::CopyImage { board, opts } => {
+            let palette = crate::palette::Palette::bundled();
+            let lenses = crate::lens::LensLibrary::bundled();
+            let result = export::render(&board, &opts, &palette, Some(&lenses))
+                .map_err(|e| e.to_string())
+                .and_then(|pic| copy_image(clipboard, pic));
+            JobDone::CopiedImage { result }
+        }
         Job::Load { path } => {
             let result = persistence::load_board(&path);
             JobDone::Loaded { path, result }
@@ -114,4 +158,28 @@ fn run(job: Job) -> JobDone {
             }
         }
     }
+}
+
+fn copy_image(
+    clipboard: &mut Option<arboard::Clipboard>,
+    pic: export::Picture,
+) -> Result<(usize, usize), String> {
+    if clipboard.is_none() {
+        *clipboard = Some(
+            arboard::Clipboard::new().map_err(|e| format!("no clipboard is available ({e})"))?,
+        );
+    }
+    let (w, h) = (pic.width, pic.height);
+    let image = arboard::ImageData {
+        width: w,
+        height: h,
+        bytes: pic.rgba.into(),
+    };
+    match clipboard.as_mut() {
+        Some(c) => c
+            .set_image(image)
+            .map_err(|e| format!("the clipboard refused the picture ({e})"))?,
+        None => return Err("no clipboard is available".into()),
+    }
+    Ok((w, h))
 }

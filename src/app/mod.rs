@@ -5,6 +5,7 @@
 
 mod dialogs;
 mod examples;
+mod export_dialog;
 mod interview;
 mod jobs;
 mod open_board;
@@ -72,6 +73,7 @@ impl After {
 enum Dialog {
     File(FileDialog),
     Unsaved(After),
+    Export(export_dialog::ExportDialog),
 }
 
 pub struct ArchboardApp {
@@ -180,6 +182,7 @@ impl ArchboardApp {
             self.finish_job(done, &ctx);
         }
         self.handle_close_request(&ctx);
+        self.handle_dropped_files(&ctx);
         if self.dialog.is_none() {
             for cmd in command::consume_pressed(&ctx) {
                 self.run(cmd, &ctx);
@@ -260,6 +263,28 @@ impl ArchboardApp {
                     self.board.path.as_deref(),
                 )))
             }
+            Command::ExportPng => {
+                self.canvas.commit_label(&mut self.board.doc);
+                self.dialog = Some(Dialog::Export(export_dialog::ExportDialog::new(
+                    self.board.path.as_deref(),
+                    self.settings.last_export_folder.as_deref(),
+                    !self.canvas.selection.is_empty(),
+                )));
+            }
+            Command::CopyPng => {
+                let dark = ctx.theme() == egui::Theme::Dark;
+                let opts = crate::export::ExportOptions {
+                    background: if dark {
+                        crate::export::Background::Dark
+                    } else {
+                        crate::export::Background::Light
+                    },
+                    selection: (!self.canvas.selection.is_empty())
+                        .then(|| self.canvas.selection.clone()),
+                    ..Default::default()
+                };
+                self.copy_png(opts, ctx);
+            }
             Command::Quit => self.request(After::Quit, ctx),
             Command::Undo => {
                 self.canvas.commit_label(&mut self.board.doc);
@@ -282,6 +307,42 @@ impl ArchboardApp {
             canvas_cmd => self
                 .canvas
                 .run_command(canvas_cmd, ctx, &mut self.board.doc),
+        }
+    }
+
+    /// Renders the selection (or board) off the UI thread and puts it on the clipboard.
+    fn copy_png(&mut self, opts: crate::export::ExportOptions, ctx: &egui::Context) {
+        if self.board.doc.board().blocks.is_empty() {
+            self.status.info("Nothing to copy: the board is empty");
+            return;
+        }
+        self.status.info("Copying the picture…");
+        let job = Job::CopyImage {
+            board: self.board.doc.board().clone(),
+            opts,
+        };
+        if let Some(done) = self.jobs.submit(job, Some(ctx.clone())) {
+            self.finish_job(done, ctx);
+        }
+    }
+
+    /// A `.ron` or `.png` board dropped onto the window opens like File → Open.
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            if self.dialog.is_some() || self.loading.is_some() {
+                self.status
+                    .info("Finish the open dialog first, then drop the file again");
+            } else {
+                self.request(After::Open(Some(path)), ctx);
+            }
         }
     }
 
@@ -453,6 +514,32 @@ impl ArchboardApp {
                     Err(e) => self.status.error(e.to_string()),
                 }
             }
+            JobDone::Exported {
+                path,
+                result,
+                asked_scale,
+            } => match result {
+                Ok((w, h, scale)) => {
+                    let note = if scale < asked_scale {
+                        format!("; scale lowered to {scale:.2} to stay within 16,384 px and 64 MP")
+                    } else {
+                        String::new()
+                    };
+                    self.status
+                        .info(format!("Exported {} ({w}×{h} px{note})", path.display()));
+                    self.settings.last_export_folder =
+                        path.parent().map(std::path::Path::to_path_buf);
+                }
+                Err(e) => self.status.error(format!("{}: {e}", path.display())),
+            },
+            JobDone::CopiedImage { result } => match result {
+                Ok((w, h)) => self
+                    .status
+                    .info(format!("Copied a {w}×{h} px picture to the clipboard")),
+                Err(e) => self
+                    .status
+                    .error(format!("Could not copy the picture: {e}")),
+            },
             JobDone::Saved {
                 path,
                 state_id,
@@ -502,6 +589,31 @@ impl ArchboardApp {
             return;
         };
         match dialog {
+            Dialog::Export(mut ed) => {
+                let outcome = ed.show(
+                    ctx,
+                    self.board.doc.board(),
+                    &self.canvas.selection,
+                    &self.palette,
+                    &self.lenses,
+                );
+                match outcome {
+                    export_dialog::ExportOutcome::Pending => self.dialog = Some(Dialog::Export(ed)),
+                    export_dialog::ExportOutcome::Cancel => {}
+                    export_dialog::ExportOutcome::Export(path, opts) => {
+                        self.status.info(format!("Exporting {}…", path.display()));
+                        let job = Job::Export {
+                            board: self.board.doc.board().clone(),
+                            opts,
+                            path,
+                        };
+                        if let Some(done) = self.jobs.submit(job, Some(ctx.clone())) {
+                            self.finish_job(done, ctx);
+                        }
+                    }
+                    export_dialog::ExportOutcome::Copy(opts) => self.copy_png(opts, ctx),
+                }
+            }
             Dialog::File(mut fd) => match fd.show(ctx, &self.settings.recent) {
                 DialogOutcome::Pending => self.dialog = Some(Dialog::File(fd)),
                 DialogOutcome::Cancel => self.after_save = None,

@@ -32,6 +32,8 @@ pub struct Settings {
     pub snap_to_grid: bool,
     pub sidebar: bool,
     pub badges: bool,
+    /// Where the last PNG export went, to suggest it again.
+    pub last_export_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             snap_to_grid: true,
             sidebar: true,
             badges: true,
+            last_export_folder: None,
         }
     }
 }

@@ -467,7 +467,9 @@ impl CanvasState {
             }
             Command::Shortcuts => self.show_shortcuts = !self.show_shortcuts,
             // The app handles these; they never reach the canvas.
-            Command::ToggleSidebar
+            Command::ExportPng
+            | Command::CopyPng
+            | Command::ToggleSidebar
             | Command::LensOverlay
             | Command::ToggleBadges
             | Command::TimerStartPause

@@ -48,9 +48,21 @@ pub fn write_atomic_with(
         .prefix(&prefix)
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        // Keep the permissions the user gave the file; a failure here is not worth a lost save.
-        let _ = tmp.as_file().set_permissions(meta.permissions());
+    // Keep the permissions the user gave the file. A new file gets the usual 0644 rather than
+    // the temporary file's private 0600. A failure here is not worth a lost save.
+    match std::fs::metadata(&target) {
+        Ok(meta) => {
+            let _ = tmp.as_file().set_permissions(meta.permissions());
+        }
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = tmp
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644));
+            }
+        }
     }
     let half = bytes.len() / 2;
     tmp.write_all(&bytes[..half])?;
@@ -128,6 +140,25 @@ mod tests {
             let leftovers = std::fs::read_dir(dir.path()).expect("ls").count();
             assert_eq!(leftovers, 1, "the temporary file is cleaned up");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_by_others_and_existing_modes_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("new.ron");
+        write_atomic(&p, b"x").expect("write");
+        assert_eq!(
+            std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
+            0o644
+        );
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write_atomic(&p, b"y").expect("write");
+        assert_eq!(
+            std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod atomic;
 mod error;
 mod format;
 mod migrate;
+mod png_embed;
 mod validate;
 
 pub use atomic::{WriteStep, write_atomic, write_atomic_with};
@@ -62,6 +63,13 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
 
 /// Parses a board from bytes; `name` is used in error messages only.
 pub fn parse_board_bytes(bytes: &[u8], name: &Path) -> Result<Board, LoadError> {
+    if png_embed::is_png(bytes) {
+        let text = png_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Invalid {
+            name: name.to_path_buf(),
+            problem,
+        })?;
+        return parse_board(&text, name);
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col(&bytes[..e.valid_up_to()]);
         LoadError::NotText {

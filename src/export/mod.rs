@@ -1,0 +1,230 @@
+//! PNG export: the board drawn by the same painter as the screen, rasterized on the CPU, with the
+//! board embedded so the picture opens again as an editable board. Runs without a display.
+
+mod raster;
+
+pub use raster::{Pixmap, Textures};
+
+use crate::canvas::{Camera, View, paint, route};
+use crate::lens::LensLibrary;
+use crate::model::{BlockId, Board, fragment};
+use crate::palette::Palette;
+use crate::persistence;
+use crate::theme::Colors;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Longest side a picture may have.
+pub const MAX_SIDE: f32 = 16_384.0;
+/// Most pixels a picture may have (64 megapixels).
+pub const MAX_PIXELS: f32 = 64_000_000.0;
+/// Keyword of the PNG text chunk that carries the board.
+pub const PNG_KEYWORD: &str = "archboard";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Background {
+    #[default]
+    Light,
+    Dark,
+    Transparent,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportOptions {
+    pub scale: f32,
+    pub background: Background,
+    /// Margin around the content, in pixels at scale 1.
+    pub padding: f32,
+    /// Export only these blocks (and the links between them); `None` exports the whole board.
+    pub selection: Option<BTreeSet<BlockId>>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self {
+            scale: 2.0,
+            background: Background::Light,
+            padding: 32.0,
+            selection: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("nothing to export: the {0} is empty")]
+    Empty(&'static str),
+    #[error("scale must be a positive number, not {0}")]
+    BadScale(f32),
+    #[error("padding must be between 0 and 10000 pixels, not {0}")]
+    BadPadding(f32),
+    #[error("cannot encode the PNG: {0}")]
+    Encode(String),
+    #[error(transparent)]
+    Save(#[from] persistence::SaveError),
+}
+
+/// A rendered picture, ready to encode.
+pub struct Picture {
+    pub width: usize,
+    pub height: usize,
+    /// Straight (not premultiplied) RGBA.
+    pub rgba: Vec<u8>,
+    /// The scale used; lower than asked when the picture would have been too large.
+    pub scale: f32,
+    /// The board that was drawn (the selection, when exporting one).
+    pub board: Board,
+}
+
+impl Picture {
+    pub fn scale_was_reduced(&self, asked: f32) -> bool {
+        self.scale < asked
+    }
+}
+
+/// The part of `board` the options ask for.
+pub fn subject(board: &Board, opts: &ExportOptions) -> Board {
+    match &opts.selection {
+        Some(ids) => fragment::extract(board, ids),
+        None => board.clone(),
+    }
+}
+
+/// Draws the board (or selection) into pixels with the screen's painter.
+pub fn render(
+    board: &Board,
+    opts: &ExportOptions,
+    palette: &Palette,
+    lenses: Option<&LensLibrary>,
+) -> Result<Picture, ExportError> {
+    if !(opts.scale.is_finite() && opts.scale > 0.0) {
+        return Err(ExportError::BadScale(opts.scale));
+    }
+    if !(0.0..=10_000.0).contains(&opts.padding) {
+        return Err(ExportError::BadPadding(opts.padding));
+    }
+    let board = subject(board, opts);
+    let bounds = board
+        .bounds()
+        .ok_or(ExportError::Empty(if opts.selection.is_some() {
+            "selection"
+        } else {
+            "board"
+        }))?;
+    let world = bounds.expanded(opts.padding);
+    let scale = fit_scale(world.w, world.h, opts.scale);
+    let (w, h) = (
+        (world.w * scale).round().max(1.0) as usize,
+        (world.h * scale).round().max(1.0) as usize,
+    );
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32));
+    let view = View::new(
+        Camera {
+            origin: world.min(),
+            zoom: scale,
+        },
+        screen,
+    );
+    let dark = opts.background == Background::Dark;
+    let mut colors = Colors::for_dark_mode(dark);
+    if opts.background == Background::Transparent {
+        colors.background = egui::Color32::TRANSPARENT;
+        colors.label_background = Colors::light().background;
+    }
+    let fans = route::fan_offsets(&board);
+    let ctx = egui::Context::default();
+    let input = egui::RawInput {
+        screen_rect: Some(screen),
+        max_texture_side: Some(8_192),
+        ..Default::default()
+    };
+    let mut out = ctx.run_ui(input, |ui| {
+        let style = paint::Style {
+            colors: &colors,
+            dark,
+            palette,
+            grid: false,
+            fans: &fans,
+            badges: lenses,
+        };
+        paint::paint_board(ui.painter(), &board, &view, &style);
+    });
+    let mut textures = Textures::default();
+    textures.apply(&mut out.textures_delta);
+    let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+    let mut pixmap = Pixmap::new(w, h);
+    pixmap.draw(&prims, &textures);
+    Ok(Picture {
+        width: w,
+        height: h,
+        rgba: pixmap.into_straight_rgba(),
+        scale,
+        board,
+    })
+}
+
+/// The largest scale up to `asked` that keeps a `w`×`h` world area within the size limits.
+pub fn fit_scale(w: f32, h: f32, asked: f32) -> f32 {
+    let by_side = MAX_SIDE / w.max(h).max(1.0);
+    let by_area = (MAX_PIXELS / (w * h).max(1.0)).sqrt();
+    asked.min(by_side).min(by_area)
+}
+
+/// Encodes a picture as PNG with its board embedded as a compressed text chunk.
+pub fn encode_png(pic: &Picture) -> Result<Vec<u8>, ExportError> {
+    let ron =
+        persistence::to_ron_string(&pic.board).map_err(|e| ExportError::Encode(e.to_string()))?;
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, pic.width as u32, pic.height as u32);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc
+            .write_header()
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
+        let mut chunk = png::text_metadata::ITXtChunk::new(PNG_KEYWORD, ron);
+        chunk.compressed = true;
+        writer
+            .write_text_chunk(&chunk)
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
+        writer
+            .write_image_data(&pic.rgba)
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
+        writer
+            .finish()
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// Renders, encodes and writes a PNG atomically. Returns the picture (without its pixels' copy).
+pub fn export_png(
+    board: &Board,
+    opts: &ExportOptions,
+    palette: &Palette,
+    lenses: Option<&LensLibrary>,
+    path: &Path,
+) -> Result<Picture, ExportError> {
+    let pic = render(board, opts, palette, lenses)?;
+    let bytes = encode_png(&pic)?;
+    persistence::write_atomic(path, &bytes).map_err(|source| persistence::SaveError {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(pic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_is_lowered_for_huge_boards_only() {
+        assert_eq!(fit_scale(1000.0, 500.0, 2.0), 2.0);
+        let s = fit_scale(20_000.0, 14_000.0, 2.0);
+        assert!(s < 1.0);
+        assert!(20_000.0 * s <= MAX_SIDE + 0.5);
+        assert!(20_000.0 * s * 14_000.0 * s <= MAX_PIXELS * 1.001);
+    }
+}

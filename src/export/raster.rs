@@ -1,0 +1,305 @@
+//! A small CPU rasterizer for egui's tessellated meshes, so exports need no window or GPU.
+//!
+//! egui's tessellator already anti-aliases by feathering edges into thin translucent triangles,
+//! so sampling each pixel centre once reproduces the screen. Colours are premultiplied sRGB
+//! bytes, blended "source over" as egui's renderers do.
+
+use egui::epaint::{ClippedPrimitive, ImageDelta, Mesh, Primitive, TextureId};
+use egui::{Color32, ImageData, Rect};
+use std::collections::HashMap;
+
+/// Texture images by id, kept up to date from egui's texture deltas.
+#[derive(Default)]
+pub struct Textures {
+    images: HashMap<TextureId, (usize, usize, Vec<Color32>)>,
+}
+
+impl Textures {
+    /// Takes in egui's texture changes (and marks them handled, as egui requires).
+    pub fn apply(&mut self, delta: &mut egui::TexturesDelta) {
+        for (id, deltas) in &delta.set {
+            for d in deltas {
+                self.set(*id, d);
+            }
+        }
+        for id in &delta.free {
+            self.images.remove(id);
+        }
+        delta.clear();
+    }
+
+    fn set(&mut self, id: TextureId, d: &ImageDelta) {
+        let ImageData::Color(img) = &d.image;
+        let [w, h] = img.size;
+        match d.pos {
+            None => {
+                self.images.insert(id, (w, h, img.pixels.clone()));
+            }
+            Some([x0, y0]) => {
+                if let Some((tw, th, px)) = self.images.get_mut(&id) {
+                    for y in 0..h {
+                        for x in 0..w {
+                            let (tx, ty) = (x0 + x, y0 + y);
+                            if tx < *tw && ty < *th {
+                                px[ty * *tw + tx] = img.pixels[y * w + x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bilinear sample at normalised `uv`; white when the texture is unknown.
+    fn sample(&self, id: TextureId, u: f32, v: f32) -> [f32; 4] {
+        let Some((w, h, px)) = self.images.get(&id) else {
+            return [255.0; 4];
+        };
+        let (w, h) = (*w, *h);
+        if w == 0 || h == 0 {
+            return [255.0; 4];
+        }
+        let x = (u * w as f32 - 0.5).clamp(0.0, (w - 1) as f32);
+        let y = (v * h as f32 - 0.5).clamp(0.0, (h - 1) as f32);
+        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let get = |x: usize, y: usize| px[y * w + x].to_array().map(f32::from);
+        let (a, b, c, d) = (get(x0, y0), get(x1, y0), get(x0, y1), get(x1, y1));
+        let mut out = [0.0; 4];
+        for i in 0..4 {
+            let top = a[i] + (b[i] - a[i]) * fx;
+            let bottom = c[i] + (d[i] - c[i]) * fx;
+            out[i] = top + (bottom - top) * fy;
+        }
+        out
+    }
+}
+
+/// An RGBA image with premultiplied alpha, being drawn into.
+pub struct Pixmap {
+    pub width: usize,
+    pub height: usize,
+    /// Premultiplied RGBA, row by row.
+    pub data: Vec<u8>,
+}
+
+impl Pixmap {
+    pub fn new(width: usize, height: usize) -> Self {
+        Self {
+            width,
+            height,
+            data: vec![0; width * height * 4],
+        }
+    }
+
+    /// Fills every primitive's triangles, clipped to its clip rectangle.
+    pub fn draw(&mut self, prims: &[ClippedPrimitive], textures: &Textures) {
+        for p in prims {
+            if let Primitive::Mesh(mesh) = &p.primitive {
+                self.draw_mesh(p.clip_rect, mesh, textures);
+            }
+        }
+    }
+
+    fn draw_mesh(&mut self, clip: Rect, mesh: &Mesh, textures: &Textures) {
+        let clip = clip.intersect(Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(self.width as f32, self.height as f32),
+        ));
+        if clip.width() <= 0.0 || clip.height() <= 0.0 {
+            return;
+        }
+        for tri in mesh.indices.chunks_exact(3) {
+            let v = [tri[0], tri[1], tri[2]].map(|i| mesh.vertices.get(i as usize));
+            if let [Some(a), Some(b), Some(c)] = v {
+                self.fill_triangle(clip, [a, b, c], mesh.texture_id, textures);
+            }
+        }
+    }
+
+    fn fill_triangle(
+        &mut self,
+        clip: Rect,
+        v: [&egui::epaint::Vertex; 3],
+        tex: TextureId,
+        textures: &Textures,
+    ) {
+        let [a, b, c] = v.map(|v| v.pos);
+        let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+        if area.abs() < 1e-6 {
+            return;
+        }
+        let min_x = a.x.min(b.x).min(c.x).max(clip.min.x).floor().max(0.0) as usize;
+        let max_x = (a.x.max(b.x).max(c.x).min(clip.max.x).ceil() as usize).min(self.width);
+        let min_y = a.y.min(b.y).min(c.y).max(clip.min.y).floor().max(0.0) as usize;
+        let max_y = (a.y.max(b.y).max(c.y).min(clip.max.y).ceil() as usize).min(self.height);
+        let inv = 1.0 / area;
+        let colors = v.map(|v| v.color.to_array().map(f32::from));
+        let uvs = v.map(|v| v.uv);
+        // A triangle that samples one texel everywhere (all of egui's untextured shapes sample the
+        // white texel) needs no per-pixel texture lookup.
+        let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
+        let flat_tex = flat_uv.then(|| textures.sample(tex, uvs[0].x, uvs[0].y));
+        for y in min_y..max_y {
+            let py = y as f32 + 0.5;
+            for x in min_x..max_x {
+                let px = x as f32 + 0.5;
+                let w0 = ((b.x - px) * (c.y - py) - (b.y - py) * (c.x - px)) * inv;
+                let w1 = ((c.x - px) * (a.y - py) - (c.y - py) * (a.x - px)) * inv;
+                let w2 = 1.0 - w0 - w1;
+                // Pixel centres exactly on a shared edge (egui's feathering puts edges on pixel
+                // centres) must land in one of the two triangles despite rounding.
+                const EDGE: f32 = -1e-4;
+                if w0 < EDGE || w1 < EDGE || w2 < EDGE {
+                    continue;
+                }
+                let t = match flat_tex {
+                    Some(t) => t,
+                    None => {
+                        let u = uvs[0].x * w0 + uvs[1].x * w1 + uvs[2].x * w2;
+                        let v = uvs[0].y * w0 + uvs[1].y * w1 + uvs[2].y * w2;
+                        textures.sample(tex, u, v)
+                    }
+                };
+                let src: [f32; 4] = std::array::from_fn(|i| {
+                    let vc = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
+                    vc * t[i] / 255.0
+                });
+                if src[3] <= 0.0 {
+                    continue;
+                }
+                let o = (y * self.width + x) * 4;
+                let keep = 1.0 - src[3] / 255.0;
+                for (d, s) in self.data[o..o + 4].iter_mut().zip(src) {
+                    *d = (s + f32::from(*d) * keep).round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+    }
+
+    /// Converts premultiplied pixels to the straight alpha PNG stores.
+    pub fn into_straight_rgba(mut self) -> Vec<u8> {
+        for px in self.data.chunks_exact_mut(4) {
+            let a = px[3];
+            if a != 0 && a != 255 {
+                for c in &mut px[..3] {
+                    *c = ((u32::from(*c) * 255 + u32::from(a) / 2) / u32::from(a)).min(255) as u8;
+                }
+            }
+        }
+        self.data
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::{Pos2, Shape};
+
+    /// Tessellates shapes the way the export does and rasterizes them.
+    fn raster(w: usize, h: usize, shapes: Vec<Shape>) -> Pixmap {
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(
+                Pos2::ZERO,
+                egui::vec2(w as f32, h as f32),
+            )),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| {
+            ui.painter().extend(shapes.clone());
+        });
+        let mut textures = Textures::default();
+        textures.apply(&mut out.textures_delta);
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        let mut pm = Pixmap::new(w, h);
+        pm.draw(&prims, &textures);
+        pm
+    }
+
+    fn px(pm: &Pixmap, x: usize, y: usize) -> [u8; 4] {
+        let o = (y * pm.width + x) * 4;
+        [pm.data[o], pm.data[o + 1], pm.data[o + 2], pm.data[o + 3]]
+    }
+
+    #[test]
+    fn filled_rect_covers_its_centre_and_not_outside() {
+        let r = Rect::from_min_max(Pos2::new(10.0, 10.0), Pos2::new(30.0, 20.0));
+        let pm = raster(
+            40,
+            30,
+            vec![Shape::rect_filled(r, 0.0, Color32::from_rgb(200, 20, 40))],
+        );
+        assert_eq!(px(&pm, 20, 15), [200, 20, 40, 255]);
+        assert_eq!(px(&pm, 5, 5), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_full_screen_fill_has_no_gaps() {
+        let r = Rect::from_min_size(Pos2::ZERO, egui::vec2(64.0, 48.0));
+        let pm = raster(
+            64,
+            48,
+            vec![Shape::rect_filled(r, 0.0, Color32::from_rgb(10, 20, 30))],
+        );
+        assert!(
+            pm.data.chunks_exact(4).all(|p| p[3] > 0),
+            "every pixel, edges included, is painted"
+        );
+    }
+
+    #[test]
+    fn edges_are_antialiased() {
+        // A circle's outline crosses pixels at every angle: its rim must be partly covered.
+        let pm = raster(
+            40,
+            40,
+            vec![Shape::circle_filled(
+                Pos2::new(20.0, 20.0),
+                12.3,
+                Color32::WHITE,
+            )],
+        );
+        assert_eq!(px(&pm, 20, 20)[3], 255, "solid inside");
+        assert_eq!(px(&pm, 2, 2)[3], 0, "empty outside");
+        let rim = pm
+            .data
+            .chunks_exact(4)
+            .filter(|p| p[3] > 10 && p[3] < 245)
+            .count();
+        assert!(rim > 20, "soft edge pixels: {rim}");
+    }
+
+    #[test]
+    fn text_leaves_glyph_coverage() {
+        // Layout and rasterize in one context so the font atlas matches.
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, egui::vec2(80.0, 30.0))),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| {
+            ui.painter().text(
+                Pos2::new(4.0, 4.0),
+                egui::Align2::LEFT_TOP,
+                "Hello",
+                egui::FontId::proportional(20.0),
+                Color32::BLACK,
+            );
+        });
+        let mut textures = Textures::default();
+        textures.apply(&mut out.textures_delta);
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        let mut pm = Pixmap::new(80, 30);
+        pm.draw(&prims, &textures);
+        let inked = pm.data.chunks_exact(4).filter(|p| p[3] > 128).count();
+        let partial = pm
+            .data
+            .chunks_exact(4)
+            .filter(|p| p[3] > 0 && p[3] < 128)
+            .count();
+        assert!(inked > 40, "glyphs cover pixels: {inked}");
+        assert!(partial > 10, "glyph edges are smooth: {partial}");
+    }
+}
