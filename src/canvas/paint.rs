@@ -29,7 +29,10 @@ pub struct Style<'a> {
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
 pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<'_>) {
-    painter.rect_filled(view.screen, 0.0, style.colors.background);
+    // A fully transparent background is left to the caller (exports fill their buffer directly).
+    if style.colors.background.a() > 0 {
+        painter.rect_filled(view.screen, 0.0, style.colors.background);
+    }
     if style.grid {
         paint_grid(painter, view, style.colors);
     }

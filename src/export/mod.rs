@@ -127,10 +127,18 @@ pub fn render(
     );
     let dark = opts.background == Background::Dark;
     let mut colors = Colors::for_dark_mode(dark);
-    if opts.background == Background::Transparent {
-        colors.background = egui::Color32::TRANSPARENT;
-        colors.label_background = Colors::light().background;
-    }
+    // The buffer is filled with the background up front; drawing a picture-sized rectangle
+    // through the rasterizer would cost a blend per pixel.
+    let background = match opts.background {
+        Background::Transparent => egui::Color32::TRANSPARENT,
+        _ => colors.background,
+    };
+    colors.label_background = if background.a() == 0 {
+        Colors::light().background
+    } else {
+        background
+    };
+    colors.background = egui::Color32::TRANSPARENT;
     let fans = route::fan_offsets(&board);
     let ctx = egui::Context::default();
     let input = egui::RawInput {
@@ -153,6 +161,7 @@ pub fn render(
     textures.apply(&mut out.textures_delta);
     let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
     let mut pixmap = Pixmap::new(w, h);
+    pixmap.fill(background);
     pixmap.draw(&prims, &textures);
     Ok(Picture {
         width: w,

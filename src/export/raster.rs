@@ -93,20 +93,92 @@ impl Pixmap {
         }
     }
 
-    /// Fills every primitive's triangles, clipped to its clip rectangle.
-    pub fn draw(&mut self, prims: &[ClippedPrimitive], textures: &Textures) {
-        for p in prims {
-            if let Primitive::Mesh(mesh) = &p.primitive {
-                self.draw_mesh(p.clip_rect, mesh, textures);
-            }
+    /// Sets every pixel to `color` (premultiplied).
+    pub fn fill(&mut self, color: Color32) {
+        let c = color.to_array();
+        for px in self.data.chunks_exact_mut(4) {
+            px.copy_from_slice(&c);
         }
     }
 
+    /// Fills every primitive's triangles, clipped to its clip rectangle. The picture is split into
+    /// horizontal bands drawn in parallel; each band only touches its own rows.
+    pub fn draw(&mut self, prims: &[ClippedPrimitive], textures: &Textures) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let width = self.width;
+        let rows_per_band = self.height.div_ceil(threads).max(1);
+        if width == 0 {
+            return;
+        }
+        std::thread::scope(|scope| {
+            for (i, chunk) in self.data.chunks_mut(rows_per_band * width * 4).enumerate() {
+                let rows = chunk.len() / (width * 4);
+                let mut band = Band {
+                    width,
+                    top: i * rows_per_band,
+                    rows,
+                    data: chunk,
+                };
+                scope.spawn(move || {
+                    for p in prims {
+                        if let Primitive::Mesh(mesh) = &p.primitive {
+                            band.draw_mesh(p.clip_rect, mesh, textures);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /// Converts premultiplied pixels to the straight alpha PNG stores.
+    pub fn into_straight_rgba(mut self) -> Vec<u8> {
+        for px in self.data.chunks_exact_mut(4) {
+            let a = px[3];
+            if a != 0 && a != 255 {
+                for c in &mut px[..3] {
+                    *c = ((u32::from(*c) * 255 + u32::from(a) / 2) / u32::from(a)).min(255) as u8;
+                }
+            }
+        }
+        self.data
+    }
+}
+
+/// Where the horizontal line at `py` crosses a triangle: (leftmost x, rightmost x).
+fn row_span(tri: [egui::Pos2; 3], py: f32) -> Option<(f32, f32)> {
+    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    for (p, q) in [(tri[0], tri[1]), (tri[1], tri[2]), (tri[2], tri[0])] {
+        if (p.y <= py && q.y >= py) || (q.y <= py && p.y >= py) {
+            if (q.y - p.y).abs() < 1e-6 {
+                lo = lo.min(p.x.min(q.x));
+                hi = hi.max(p.x.max(q.x));
+            } else {
+                let x = p.x + (py - p.y) / (q.y - p.y) * (q.x - p.x);
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// A horizontal strip of a [`Pixmap`]: rows `top..top + rows`.
+struct Band<'a> {
+    width: usize,
+    top: usize,
+    rows: usize,
+    data: &'a mut [u8],
+}
+
+impl Band<'_> {
     fn draw_mesh(&mut self, clip: Rect, mesh: &Mesh, textures: &Textures) {
-        let clip = clip.intersect(Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(self.width as f32, self.height as f32),
-        ));
+        let band = Rect::from_min_size(
+            egui::pos2(0.0, self.top as f32),
+            egui::vec2(self.width as f32, self.rows as f32),
+        );
+        let clip = clip.intersect(band);
         if clip.width() <= 0.0 || clip.height() <= 0.0 {
             return;
         }
@@ -126,14 +198,19 @@ impl Pixmap {
         textures: &Textures,
     ) {
         let [a, b, c] = v.map(|v| v.pos);
+        // Most triangles belong to another band: leave before any per-triangle work.
+        if a.y.max(b.y).max(c.y) < clip.min.y || a.y.min(b.y).min(c.y) > clip.max.y {
+            return;
+        }
         let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
         if area.abs() < 1e-6 {
             return;
         }
         let min_x = a.x.min(b.x).min(c.x).max(clip.min.x).floor().max(0.0) as usize;
         let max_x = (a.x.max(b.x).max(c.x).min(clip.max.x).ceil() as usize).min(self.width);
-        let min_y = a.y.min(b.y).min(c.y).max(clip.min.y).floor().max(0.0) as usize;
-        let max_y = (a.y.max(b.y).max(c.y).min(clip.max.y).ceil() as usize).min(self.height);
+        let min_y = (a.y.min(b.y).min(c.y).max(clip.min.y).floor().max(0.0) as usize).max(self.top);
+        let max_y =
+            (a.y.max(b.y).max(c.y).min(clip.max.y).ceil() as usize).min(self.top + self.rows);
         let inv = 1.0 / area;
         let colors = v.map(|v| v.color.to_array().map(f32::from));
         let uvs = v.map(|v| v.uv);
@@ -141,9 +218,28 @@ impl Pixmap {
         // white texel) needs no per-pixel texture lookup.
         let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
         let flat_tex = flat_uv.then(|| textures.sample(tex, uvs[0].x, uvs[0].y));
+        // Most fills are one colour throughout: blend a precomputed colour, no interpolation.
+        let solid = match flat_tex {
+            Some(t) if colors[0] == colors[1] && colors[1] == colors[2] => {
+                Some(std::array::from_fn::<f32, 4, _>(|i| {
+                    colors[0][i] * t[i] / 255.0
+                }))
+            }
+            _ => None,
+        };
+        if solid.is_some_and(|s| s[3] <= 0.0) {
+            return;
+        }
         for y in min_y..max_y {
             let py = y as f32 + 0.5;
-            for x in min_x..max_x {
+            // Only the pixels between where this row enters and leaves the triangle: a long thin
+            // diagonal (a link across the board) would otherwise test its whole bounding box.
+            let Some((lo, hi)) = row_span([a, b, c], py) else {
+                continue;
+            };
+            let x_start = ((lo - 0.5 - 1e-3).ceil().max(min_x as f32)) as usize;
+            let x_end = (((hi - 0.5 + 1e-3).floor() + 1.0).max(0.0) as usize).min(max_x);
+            for x in x_start..x_end {
                 let px = x as f32 + 0.5;
                 let w0 = ((b.x - px) * (c.y - py) - (b.y - py) * (c.x - px)) * inv;
                 let w1 = ((c.x - px) * (a.y - py) - (c.y - py) * (a.x - px)) * inv;
@@ -154,41 +250,33 @@ impl Pixmap {
                 if w0 < EDGE || w1 < EDGE || w2 < EDGE {
                     continue;
                 }
-                let t = match flat_tex {
-                    Some(t) => t,
+                let src: [f32; 4] = match solid {
+                    Some(s) => s,
                     None => {
-                        let u = uvs[0].x * w0 + uvs[1].x * w1 + uvs[2].x * w2;
-                        let v = uvs[0].y * w0 + uvs[1].y * w1 + uvs[2].y * w2;
-                        textures.sample(tex, u, v)
+                        let t = match flat_tex {
+                            Some(t) => t,
+                            None => {
+                                let u = uvs[0].x * w0 + uvs[1].x * w1 + uvs[2].x * w2;
+                                let v = uvs[0].y * w0 + uvs[1].y * w1 + uvs[2].y * w2;
+                                textures.sample(tex, u, v)
+                            }
+                        };
+                        std::array::from_fn(|i| {
+                            let vc = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
+                            vc * t[i] / 255.0
+                        })
                     }
                 };
-                let src: [f32; 4] = std::array::from_fn(|i| {
-                    let vc = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
-                    vc * t[i] / 255.0
-                });
                 if src[3] <= 0.0 {
                     continue;
                 }
-                let o = (y * self.width + x) * 4;
+                let o = ((y - self.top) * self.width + x) * 4;
                 let keep = 1.0 - src[3] / 255.0;
                 for (d, s) in self.data[o..o + 4].iter_mut().zip(src) {
                     *d = (s + f32::from(*d) * keep).round().clamp(0.0, 255.0) as u8;
                 }
             }
         }
-    }
-
-    /// Converts premultiplied pixels to the straight alpha PNG stores.
-    pub fn into_straight_rgba(mut self) -> Vec<u8> {
-        for px in self.data.chunks_exact_mut(4) {
-            let a = px[3];
-            if a != 0 && a != 255 {
-                for c in &mut px[..3] {
-                    *c = ((u32::from(*c) * 255 + u32::from(a) / 2) / u32::from(a)).min(255) as u8;
-                }
-            }
-        }
-        self.data
     }
 }
 
