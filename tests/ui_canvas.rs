@@ -4,7 +4,7 @@ mod common;
 
 use archboard::app::ArchboardApp;
 use archboard::model::{BlockId, Point, Rect};
-use common::{app_harness, ctrl};
+use common::{app_harness, click, ctrl, drag, key_at, place};
 use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -28,51 +28,6 @@ fn screen_of(h: &H, p: Point) -> Pos2 {
 
 fn world_of(h: &H, p: Pos2) -> Point {
     h.state().canvas.view().to_world(p)
-}
-
-/// Moves the pointer to `pos` and presses a plain key there.
-fn key_at(h: &mut H, pos: Pos2, key: Key) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    h.key_press(key);
-    h.run_steps(2);
-}
-
-/// A drag in several frames, the way a hand moves.
-fn drag(h: &mut H, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=6 {
-        let t = i as f32 / 6.0;
-        h.hover_at(from + (to - from) * t);
-        h.run_steps(1);
-    }
-    h.drop_at(to);
-    h.run_steps(2);
-}
-
-fn click(h: &mut H, pos: Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    h.drag_at(pos);
-    h.run_steps(1);
-    h.drop_at(pos);
-    h.run_steps(2);
-}
-
-/// Places a block with its key at `pos` and leaves label editing with Esc.
-fn place(h: &mut H, pos: Pos2, key: Key) -> BlockId {
-    key_at(h, pos, key);
-    h.key_press(Key::Escape);
-    h.run_steps(2);
-    *h.state()
-        .canvas
-        .selection
-        .iter()
-        .next()
-        .expect("placed block is selected")
 }
 
 fn app() -> H {

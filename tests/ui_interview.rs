@@ -4,22 +4,11 @@ mod common;
 
 use archboard::model::BlockId;
 use archboard::persistence::load_board;
-use common::{app_with_clock, ctrl, wait_until};
+use common::{app_with_clock, ctrl, place, wait_until};
 use egui::{Key, Pos2};
 use egui_kittest::kittest::Queryable;
 
 type H = egui_kittest::Harness<'static, archboard::app::ArchboardApp>;
-
-/// Places a block with its key and leaves label editing.
-fn place(h: &mut H, pos: Pos2, key: Key) -> BlockId {
-    h.hover_at(pos);
-    h.run_steps(1);
-    h.key_press(key);
-    h.run_steps(2);
-    h.key_press(Key::Escape);
-    h.run_steps(2);
-    *h.state().canvas.selection.iter().next().expect("placed")
-}
 
 fn select(h: &mut H, id: BlockId) {
     let c = h

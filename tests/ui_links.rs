@@ -5,7 +5,7 @@ mod common;
 use archboard::app::ArchboardApp;
 use archboard::canvas::route;
 use archboard::model::{Anchor, BlockId, Direction, LinkId, LinkStyle, Point, Route, Side};
-use common::{app_harness, ctrl};
+use common::{app_harness, click, ctrl, drag, place};
 use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -20,61 +20,6 @@ fn app() -> H {
 
 fn screen(h: &H, p: Point) -> Pos2 {
     h.state().canvas.view().to_screen(p)
-}
-
-fn drag_mods(h: &mut H, from: Pos2, to: Pos2, modifiers: egui::Modifiers) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.event_modifiers(
-        egui::Event::PointerButton {
-            pos: from,
-            button: egui::PointerButton::Primary,
-            pressed: true,
-            modifiers,
-        },
-        modifiers,
-    );
-    h.run_steps(1);
-    for i in 1..=6 {
-        h.event_modifiers(
-            egui::Event::PointerMoved(from + (to - from) * (i as f32 / 6.0)),
-            modifiers,
-        );
-        h.run_steps(1);
-    }
-    h.event_modifiers(
-        egui::Event::PointerButton {
-            pos: to,
-            button: egui::PointerButton::Primary,
-            pressed: false,
-            modifiers,
-        },
-        modifiers,
-    );
-    h.run_steps(2);
-}
-
-fn drag(h: &mut H, from: Pos2, to: Pos2) {
-    drag_mods(h, from, to, egui::Modifiers::NONE);
-}
-
-fn click(h: &mut H, pos: Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    h.drag_at(pos);
-    h.run_steps(1);
-    h.drop_at(pos);
-    h.run_steps(2);
-}
-
-fn place(h: &mut H, pos: Pos2, key: Key) -> BlockId {
-    h.hover_at(pos);
-    h.run_steps(1);
-    h.key_press(key);
-    h.run_steps(2);
-    h.key_press(Key::Escape);
-    h.run_steps(2);
-    *h.state().canvas.selection.iter().next().expect("placed")
 }
 
 fn centre(h: &H, id: BlockId) -> Pos2 {
@@ -148,7 +93,7 @@ fn ctrl_release_on_empty_canvas_adds_a_linked_block_of_the_same_kind() {
     h.key_press(Key::A);
     h.run_steps(1);
     let pa = centre(&h, a);
-    drag_mods(&mut h, pa, Pos2::new(400.0, 650.0), ctrl());
+    common::drag_with(&mut h, pa, Pos2::new(400.0, 650.0), ctrl());
     let board = h.state().board.doc.board();
     assert_eq!(board.blocks.len(), 4);
     let link = board.links.values().next().expect("linked");

@@ -18,25 +18,28 @@ pub fn embedded_board_text(bytes: &[u8]) -> Result<String, String> {
         .read_info()
         .map_err(|e| format!("not a readable PNG ({e})"))?;
     let info = reader.info();
-    for chunk in &info.utf8_text {
-        if chunk.keyword == KEYWORD {
-            let mut c = chunk.clone();
+    let damaged = |e: png::DecodingError| format!("its archboard data is damaged ({e})");
+    let text = match (
+        info.utf8_text.iter().find(|c| c.keyword == KEYWORD),
+        info.compressed_latin1_text
+            .iter()
+            .find(|c| c.keyword == KEYWORD),
+    ) {
+        (Some(c), _) => {
+            let mut c = c.clone();
             c.decompress_text_with_limit(MAX_TEXT)
-                .map_err(|e| format!("its archboard data is damaged ({e})"))?;
-            return c
-                .get_text()
-                .map_err(|e| format!("its archboard data is damaged ({e})"));
+                .and_then(|()| c.get_text())
         }
-    }
-    for chunk in &info.compressed_latin1_text {
-        if chunk.keyword == KEYWORD {
-            let mut c = chunk.clone();
+        (None, Some(c)) => {
+            let mut c = c.clone();
             c.decompress_text_with_limit(MAX_TEXT)
-                .map_err(|e| format!("its archboard data is damaged ({e})"))?;
-            return c
-                .get_text()
-                .map_err(|e| format!("its archboard data is damaged ({e})"));
+                .and_then(|()| c.get_text())
         }
-    }
-    Err("this PNG holds no archboard board (it was not exported by archboard)".into())
+        (None, None) => {
+            return Err(
+                "this PNG holds no archboard board (it was not exported by archboard)".into(),
+            );
+        }
+    };
+    text.map_err(damaged)
 }

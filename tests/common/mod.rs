@@ -66,3 +66,69 @@ pub fn ctrl() -> egui::Modifiers {
 pub fn ctrl_shift() -> egui::Modifiers {
     egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT)
 }
+
+/// A drag in several frames, the way a hand moves, with `modifiers` held throughout.
+pub fn drag_with(
+    h: &mut Harness<'static, ArchboardApp>,
+    from: egui::Pos2,
+    to: egui::Pos2,
+    modifiers: egui::Modifiers,
+) {
+    h.hover_at(from);
+    h.run_steps(1);
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers,
+    };
+    h.event_modifiers(button(from, true), modifiers);
+    h.run_steps(1);
+    for i in 1..=6 {
+        h.event_modifiers(
+            egui::Event::PointerMoved(from + (to - from) * (i as f32 / 6.0)),
+            modifiers,
+        );
+        h.run_steps(1);
+    }
+    h.event_modifiers(button(to, false), modifiers);
+    h.run_steps(2);
+}
+
+pub fn drag(h: &mut Harness<'static, ArchboardApp>, from: egui::Pos2, to: egui::Pos2) {
+    drag_with(h, from, to, egui::Modifiers::NONE);
+}
+
+pub fn click(h: &mut Harness<'static, ArchboardApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    h.drag_at(pos);
+    h.run_steps(1);
+    h.drop_at(pos);
+    h.run_steps(2);
+}
+
+/// Moves the pointer to `pos` and presses a plain key there.
+pub fn key_at(h: &mut Harness<'static, ArchboardApp>, pos: egui::Pos2, key: egui::Key) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    h.key_press(key);
+    h.run_steps(2);
+}
+
+/// Places a block with its key at `pos`, leaves label editing with Esc, returns its id.
+pub fn place(
+    h: &mut Harness<'static, ArchboardApp>,
+    pos: egui::Pos2,
+    key: egui::Key,
+) -> archboard::model::BlockId {
+    key_at(h, pos, key);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    *h.state()
+        .canvas
+        .selection
+        .iter()
+        .next()
+        .expect("the placed block is selected")
+}
