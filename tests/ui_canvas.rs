@@ -163,16 +163,7 @@ fn ctrl_d_duplicates_with_an_offset() {
         Point::new(20.0, 20.0)
     );
     assert_eq!(copy.kind, "queue");
-    assert_eq!(
-        h.state()
-            .canvas
-            .selection
-            .iter()
-            .copied()
-            .collect::<Vec<_>>(),
-        vec![copy.id],
-        "the copy is selected"
-    );
+    assert_eq!(common::selected(&h), vec![copy.id], "the copy is selected");
 }
 
 #[test]

@@ -197,12 +197,7 @@ fn overview_lists_blocks_and_the_cheat_sheet() {
         .click();
     h.run_steps(2);
     assert_eq!(
-        h.state()
-            .canvas
-            .selection
-            .iter()
-            .copied()
-            .collect::<Vec<_>>(),
+        common::selected(&h),
         vec![a],
         "clicking a block in the overview selects it"
     );

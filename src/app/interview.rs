@@ -9,14 +9,12 @@ use crate::timer::{Plan, format_ms};
 impl ArchboardApp {
     /// Advances the timer and schedules the next repaint for when the display changes.
     pub(super) fn tick_timer(&mut self, ctx: &egui::Context) {
-        let focus = match self.canvas.selection.iter().collect::<Vec<_>>()[..] {
-            [only] => Some(*only),
-            _ => None,
-        };
-        let Some(plan) = self.current_plan().cloned() else {
+        let focus = self.canvas.only_selected();
+        // Borrow the plan from `self.plans` alone, so the board can be changed meanwhile.
+        let Some(plan) = self.board.doc.board().timer.plan_in(&self.plans) else {
             return;
         };
-        self.timer.tick(self.board.doc.timer_mut(), &plan, focus);
+        self.timer.tick(self.board.doc.timer_mut(), plan, focus);
         if self.timer.is_running() {
             let ms = self.timer.ms_to_next_second(&self.board.doc.board().timer);
             ctx.request_repaint_after(std::time::Duration::from_millis(ms));
@@ -32,13 +30,7 @@ impl ArchboardApp {
             return;
         };
         // Bank the time so far before changing anything.
-        let focus = self
-            .canvas
-            .selection
-            .iter()
-            .next()
-            .copied()
-            .filter(|_| self.canvas.selection.len() == 1);
+        let focus = self.canvas.only_selected();
         self.timer.tick(self.board.doc.timer_mut(), &plan, focus);
         let state = self.board.doc.timer_mut();
         state.repair(&plan);
@@ -71,10 +63,12 @@ impl ArchboardApp {
 
     /// The timer bar under the menu: phase, time left, total, a segmented progress bar, controls.
     pub(super) fn timer_bar(&mut self, ui: &mut egui::Ui, colors: &Colors, ctx: &egui::Context) {
-        let Some(plan) = self.current_plan().cloned() else {
+        let Some(plan) = self.board.doc.board().timer.plan_in(&self.plans) else {
             return;
         };
-        let state = self.board.doc.board().timer.clone();
+        let state = &self.board.doc.board().timer;
+        // Buttons are applied after drawing, so the bar can read the plan and state in place.
+        let mut clicked = None;
         let phase = state.phase.min(plan.phases.len().saturating_sub(1));
         let Some(ph) = plan.phases.get(phase) else {
             return;
@@ -95,28 +89,28 @@ impl ArchboardApp {
                 .on_hover_text(tip(Command::TimerStartPause))
                 .clicked()
             {
-                self.run_timer_command(Command::TimerStartPause);
+                clicked = Some(Command::TimerStartPause);
             }
             if ui
                 .small_button("Prev")
                 .on_hover_text(tip(Command::TimerPrevious))
                 .clicked()
             {
-                self.run_timer_command(Command::TimerPrevious);
+                clicked = Some(Command::TimerPrevious);
             }
             if ui
                 .small_button("Next")
                 .on_hover_text(tip(Command::TimerNext))
                 .clicked()
             {
-                self.run_timer_command(Command::TimerNext);
+                clicked = Some(Command::TimerNext);
             }
             if ui
                 .small_button("Reset")
                 .on_hover_text(Command::TimerReset.label())
                 .clicked()
             {
-                self.run_timer_command(Command::TimerReset);
+                clicked = Some(Command::TimerReset);
             }
             ui.separator();
             let name_color = if just_advanced {
@@ -158,8 +152,11 @@ impl ArchboardApp {
                 egui::vec2(ui.available_width().clamp(80.0, 360.0), 10.0),
                 egui::Sense::hover(),
             );
-            paint_progress(ui.painter(), rect, &plan, &state, colors);
+            paint_progress(ui.painter(), rect, plan, state, colors);
         });
+        if let Some(cmd) = clicked {
+            self.run_timer_command(cmd);
+        }
     }
 
     pub(super) fn handle_sidebar_actions(&mut self, actions: Vec<SidebarAction>) {

@@ -163,11 +163,6 @@ impl ArchboardApp {
         self.loading.is_some()
     }
 
-    /// True while a save or load is still running.
-    pub fn is_busy(&self) -> bool {
-        self.jobs.busy()
-    }
-
     pub fn has_dialog(&self) -> bool {
         self.dialog.is_some()
     }
@@ -362,7 +357,7 @@ impl ArchboardApp {
         if !self.lens_overlay {
             return;
         }
-        let [only] = self.canvas.selection.iter().copied().collect::<Vec<_>>()[..] else {
+        let Some(only) = self.canvas.only_selected() else {
             return;
         };
         let Some(rect) = self.board.doc.board().block(only).map(|b| b.rect) else {

@@ -24,6 +24,12 @@ struct EstimateGroup {
     rows: Vec<(String, String)>,
 }
 
+/// The bundled cheat sheet, parsed once (a unit test keeps the file valid).
+fn estimates() -> Option<&'static EstimateFile> {
+    static FILE: std::sync::OnceLock<Option<EstimateFile>> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| ron::from_str(ESTIMATES).ok()).as_ref()
+}
+
 /// What the sidebar asks the app to do.
 pub enum SidebarAction {
     Edit(Edit),
@@ -406,15 +412,15 @@ fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<SidebarAct
     egui::CollapsingHeader::new("Estimation cheat sheet")
         .default_open(true)
         .show(ui, |ui| {
-            let Ok(file) = ron::from_str::<EstimateFile>(ESTIMATES) else {
+            let Some(file) = estimates() else {
                 return;
             };
-            for g in file.groups {
-                ui.strong(g.title);
+            for g in &file.groups {
+                ui.strong(&g.title);
                 egui::Grid::new(("est", ui.next_auto_id()))
                     .num_columns(2)
                     .show(ui, |ui| {
-                        for (what, value) in g.rows {
+                        for (what, value) in &g.rows {
                             ui.label(what);
                             ui.monospace(value);
                             ui.end_row();

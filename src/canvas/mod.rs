@@ -20,6 +20,7 @@ use crate::palette::{Kind, Palette};
 use crate::theme::Colors;
 use hit::Handle;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// Zoom factor of one Ctrl+= / Ctrl+- step.
 const ZOOM_STEP: f32 = 1.25;
@@ -141,6 +142,9 @@ pub enum Notice {
 #[derive(Clone, Debug)]
 pub struct KindPayload(pub String);
 
+/// The board state a fan-out table was computed for: (state id, link count).
+type FanKey = (u64, usize);
+
 /// Per-session canvas state: never saved in the board.
 #[derive(Default)]
 pub struct CanvasState {
@@ -170,7 +174,8 @@ pub struct CanvasState {
     /// A world rectangle to frame as soon as the canvas knows its size on screen.
     pending_fit: Option<Rect>,
     /// Fan-out offsets of parallel links, cached for the board state they were computed for.
-    fans: Option<((u64, usize), HashMap<LinkId, f32>)>,
+    /// Shared so a frame or a click can hold it while the canvas changes its other state.
+    fans: Option<(FanKey, Rc<HashMap<LinkId, f32>>)>,
 }
 
 impl CanvasState {
@@ -209,18 +214,30 @@ impl CanvasState {
         }
     }
 
+    /// The selected block when exactly one is selected (and no link).
+    pub fn only_selected(&self) -> Option<BlockId> {
+        match (self.selection.len(), self.selected_links.is_empty()) {
+            (1, true) => self.selection.iter().next().copied(),
+            _ => None,
+        }
+    }
+
     pub fn clear_selection(&mut self) {
         self.selection.clear();
         self.selected_links.clear();
     }
 
     /// Fan-out offsets for the current board, recomputed only when the board changed.
-    fn fans(&mut self, doc: &Document) -> &HashMap<LinkId, f32> {
+    fn fans(&mut self, doc: &Document) -> Rc<HashMap<LinkId, f32>> {
         let key = (doc.state_id(), doc.board().links.len());
-        if self.fans.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.fans = Some((key, route::fan_offsets(doc.board())));
+        match &self.fans {
+            Some((k, fans)) if *k == key => Rc::clone(fans),
+            _ => {
+                let fans = Rc::new(route::fan_offsets(doc.board()));
+                self.fans = Some((key, Rc::clone(&fans)));
+                fans
+            }
         }
-        &self.fans.get_or_insert_with(|| (key, HashMap::new())).1
     }
 
     /// Shows the canvas filling `ui` and turns input into edits on `doc`.
@@ -260,7 +277,7 @@ impl CanvasState {
         }
         self.handle_clipboard_events(&ctx, doc);
 
-        let fans = self.fans(doc).clone();
+        let fans = self.fans(doc);
         let style = paint::Style {
             colors,
             dark: ui.visuals().dark_mode,

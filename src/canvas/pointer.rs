@@ -81,7 +81,7 @@ impl CanvasState {
         }
         if response.double_clicked() {
             let world = at();
-            let fans = self.fans(doc).clone();
+            let fans = self.fans(doc);
             match hit::pick(doc.board(), &fans, world, view.camera.zoom) {
                 Some(Hit::Block(id)) => {
                     self.start_label_edit(doc.board(), EditTarget::Block(id), false)
@@ -97,7 +97,7 @@ impl CanvasState {
         }
         if response.secondary_clicked() {
             let world = at();
-            let fans = self.fans(doc).clone();
+            let fans = self.fans(doc);
             match hit::pick(doc.board(), &fans, world, view.camera.zoom) {
                 Some(Hit::Block(id)) if !self.selection.contains(&id) => {
                     self.selected_links.clear();
@@ -183,7 +183,7 @@ impl CanvasState {
                 grab: world,
             };
         }
-        let fans = self.fans(doc).clone();
+        let fans = self.fans(doc);
         let board = doc.board();
         match hit::pick(board, &fans, world, zoom) {
             Some(Hit::Block(id)) => {
@@ -445,7 +445,7 @@ impl CanvasState {
             }
             _ => {}
         }
-        let fans = self.fans(doc).clone();
+        let fans = self.fans(doc);
         match hit::pick(doc.board(), &fans, world, self.camera.zoom) {
             Some(Hit::Block(id)) => {
                 let group = self.with_group(doc.board(), id);

@@ -168,10 +168,6 @@ impl Document {
         }
     }
 
-    pub fn in_gesture(&self) -> bool {
-        self.open.is_some()
-    }
-
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty() || self.open.as_ref().is_some_and(|s| !s.inverses.is_empty())
     }

@@ -132,3 +132,8 @@ pub fn place(
         .next()
         .expect("the placed block is selected")
 }
+
+/// The selected blocks, in id order.
+pub fn selected(h: &Harness<'static, ArchboardApp>) -> Vec<archboard::model::BlockId> {
+    h.state().canvas.selection.iter().copied().collect()
+}
