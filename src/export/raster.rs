@@ -11,7 +11,14 @@ use std::collections::HashMap;
 /// Texture images by id, kept up to date from egui's texture deltas.
 #[derive(Default)]
 pub struct Textures {
-    images: HashMap<TextureId, (usize, usize, Vec<Color32>)>,
+    images: HashMap<TextureId, Image>,
+}
+
+/// One texture's pixels, row by row.
+struct Image {
+    w: usize,
+    h: usize,
+    px: Vec<Color32>,
 }
 
 impl Textures {
@@ -33,15 +40,22 @@ impl Textures {
         let [w, h] = img.size;
         match d.pos {
             None => {
-                self.images.insert(id, (w, h, img.pixels.clone()));
+                self.images.insert(
+                    id,
+                    Image {
+                        w,
+                        h,
+                        px: img.pixels.clone(),
+                    },
+                );
             }
             Some([x0, y0]) => {
-                if let Some((tw, th, px)) = self.images.get_mut(&id) {
+                if let Some(t) = self.images.get_mut(&id) {
                     for y in 0..h {
                         for x in 0..w {
                             let (tx, ty) = (x0 + x, y0 + y);
-                            if tx < *tw && ty < *th {
-                                px[ty * *tw + tx] = img.pixels[y * w + x];
+                            if tx < t.w && ty < t.h {
+                                t.px[ty * t.w + tx] = img.pixels[y * w + x];
                             }
                         }
                     }
@@ -49,19 +63,21 @@ impl Textures {
             }
         }
     }
+}
 
-    /// Bilinear sample at normalised `uv`; white when the texture is unknown.
-    fn sample(&self, id: TextureId, u: f32, v: f32) -> [f32; 4] {
-        let Some((w, h, px)) = self.images.get(&id) else {
+impl Image {
+    /// Bilinear sample at normalised `uv`; white when there is no image.
+    fn sample(image: Option<&Image>, u: f32, v: f32) -> [f32; 4] {
+        let Some(&Image { w, h, ref px }) = image else {
             return [255.0; 4];
         };
-        let (w, h) = (*w, *h);
         if w == 0 || h == 0 {
             return [255.0; 4];
         }
         let x = (u * w as f32 - 0.5).clamp(0.0, (w - 1) as f32);
         let y = (v * h as f32 - 0.5).clamp(0.0, (h - 1) as f32);
-        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        // Both are non-negative here, so truncation is floor (without a libm call).
+        let (x0, y0) = (x as usize, y as usize);
         let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
         let (fx, fy) = (x - x0 as f32, y - y0 as f32);
         let get = |x: usize, y: usize| px[y * w + x].to_array().map(f32::from);
@@ -182,21 +198,17 @@ impl Band<'_> {
         if clip.width() <= 0.0 || clip.height() <= 0.0 {
             return;
         }
+        // One lookup per mesh, not per pixel.
+        let image = textures.images.get(&mesh.texture_id);
         for tri in mesh.indices.chunks_exact(3) {
             let v = [tri[0], tri[1], tri[2]].map(|i| mesh.vertices.get(i as usize));
             if let [Some(a), Some(b), Some(c)] = v {
-                self.fill_triangle(clip, [a, b, c], mesh.texture_id, textures);
+                self.fill_triangle(clip, [a, b, c], image);
             }
         }
     }
 
-    fn fill_triangle(
-        &mut self,
-        clip: Rect,
-        v: [&egui::epaint::Vertex; 3],
-        tex: TextureId,
-        textures: &Textures,
-    ) {
+    fn fill_triangle(&mut self, clip: Rect, v: [&egui::epaint::Vertex; 3], image: Option<&Image>) {
         let [a, b, c] = v.map(|v| v.pos);
         // Most triangles belong to another band: leave before any per-triangle work.
         if a.y.max(b.y).max(c.y) < clip.min.y || a.y.min(b.y).min(c.y) > clip.max.y {
@@ -217,7 +229,7 @@ impl Band<'_> {
         // A triangle that samples one texel everywhere (all of egui's untextured shapes sample the
         // white texel) needs no per-pixel texture lookup.
         let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
-        let flat_tex = flat_uv.then(|| textures.sample(tex, uvs[0].x, uvs[0].y));
+        let flat_tex = flat_uv.then(|| Image::sample(image, uvs[0].x, uvs[0].y));
         // Most fills are one colour throughout: blend a precomputed colour, no interpolation.
         let solid = match flat_tex {
             Some(t) if colors[0] == colors[1] && colors[1] == colors[2] => {
@@ -239,6 +251,14 @@ impl Band<'_> {
             };
             let x_start = ((lo - 0.5 - 1e-3).ceil().max(min_x as f32)) as usize;
             let x_end = (((hi - 0.5 + 1e-3).floor() + 1.0).max(0.0) as usize).min(max_x);
+            if let Some(src) = solid {
+                // A solid fill needs no weights: the row span already says which pixel centres
+                // are inside, with the same tolerance the weights would apply.
+                let row = (y - self.top) * self.width * 4;
+                let span = &mut self.data[row + x_start.min(x_end) * 4..row + x_end * 4];
+                blend_span(span, src);
+                continue;
+            }
             for x in x_start..x_end {
                 let px = x as f32 + 0.5;
                 let w0 = ((b.x - px) * (c.y - py) - (b.y - py) * (c.x - px)) * inv;
@@ -258,7 +278,7 @@ impl Band<'_> {
                             None => {
                                 let u = uvs[0].x * w0 + uvs[1].x * w1 + uvs[2].x * w2;
                                 let v = uvs[0].y * w0 + uvs[1].y * w1 + uvs[2].y * w2;
-                                textures.sample(tex, u, v)
+                                Image::sample(image, u, v)
                             }
                         };
                         std::array::from_fn(|i| {
@@ -271,11 +291,27 @@ impl Band<'_> {
                     continue;
                 }
                 let o = ((y - self.top) * self.width + x) * 4;
-                let keep = 1.0 - src[3] / 255.0;
-                for (d, s) in self.data[o..o + 4].iter_mut().zip(src) {
-                    *d = (s + f32::from(*d) * keep).round().clamp(0.0, 255.0) as u8;
-                }
+                blend_span(&mut self.data[o..o + 4], src);
             }
+        }
+    }
+}
+
+/// Blends a premultiplied colour over every pixel of `span` ("source over").
+fn blend_span(span: &mut [u8], src: [f32; 4]) {
+    if src[3] >= 255.0 {
+        // Opaque: nothing underneath shows through. Float-to-int `as` saturates, so
+        // `+ 0.5` then truncation rounds without calling into libm.
+        let c = src.map(|s| (s + 0.5) as u8);
+        for px in span.chunks_exact_mut(4) {
+            px.copy_from_slice(&c);
+        }
+        return;
+    }
+    let keep = 1.0 - src[3] / 255.0;
+    for px in span.chunks_exact_mut(4) {
+        for (d, s) in px.iter_mut().zip(src) {
+            *d = (s + f32::from(*d) * keep + 0.5) as u8;
         }
     }
 }

@@ -1,0 +1,56 @@
+//! File work on a generated 10,000-block board with 10,000 labelled links. Targets (2 cores):
+//! load from RON ≤ 250 ms, save (serialize + atomic write) ≤ 100 ms, export to PNG at 2× ≤ 2 s.
+//!
+//! `cargo test --benches` runs each once to prove it works; a debug build of the rasterizer is
+//! far slower than release, so the export there uses a smaller board.
+
+use archboard::export::{ExportOptions, export_png};
+use archboard::lens::LensLibrary;
+use archboard::model::generate::synthetic;
+use archboard::palette::Palette;
+use archboard::persistence::{load_board, save_board};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn bench_load_save(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.ron");
+    let board = synthetic(10_000, 10_000);
+    save_board(&path, &board).expect("save the generated board");
+    let mut group = c.benchmark_group("files");
+    group.sample_size(20);
+    group.bench_function("load_10k_ron (target 250 ms)", |b| {
+        b.iter(|| black_box(load_board(&path).expect("load")))
+    });
+    let out = dir.path().join("saved.ron");
+    group.bench_function("save_10k_ron (target 100 ms)", |b| {
+        b.iter(|| save_board(&out, black_box(&board)).expect("save"))
+    });
+    group.finish();
+}
+
+fn bench_export(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = if cfg!(debug_assertions) { 200 } else { 10_000 };
+    let board = synthetic(n, n);
+    let palette = Palette::bundled();
+    let lenses = LensLibrary::bundled();
+    let opts = ExportOptions {
+        scale: 2.0,
+        ..Default::default()
+    };
+    let out = dir.path().join("board.png");
+    let mut group = c.benchmark_group("files");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(25));
+    group.bench_function(format!("export_png_2x_{n}_blocks (target 10k: 2 s)"), |b| {
+        b.iter(|| {
+            black_box(export_png(&board, &opts, &palette, Some(&lenses), &out).expect("export"))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_load_save, bench_export);
+criterion_main!(benches);
