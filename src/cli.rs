@@ -27,6 +27,10 @@ pub struct Cli {
 
     /// Board file (.ron) to open in the window.
     pub file: Option<PathBuf>,
+
+    /// Print how long start-up took, up to the first frame on screen.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +62,15 @@ pub enum Command {
         #[arg(long, value_delimiter = ',')]
         selection_ids: Option<Vec<u64>>,
     },
+    /// Open FILE in a window and measure it: pan at 100 %, fit, zoom in and out, pan back, N
+    /// frames each; prints the frame interval and the app's CPU time per frame, then exits.
+    Bench {
+        /// Board file to measure (see `archboard generate`).
+        file: PathBuf,
+        /// Frames per phase.
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        frames: u32,
+    },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
         /// Number of blocks (at most 200,000).
@@ -72,11 +85,44 @@ pub enum Command {
     },
 }
 
+/// Runs what the command line asks for. `started` is when the process started.
+pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
+    let launch = |file, bench: Option<usize>| crate::app::Launch {
+        file,
+        started,
+        timings: cli.timings || bench.is_some(),
+        bench,
+    };
+    let window = match cli.command {
+        None => launch(cli.file, None),
+        Some(Command::Bench { file, frames }) => {
+            // Fail here, with the file named, rather than benchmark an empty board.
+            if let Err(e) = persistence::load_board(&file) {
+                let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+                return ExitCode::from(EXIT_INVALID);
+            }
+            launch(Some(file), Some(frames as usize))
+        }
+        Some(command) => return run_headless(command),
+    };
+    match crate::app::run_window(window) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr().lock(), "archboard: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs a headless subcommand.
 pub fn run_headless(command: Command) -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let code = match command {
+        Command::Bench { .. } => {
+            let _ = writeln!(stderr.lock(), "error: bench needs a window");
+            EXIT_INVALID
+        }
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
         Command::Export {
             file,

@@ -1,19 +1,11 @@
-//! Process start-up: parse the command line, then run headless or open the window.
+//! Process start-up: note the time, parse the command line, hand over to the CLI.
 
-use archboard::cli::{Cli, run_headless};
+use archboard::cli::{Cli, run};
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(command) => run_headless(command),
-        None => match archboard::app::run_window(cli.file) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("archboard: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
-    }
+    // First thing, so `--timings` counts everything after the process was loaded.
+    let started = std::time::Instant::now();
+    run(Cli::parse(), started)
 }

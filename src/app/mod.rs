@@ -3,6 +3,7 @@
 //! The app reads the board and emits edits; file work runs on the `jobs` worker so the UI never
 //! waits on the disk.
 
+mod bench;
 mod dialogs;
 mod examples;
 mod export_dialog;
@@ -30,8 +31,19 @@ use jobs::{Job, JobDone, Jobs};
 use palette_panel::PalettePanel;
 use std::path::PathBuf;
 
+/// How the window was asked for on the command line.
+pub struct Launch {
+    pub file: Option<PathBuf>,
+    /// When the process started.
+    pub started: std::time::Instant,
+    /// Print start-up timings.
+    pub timings: bool,
+    /// Run `archboard bench` with this many frames per phase, then quit.
+    pub bench: Option<usize>,
+}
+
 /// Opens the window and runs until it closes.
-pub fn run_window(file: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn run_window(launch: Launch) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("archboard")
@@ -44,7 +56,14 @@ pub fn run_window(file: Option<PathBuf>) -> anyhow::Result<()> {
     eframe::run_native(
         "archboard",
         options,
-        Box::new(move |cc| Ok(Box::new(ArchboardApp::new(cc, file)))),
+        Box::new(move |cc| {
+            let mut app = ArchboardApp::new(cc, launch.file);
+            if launch.timings {
+                app.startup = Some(Startup::new(launch.started));
+            }
+            app.bench = launch.bench.map(bench::Bench::new);
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
@@ -99,6 +118,26 @@ pub struct ArchboardApp {
     shown_title: String,
     /// Startup file to open on the first frame (needs a context to wake the UI when done).
     initial_file: Option<PathBuf>,
+    /// Start-up timings to print (`--timings`).
+    startup: Option<Startup>,
+    bench: Option<bench::Bench>,
+}
+
+/// Start-up milestones, printed once the first frame is on screen.
+struct Startup {
+    started: std::time::Instant,
+    app_created: std::time::Duration,
+    first_built: Option<std::time::Duration>,
+}
+
+impl Startup {
+    fn new(started: std::time::Instant) -> Self {
+        Self {
+            started,
+            app_created: started.elapsed(),
+            first_built: None,
+        }
+    }
 }
 
 impl ArchboardApp {
@@ -156,6 +195,8 @@ impl ArchboardApp {
             allow_close: false,
             shown_title: String::new(),
             initial_file: file,
+            startup: None,
+            bench: None,
         }
     }
 
@@ -760,9 +801,76 @@ fn check_label(on: bool, cmd: Command) -> String {
     format!("{} {}", if on { "✔" } else { "   " }, cmd.label())
 }
 
+impl ArchboardApp {
+    /// Prints the start-up line at the start of the second frame: the first is on screen by then.
+    fn note_startup(&mut self, ctx: &egui::Context) {
+        let Some(startup) = &mut self.startup else {
+            return;
+        };
+        match startup.first_built {
+            None => {
+                startup.first_built = Some(startup.started.elapsed());
+                ctx.request_repaint();
+            }
+            Some(built) => {
+                let shown = startup.started.elapsed();
+                print_line(&format!(
+                    "startup: window and app ready {} ms, first frame built {} ms, on screen by {} ms",
+                    startup.app_created.as_millis(),
+                    built.as_millis(),
+                    shown.as_millis()
+                ));
+                self.startup = None;
+            }
+        }
+    }
+
+    /// Drives and measures one frame of `archboard bench`, then quits when it is done.
+    fn bench_frame(&mut self, ui: &mut egui::Ui) {
+        let start = std::time::Instant::now();
+        let cpu_before = bench::thread_cpu_time();
+        let bounds = self.board.doc.board().bounds();
+        let ready = !self.is_loading() && self.initial_file.is_none();
+        if let Some(b) = &mut self.bench
+            && ready
+        {
+            b.drive(&mut self.canvas, bounds);
+        }
+        self.show(ui);
+        let update = match (cpu_before, bench::thread_cpu_time()) {
+            (Some(before), Some(after)) => after.saturating_sub(before),
+            _ => start.elapsed(),
+        };
+        let Some(b) = &mut self.bench else {
+            return;
+        };
+        b.record(start, update, ready);
+        ui.ctx().request_repaint();
+        if b.finished() {
+            for line in b.lines() {
+                print_line(line);
+            }
+            self.bench = None;
+            self.allow_close = true;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+/// One line on stdout; a closed pipe is not worth a panic.
+fn print_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
 impl eframe::App for ArchboardApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
+        self.note_startup(ui.ctx());
+        if self.bench.is_some() {
+            self.bench_frame(ui);
+        } else {
+            self.show(ui);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
