@@ -29,6 +29,12 @@ pub enum Job {
         board: Board,
         opts: ExportOptions,
     },
+    /// Write or remove the open board's recovery file.
+    Recovery(super::autosave::Action),
+    /// Look for recovery files left by windows that did not close cleanly.
+    ScanRecovery {
+        dir: PathBuf,
+    },
 }
 
 pub enum JobDone {
@@ -45,6 +51,11 @@ pub enum JobDone {
     CopiedImage {
         result: Result<(usize, usize), String>,
     },
+    /// A recovery file was written or removed; only failures matter to the UI.
+    Recovery {
+        result: Result<(), String>,
+    },
+    Scanned(persistence::recovery::Scan),
     Saved {
         path: PathBuf,
         state_id: u64,
@@ -57,6 +68,7 @@ pub struct Jobs {
     tasks: Option<Sender<(Job, Option<egui::Context>)>>,
     done: Receiver<JobDone>,
     pending: usize,
+    worker: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Default for Jobs {
@@ -83,10 +95,31 @@ impl Jobs {
                     }
                 }
             });
+        let (tasks, worker) = match spawned {
+            Ok(handle) => (Some(task_tx), Some(handle)),
+            Err(_) => (None, None),
+        };
         Self {
-            tasks: spawned.ok().map(|_| task_tx),
+            tasks,
             done: done_rx,
             pending: 0,
+            worker,
+        }
+    }
+
+    /// Lets queued jobs finish (for at most `limit`), then stops the worker. Called on exit, so
+    /// a save or a recovery file removal queued just before closing still happens.
+    pub fn shutdown(&mut self, limit: std::time::Duration) {
+        self.tasks = None;
+        let Some(worker) = self.worker.take() else {
+            return;
+        };
+        let start = std::time::Instant::now();
+        while !worker.is_finished() && start.elapsed() < limit {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        if worker.is_finished() {
+            let _ = worker.join();
         }
     }
 
@@ -140,6 +173,19 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
                 .and_then(|pic| copy_image(clipboard, pic));
             JobDone::CopiedImage { result }
         }
+        Job::Recovery(super::autosave::Action::Write {
+            path,
+            board,
+            original,
+        }) => JobDone::Recovery {
+            result: persistence::recovery::write(&path, &board, original.as_deref())
+                .map_err(|e| e.to_string()),
+        },
+        Job::Recovery(super::autosave::Action::Remove { path, lock }) => JobDone::Recovery {
+            result: persistence::recovery::remove(&path, lock)
+                .map_err(|e| format!("{}: cannot remove: {e}", path.display())),
+        },
+        Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
         Job::Load { path } => {
             let result = persistence::load_board(&path);
             JobDone::Loaded { path, result }

@@ -3,6 +3,7 @@
 //! The app reads the board and emits edits; file work runs on the `jobs` worker so the UI never
 //! waits on the disk.
 
+mod autosave;
 mod bench;
 mod dialogs;
 mod examples;
@@ -12,6 +13,7 @@ mod jobs;
 mod open_board;
 mod overlays;
 mod palette_panel;
+mod recovery;
 mod settings;
 mod sidebar;
 mod status;
@@ -77,6 +79,8 @@ enum After {
     Open(Option<PathBuf>),
     /// Open a bundled example as a new, untitled board.
     Example(usize),
+    /// Open the first unsaved work found on start-up.
+    Restore,
 }
 
 impl After {
@@ -84,7 +88,7 @@ impl After {
         match self {
             After::Quit => "quitting",
             After::New => "starting a new board",
-            After::Open(_) | After::Example(_) => "opening another board",
+            After::Open(_) | After::Example(_) | After::Restore => "opening another board",
         }
     }
 }
@@ -121,6 +125,16 @@ pub struct ArchboardApp {
     /// Start-up timings to print (`--timings`).
     startup: Option<Startup>,
     bench: Option<bench::Bench>,
+    autosave: autosave::Autosave,
+    /// Unsaved work found on start-up, offered one at a time.
+    recoverable: Vec<crate::persistence::recovery::Recoverable>,
+    /// Where recovery files and locks live; `None` (tests) turns those off.
+    data_dir: Option<recovery::DataDir>,
+    /// Look for recovery files once the start-up file is queued.
+    scan_recovery: bool,
+    /// Says that another window should know this board's file is open here.
+    board_lock: Option<crate::persistence::lock::Held>,
+    autosave_failed: bool,
 }
 
 /// Start-up milestones, printed once the first frame is on screen.
@@ -148,6 +162,9 @@ impl ArchboardApp {
             .unwrap_or_default();
         cc.egui_ctx.set_theme(settings.theme.preference());
         let mut app = Self::with_settings(settings, file);
+        if let Some(data) = crate::persistence::recovery::data_dir() {
+            app = app.with_data_dir(data);
+        }
         if let Some(dir) = Palette::user_dir() {
             let (palette, problems) = Palette::with_user_dir(&dir);
             app.palette = palette;
@@ -197,6 +214,12 @@ impl ArchboardApp {
             initial_file: file,
             startup: None,
             bench: None,
+            autosave: autosave::Autosave::default(),
+            recoverable: Vec::new(),
+            data_dir: None,
+            scan_recovery: false,
+            board_lock: None,
+            autosave_failed: false,
         }
     }
 
@@ -219,13 +242,14 @@ impl ArchboardApp {
         }
         self.handle_close_request(&ctx);
         self.handle_dropped_files(&ctx);
-        if self.dialog.is_none() {
+        if self.dialog.is_none() && self.recoverable.is_empty() {
             for cmd in command::consume_pressed(&ctx) {
                 self.run(cmd, &ctx);
             }
         }
         let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
         self.tick_timer(&ctx);
+        self.tick_autosave(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
         egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
@@ -450,7 +474,7 @@ impl ArchboardApp {
         } else {
             self.status
                 .info(format!("New board: Ctrl+S saves it to {}", path.display()));
-            self.board = OpenBoard::new(Board::default(), Some(path));
+            self.set_board(OpenBoard::new(Board::default(), Some(path)), ctx);
         }
     }
 
@@ -466,16 +490,21 @@ impl ArchboardApp {
     fn perform(&mut self, after: After, ctx: &egui::Context) {
         match after {
             After::Quit => {
+                // Closing on purpose (saved, or changes discarded): the recovery file goes.
+                if let Some(action) = self.autosave.end() {
+                    self.submit_recovery(action, ctx);
+                }
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             After::New => {
-                self.board = OpenBoard::new(Board::default(), None);
+                self.set_board(OpenBoard::new(Board::default(), None), ctx);
                 self.reset_canvas();
                 self.canvas.camera = Camera::default();
                 self.status.info("New board");
             }
             After::Open(Some(path)) => self.start_load(path, ctx),
+            After::Restore => self.restore(ctx),
             After::Example(i) => {
                 let Some((name, text)) = examples::EXAMPLES.get(i) else {
                     return;
@@ -484,7 +513,7 @@ impl ArchboardApp {
                     Ok(board) => {
                         self.reset_canvas();
                         self.canvas.fit_on_next_frame(board.bounds());
-                        self.board = OpenBoard::new(board, None);
+                        self.set_board(OpenBoard::new(board, None), ctx);
                         self.status.info(format!(
                             "Opened the {name} example (untitled: Save As keeps your copy)"
                         ));
@@ -544,7 +573,7 @@ impl ArchboardApp {
                         self.settings.remember(&path);
                         self.reset_canvas();
                         self.canvas.fit_on_next_frame(board.bounds());
-                        self.board = OpenBoard::new(board, Some(path));
+                        self.set_board(OpenBoard::new(board, Some(path)), ctx);
                     }
                     // The board in memory is untouched, and stays bound to where it was.
                     Err(e) => self.status.error(e.to_string()),
@@ -568,6 +597,8 @@ impl ArchboardApp {
                 }
                 Err(e) => self.status.error(format!("{}: {e}", path.display())),
             },
+            JobDone::Recovery { result } => self.recovery_done(result),
+            JobDone::Scanned(scan) => self.scanned(scan),
             JobDone::CopiedImage { result } => match result {
                 Ok((w, h)) => self
                     .status
@@ -586,6 +617,8 @@ impl ArchboardApp {
                     self.status.info(format!("Saved {}", path.display()));
                     self.settings.remember(&path);
                     self.board.mark_saved(state_id, timer, path);
+                    // Save As may have bound the board to another file.
+                    self.take_board_lock();
                     if let Some(after) = self.after_save.take() {
                         self.perform(after, ctx);
                     }
@@ -622,6 +655,9 @@ impl ArchboardApp {
 
     fn show_dialog(&mut self, ctx: &egui::Context) {
         let Some(dialog) = self.dialog.take() else {
+            if self.loading.is_none() {
+                self.show_recovery_prompt(ctx);
+            }
             return;
         };
         match dialog {
@@ -875,5 +911,11 @@ impl eframe::App for ArchboardApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, settings::STORAGE_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A save or a recovery file removal queued just before closing still happens.
+        self.jobs.shutdown(std::time::Duration::from_secs(5));
+        self.release_board_lock();
     }
 }

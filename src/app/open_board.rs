@@ -27,6 +27,15 @@ impl OpenBoard {
         }
     }
 
+    /// A board whose content was never saved to `path` (restored unsaved work): dirty from the
+    /// start, and clean again only once saved.
+    pub fn unsaved(board: Board, path: Option<PathBuf>) -> Self {
+        let mut open = Self::new(board, path);
+        // No state id is ever u64::MAX: ids count edits from zero.
+        open.saved_state = u64::MAX;
+        open
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.doc.state_id() != self.saved_state || self.doc.board().timer != self.saved_timer
     }

@@ -78,7 +78,7 @@ pub fn write_atomic_with(
 }
 
 /// Saving through a symlink should update the file it points at, not replace the link.
-fn resolve_symlink(path: &Path) -> PathBuf {
+pub(super) fn resolve_symlink(path: &Path) -> PathBuf {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())

@@ -27,6 +27,20 @@ pub struct BoardFile {
     pub links: Vec<Link>,
     #[serde(default, skip_serializing_if = "TimerState::is_default")]
     pub timer: TimerState,
+    /// Present only in autosaved recovery files: whose unsaved work this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoveryInfo>,
+}
+
+/// What a recovery file records about the board it rescues.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryInfo {
+    /// The file the board was bound to; `None` for an untitled board.
+    #[serde(default)]
+    pub original: Option<std::path::PathBuf>,
+    /// When it was written, in milliseconds since the Unix epoch.
+    pub written_ms: u64,
 }
 
 impl BoardFile {
@@ -38,17 +52,23 @@ impl BoardFile {
             blocks: board.blocks.values().cloned().collect(),
             links: board.links.values().cloned().collect(),
             timer: board.timer.clone(),
+            recovery: None,
         }
     }
 }
 
 /// Serialises a board as pretty RON: one line per block and link, so files diff well.
 pub fn to_ron_string(board: &Board) -> Result<String, ron::Error> {
+    file_to_ron_string(&BoardFile::from_board(board))
+}
+
+/// [`to_ron_string`] for a file that carries more than the board (a recovery file).
+pub fn file_to_ron_string(file: &BoardFile) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new()
         .depth_limit(2)
         .indentor("  ")
         .new_line("\n");
-    let mut text = ron::ser::to_string_pretty(&BoardFile::from_board(board), config)?;
+    let mut text = ron::ser::to_string_pretty(file, config)?;
     text.push('\n');
     Ok(text)
 }

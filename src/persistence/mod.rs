@@ -4,15 +4,19 @@
 //! is checked, and every field is validated before a [`Board`] exists. Writing is atomic.
 
 mod atomic;
+mod backup;
 mod error;
 mod format;
+pub mod lock;
 mod migrate;
 mod png_embed;
+pub mod recovery;
 mod validate;
 
 pub use atomic::{WriteStep, write_atomic, write_atomic_with};
+pub use backup::backup_path;
 pub use error::{LoadError, SaveError};
-pub use format::{BoardFile, FORMAT_VERSION, to_ron_string};
+pub use format::{BoardFile, FORMAT_VERSION, RecoveryInfo, file_to_ron_string, to_ron_string};
 pub use validate::{MAX_COORD, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE};
 
 use crate::model::Board;
@@ -27,6 +31,16 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub fn load_board(path: &Path) -> Result<Board, LoadError> {
     let bytes = read_capped(path)?;
     parse_board_bytes(&bytes, path)
+}
+
+/// [`load_board`], also returning the recovery record a recovery file carries.
+pub fn load_board_with_recovery(path: &Path) -> Result<(Board, Option<RecoveryInfo>), LoadError> {
+    let bytes = read_capped(path)?;
+    if png_embed::is_png(&bytes) {
+        return parse_board_bytes(&bytes, path).map(|b| (b, None));
+    }
+    let text = utf8(&bytes, path)?;
+    parse_board_file(text, path)
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] (+1 to detect overflow), whatever the metadata claims: a file
@@ -70,19 +84,27 @@ pub fn parse_board_bytes(bytes: &[u8], name: &Path) -> Result<Board, LoadError> 
         })?;
         return parse_board(&text, name);
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    parse_board(utf8(bytes, name)?, name)
+}
+
+fn utf8<'a>(bytes: &'a [u8], name: &Path) -> Result<&'a str, LoadError> {
+    std::str::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col(&bytes[..e.valid_up_to()]);
         LoadError::NotText {
             name: name.to_path_buf(),
             line,
             col,
         }
-    })?;
-    parse_board(text, name)
+    })
 }
 
 /// Parses a board from RON text; `name` is used in error messages only.
 pub fn parse_board(text: &str, name: &Path) -> Result<Board, LoadError> {
+    parse_board_file(text, name).map(|(board, _)| board)
+}
+
+/// Parses a board and the recovery record a recovery file carries.
+fn parse_board_file(text: &str, name: &Path) -> Result<(Board, Option<RecoveryInfo>), LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError::Empty {
             name: name.to_path_buf(),
@@ -99,18 +121,25 @@ pub fn parse_board(text: &str, name: &Path) -> Result<Board, LoadError> {
             _ => return Err(syntax_error(err, text, name)),
         },
     };
-    validate::into_board(file).map_err(|problem| LoadError::Invalid {
+    let recovery = file.recovery.clone();
+    let board = validate::into_board(file).map_err(|problem| LoadError::Invalid {
         name: name.to_path_buf(),
         problem,
-    })
+    })?;
+    Ok((board, recovery))
 }
 
-/// Writes a board atomically as RON.
+/// Writes a board atomically as RON, keeping the file it replaces as `NAME.bak`.
 pub fn save_board(path: &Path, board: &Board) -> Result<(), SaveError> {
     let text = to_ron_string(board).map_err(|e| SaveError {
         path: path.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     })?;
+    // A save that writes what the file already holds keeps the older backup.
+    if backup::unchanged(path, text.as_bytes()) {
+        return Ok(());
+    }
+    backup::keep_previous(path);
     write_atomic(path, text.as_bytes()).map_err(|source| SaveError {
         path: path.to_path_buf(),
         source,

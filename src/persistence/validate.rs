@@ -168,6 +168,7 @@ mod tests {
             blocks,
             links,
             timer: Default::default(),
+            recovery: None,
         }
     }
 

@@ -137,3 +137,38 @@ pub fn place(
 pub fn selected(h: &Harness<'static, ArchboardApp>) -> Vec<archboard::model::BlockId> {
     h.state().canvas.selection.iter().copied().collect()
 }
+
+/// The real app with autosave, recovery and file locks kept under `data` (as `$XDG_DATA_HOME`
+/// would hold them), optionally opened on `file`.
+pub fn app_with_data(
+    file: Option<PathBuf>,
+    data: &std::path::Path,
+) -> Harness<'static, ArchboardApp> {
+    let settings = Settings {
+        sidebar: false,
+        ..Settings::default()
+    };
+    let app = ArchboardApp::with_settings(settings, file).with_data_dir(data.to_path_buf());
+    Harness::builder()
+        .with_size(SIZE)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
+}
+
+/// Steps frames in real time (autosave waits on the wall clock) until `cond` holds.
+pub fn wait_real(
+    h: &mut Harness<'static, ArchboardApp>,
+    what: &str,
+    secs: u64,
+    cond: impl Fn(&ArchboardApp) -> bool,
+) {
+    let start = Instant::now();
+    while !cond(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "timed out after {secs} s waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
