@@ -191,3 +191,25 @@ fn generate_writes_a_board_that_checks() {
         "zero blocks is refused by the argument parser"
     );
 }
+
+#[test]
+fn recovery_files_check_like_boards() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut board = archboard::model::Board::new("rescued");
+    let id = board.alloc_block_id();
+    board.blocks.insert(
+        id,
+        archboard::model::Block::new(
+            id,
+            "cache",
+            "Redis",
+            archboard::model::Rect::new(0.0, 0.0, 100.0, 50.0),
+        ),
+    );
+    let (path, _lock) = archboard::persistence::recovery::new_file(dir.path(), None);
+    archboard::persistence::recovery::write(&path, &board, Some(Path::new("/x/design.ron")))
+        .expect("write");
+    let (out, _) = check(&[&path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "1 block, 0 links\n");
+}

@@ -15,7 +15,11 @@ struct Session {
     xvfb: Child,
     app: Option<Child>,
     home: tempfile::TempDir,
+    /// One window at a time: on two cores with software GL, parallel windows drop input.
+    _serial: std::sync::MutexGuard<'static, ()>,
 }
+
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Drop for Session {
     fn drop(&mut self) {
@@ -65,6 +69,8 @@ impl Session {
             eprintln!("{why}");
             return None;
         }
+        // A test that failed while holding the lock poisons it; the next one can still run.
+        let serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // Xvfb picks a free display itself and writes its number to stdout (`-displayfd`), so
         // tests running side by side never race for the same one.
         let mut xvfb = Command::new("Xvfb")
@@ -101,6 +107,7 @@ impl Session {
             xvfb,
             app: None,
             home: tempfile::tempdir().ok()?,
+            _serial: serial,
         };
         wait_for("Xvfb", 10, || s.xdotool(&["getdisplaygeometry"]).is_some());
         Some(s)
@@ -400,4 +407,64 @@ fn timings_report_the_first_frame() {
         ms[0] <= ms[1] && ms[1] <= ms[2],
         "milestones in order: {line}"
     );
+}
+
+/// The recovery files the app under test has written (its `$XDG_DATA_HOME` is the session's).
+fn recovery_files(s: &Session) -> Vec<std::path::PathBuf> {
+    let dir = s
+        .home
+        .path()
+        .join("data")
+        .join("archboard")
+        .join("recovery");
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn work_survives_a_kill_and_is_restored_on_the_next_start() {
+    let Some(mut s) = Session::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("killed.ron");
+    s.launch(&file);
+    for (x, y, key) in [(350, 250, "l"), (600, 250, "c"), (850, 250, "d")] {
+        s.key_at(x, y, key);
+        s.x(&["key", "Escape"]);
+    }
+    // Autosave writes about a second after the last change; the board was never saved.
+    let mut rescued = None;
+    wait_for("a recovery file with the three blocks", 10, || {
+        rescued = recovery_files(&s)
+            .into_iter()
+            .find_map(|p| load_board(&p).ok().filter(|b| b.blocks.len() == 3));
+        rescued.is_some()
+    });
+    let rescued = rescued.expect("found");
+    assert!(!file.exists(), "nothing was saved by hand");
+
+    // SIGKILL: no chance to clean up, as in a crash or a killed process.
+    if let Some(app) = &mut s.app {
+        app.kill().expect("kill");
+        let _ = app.wait();
+    }
+    s.app = None;
+
+    // Starting again offers the work; Enter restores it, Ctrl+S writes it to the original file.
+    s.launch(&file);
+    std::thread::sleep(Duration::from_millis(500));
+    s.x(&["key", "Return"]);
+    save_and_expect(&s, &file, "3 blocks, 0 links");
+    let restored = load_board(&file).expect("restored and saved");
+    assert_eq!(restored.blocks, rescued.blocks, "the same board came back");
+    wait_for("the recovery file to be removed after the save", 10, || {
+        recovery_files(&s).is_empty()
+    });
 }

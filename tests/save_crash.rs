@@ -71,8 +71,11 @@ fn killed_mid_save_leaves_the_old_or_the_new_board() {
         .expect("ls")
         .filter_map(Result::ok)
         .map(|e| e.file_name())
-        .filter(|n| n != "board.ron")
+        .filter(|n| n != "board.ron" && n != "board.ron.bak")
         .collect();
+    // The backup of the previous save is whole too.
+    let bak = load_board(&archboard::persistence::backup_path(&target)).expect("backup loads");
+    assert!(bak == small || bak == big, "the backup is one of the boards written");
     // A killed writer may leave its temporary file behind; it must never be the target itself.
     assert!(
         leftovers

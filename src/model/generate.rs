@@ -43,7 +43,7 @@ pub fn synthetic(blocks: usize, links: usize) -> Board {
         for n in 0..links {
             let i = n % ids.len();
             // Alternate between the right neighbour and the one below, wrapping around.
-            let j = if n / ids.len() % 2 == 0 {
+            let j = if (n / ids.len()).is_multiple_of(2) {
                 (i + 1) % ids.len()
             } else {
                 (i + 100) % ids.len()

@@ -179,7 +179,7 @@ pub fn scan(dir: &Path) -> Scan {
             }
         }
     }
-    scan.offers.sort_by(|a, b| b.written_ms.cmp(&a.written_ms));
+    scan.offers.sort_by_key(|r| std::cmp::Reverse(r.written_ms));
     scan
 }
 
