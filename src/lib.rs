@@ -12,5 +12,6 @@ pub mod lens;
 pub mod model;
 pub mod palette;
 pub mod persistence;
+pub mod review;
 pub mod theme;
 pub mod timer;

@@ -70,7 +70,9 @@ impl Session {
             return None;
         }
         // A test that failed while holding the lock poisons it; the next one can still run.
-        let serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let serial = SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Xvfb picks a free display itself and writes its number to stdout (`-displayfd`), so
         // tests running side by side never race for the same one.
         let mut xvfb = Command::new("Xvfb")

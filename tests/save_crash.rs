@@ -75,7 +75,10 @@ fn killed_mid_save_leaves_the_old_or_the_new_board() {
         .collect();
     // The backup of the previous save is whole too.
     let bak = load_board(&archboard::persistence::backup_path(&target)).expect("backup loads");
-    assert!(bak == small || bak == big, "the backup is one of the boards written");
+    assert!(
+        bak == small || bak == big,
+        "the backup is one of the boards written"
+    );
     // A killed writer may leave its temporary file behind; it must never be the target itself.
     assert!(
         leftovers

@@ -22,7 +22,7 @@ pub const MAX_WAIT: Duration = Duration::from_secs(5);
 pub enum Action {
     Write {
         path: PathBuf,
-        board: Board,
+        board: Box<Board>,
         original: Option<PathBuf>,
     },
     /// Remove the file, then release the lock that marked it as ours.
@@ -98,7 +98,7 @@ impl Autosave {
         self.first_change = None;
         let action = Action::Write {
             path,
-            board: board.doc.board().clone(),
+            board: Box::new(board.doc.board().clone()),
             original: board.path.clone(),
         };
         (Some(action), None)

@@ -126,6 +126,20 @@ impl LensLibrary {
             .map_or(&self.cross_keys, Vec::as_slice)
     }
 
+    /// The question of the item stored under `key` (`lens/item`, or `any/item`).
+    pub fn question(&self, key: &str) -> Option<&str> {
+        let (lens, item) = key.split_once('/')?;
+        let items: Box<dyn Iterator<Item = &Item>> = if lens == ANY {
+            Box::new(self.cross_cutting.items.iter())
+        } else {
+            Box::new(self.get(lens)?.sections.iter().flat_map(|s| s.items.iter()))
+        };
+        items
+            .into_iter()
+            .find(|i| i.id == item)
+            .map(|i| i.question.as_str())
+    }
+
     /// (covered, total) for a block whose kind opens `lens_id`.
     pub fn coverage(&self, block: &Block, lens_id: &str) -> (usize, usize) {
         let keys = self.keys_for(lens_id);

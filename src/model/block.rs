@@ -40,6 +40,9 @@ pub struct Block {
     /// Marked by the candidate as one of the few components to deep-dive into.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deep_dive: bool,
+    /// Instances, capacity, replication: what the design review computes with.
+    #[serde(default, skip_serializing_if = "super::Props::is_default")]
+    pub props: super::Props,
 }
 
 fn is_false(v: &bool) -> bool {
@@ -63,6 +66,7 @@ impl Block {
             locked: false,
             checked: BTreeSet::new(),
             deep_dive: false,
+            props: super::Props::default(),
         }
     }
 

@@ -18,6 +18,8 @@ pub struct Board {
     pub next_id: u64,
     /// Where the interview stood; changed by the clock, not by edits, so it is not undoable.
     pub timer: crate::timer::TimerState,
+    /// The estimator's inputs: the numbers the design review starts from.
+    pub estimate: super::EstimateInputs,
 }
 
 impl Default for Board {
@@ -28,6 +30,7 @@ impl Default for Board {
             links: BTreeMap::new(),
             next_id: 1,
             timer: Default::default(),
+            estimate: Default::default(),
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum Edit {
     /// Replaces a link with a new version carrying the same id.
     UpdateLink(Link),
     SetTitle(String),
+    /// Replaces the estimator's inputs.
+    SetEstimate(super::EstimateInputs),
 }
 
 /// Why an edit could not be applied. The board is left unchanged.
@@ -69,6 +71,7 @@ impl Edit {
             Edit::UpdateBlocks(blocks) => blocks.iter().map(block_bytes).sum(),
             Edit::UpdateLink(l) => LINK + l.label.len(),
             Edit::SetTitle(t) => t.len(),
+            Edit::SetEstimate(_) => std::mem::size_of::<super::EstimateInputs>(),
         }
     }
 
@@ -111,6 +114,10 @@ impl Edit {
                 Ok(Edit::UpdateLink(old))
             }
             Edit::SetTitle(title) => Ok(Edit::SetTitle(std::mem::replace(&mut board.title, title))),
+            Edit::SetEstimate(inputs) => Ok(Edit::SetEstimate(std::mem::replace(
+                &mut board.estimate,
+                inputs,
+            ))),
         }
     }
 }

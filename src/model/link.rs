@@ -85,6 +85,10 @@ pub struct Link {
     pub direction: Direction,
     #[serde(default)]
     pub route: Route,
+    /// Percent of the source block's outgoing load sent along this link (e.g. a cache's misses);
+    /// `None` shares what other links leave evenly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f32>,
 }
 
 impl Link {
@@ -97,6 +101,7 @@ impl Link {
             style: LinkStyle::Sync,
             direction: Direction::Forward,
             route: Route::Straight,
+            share: None,
         }
     }
 

@@ -9,6 +9,7 @@ mod geom;
 mod history;
 mod ids;
 mod link;
+mod sizing;
 
 pub use block::{BOX_KIND, Block, FRAME_KIND, TEXT_KIND};
 pub use board::{Board, bounds_of};
@@ -17,3 +18,4 @@ pub use geom::{Point, Rect, snap, snap_point};
 pub use history::Document;
 pub use ids::{BlockId, LinkId};
 pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};
+pub use sizing::{EstimateInputs, Props};

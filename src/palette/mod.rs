@@ -61,6 +61,44 @@ pub struct Kind {
     #[serde(default)]
     pub lens: String,
     pub category: String,
+    /// What the design review treats it as.
+    #[serde(default)]
+    pub role: Role,
+    /// Default requests per second one instance handles; 0 when not sized.
+    #[serde(default)]
+    pub capacity: f64,
+    /// Default instances.
+    #[serde(default = "one")]
+    pub instances: u32,
+    /// Default copies of the data (data stores).
+    #[serde(default = "one")]
+    pub replication: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A kind's part in the system, for the design review.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+pub enum Role {
+    /// Where requests come from (browsers, apps): the entry points of the load.
+    Client,
+    /// DNS, CDN: in front of everything.
+    Edge,
+    /// Load balancers and gateways.
+    Balancer,
+    /// Services, servers, workers.
+    Compute,
+    Cache,
+    /// Databases and other stores of record.
+    Store,
+    /// Queues and streams.
+    Queue,
+    #[default]
+    Other,
+    /// Text and frames: not part of the system.
+    Annotation,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +172,10 @@ impl Palette {
                 key: None,
                 lens: String::new(),
                 category: "Other".into(),
+                role: Role::Other,
+                capacity: 0.0,
+                instances: 1,
+                replication: 1,
             },
         }
     }

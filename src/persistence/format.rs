@@ -3,13 +3,13 @@
 //! This is kept apart from [`Board`] so the file can list blocks and links in order (making
 //! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
 
-use crate::model::{Block, Board, Link};
+use crate::model::{Block, Board, EstimateInputs, Link};
 use crate::timer::TimerState;
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
 /// older build could misread the new shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The board as written to disk. Unknown fields are refused, so a typo is reported rather than
 /// silently dropped on the next save.
@@ -27,6 +27,9 @@ pub struct BoardFile {
     pub links: Vec<Link>,
     #[serde(default, skip_serializing_if = "TimerState::is_default")]
     pub timer: TimerState,
+    /// The estimator's inputs (version 2).
+    #[serde(default, skip_serializing_if = "EstimateInputs::is_default")]
+    pub estimate: EstimateInputs,
     /// Present only in autosaved recovery files: whose unsaved work this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoveryInfo>,
@@ -52,6 +55,7 @@ impl BoardFile {
             blocks: board.blocks.values().cloned().collect(),
             links: board.links.values().cloned().collect(),
             timer: board.timer.clone(),
+            estimate: board.estimate.clone(),
             recovery: None,
         }
     }

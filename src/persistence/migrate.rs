@@ -1,22 +1,52 @@
 //! Upgrading files written by older builds.
 //!
 //! Each format version that ever shipped keeps a step here that turns its text into the next
-//! version's shape, and a test that loads a file of that version. Version 1 is the first released
-//! format, so the chain is still empty: a version below 1 was never written by archboard.
+//! version's shape, and a test that loads a file of that version. A version below 1 was never
+//! written by archboard.
 //!
-//! To add version N+1: copy the current `BoardFile` into a `v{N}` module, change `BoardFile`, add
-//! an arm `N => upgrade_v{N}(parse::<v{N}::BoardFile>(..))` below, and a fixture test for it.
+//! To add version N+1: when the new shape only adds optional fields, version N reads as N+1 as it
+//! is (as for 1 → 2). Otherwise copy the current `BoardFile` into a `v{N}` module, change
+//! `BoardFile`, and add an arm `N => upgrade_v{N}(parse::<v{N}::BoardFile>(..))` below, with a
+//! fixture test.
 
 use super::error::LoadError;
 use super::format::{BoardFile, FORMAT_VERSION};
 use std::path::Path;
 
 /// Brings a file of an older `version` up to [`FORMAT_VERSION`].
-pub(super) fn upgrade(_text: &str, version: u64, name: &Path) -> Result<BoardFile, LoadError> {
+pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile, LoadError> {
     debug_assert!(version < u64::from(FORMAT_VERSION));
-    // No version below 1 was ever written.
-    Err(LoadError::UnknownVersion {
-        name: name.to_path_buf(),
-        found: version,
-    })
+    match version {
+        // Version 2 added optional fields only (block properties, link shares, the estimator's
+        // inputs), so a version 1 file is a valid version 2 file with those left at defaults.
+        1 => {
+            let mut file = super::ron_options()
+                .from_str::<BoardFile>(text)
+                .map_err(|e| super::syntax_error(e, text, name))?;
+            file.format_version = u64::from(FORMAT_VERSION);
+            Ok(file)
+        }
+        _ => Err(LoadError::UnknownVersion {
+            name: name.to_path_buf(),
+            found: version,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::persistence::{parse_board, to_ron_string};
+    use std::path::Path;
+
+    #[test]
+    fn version_1_files_load_and_save_as_the_current_version() {
+        let v1 = "(\n  format_version: 1,\n  title: \"old\",\n  next_id: 3,\n  blocks: [\n    (id: 1, kind: \"cache\", label: \"Redis\", rect: (x: 0.0, y: 0.0, w: 100.0, h: 50.0)),\n    (id: 2, kind: \"database\", label: \"PG\", rect: (x: 200.0, y: 0.0, w: 100.0, h: 50.0)),\n  ],\n  links: [\n    (id: 3, from: (block: 1), to: (block: 2), style: Sync, direction: Forward, route: Straight),\n  ],\n)\n";
+        let board = parse_board(v1, Path::new("old.ron")).expect("v1 loads");
+        assert_eq!(board.blocks.len(), 2);
+        assert!(board.blocks.values().all(|b| b.props.is_default()));
+        assert_eq!(board.estimate, Default::default());
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 2,"), "{text}");
+        assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v2"), board);
+    }
 }

@@ -15,6 +15,10 @@ pub const MAX_KIND_CHARS: usize = 64;
 pub const MAX_LABEL_CHARS: usize = 10_000;
 pub const MAX_NOTES_CHARS: usize = 100_000;
 pub const MAX_CHECKED: usize = 500;
+/// Largest estimator input or per-instance capacity (10^15: beyond any real system).
+pub const MAX_ESTIMATE: f64 = 1e15;
+/// Most instances or copies a block may declare.
+pub const MAX_INSTANCES: u32 = 1_000_000;
 
 /// Checks every field and builds the board. The error says which block or link is wrong.
 pub fn into_board(file: BoardFile) -> Result<Board, String> {
@@ -57,6 +61,13 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         ));
     }
     check_text("the timer plan", &timer.plan, MAX_KIND_CHARS)?;
+    for (name, v) in file.estimate.fields() {
+        if !(v.is_finite() && (0.0..=MAX_ESTIMATE).contains(&v)) {
+            return Err(format!(
+                "the estimate's {name} is {v}; it must be between 0 and {MAX_ESTIMATE:e}"
+            ));
+        }
+    }
     if max_id == u64::MAX {
         return Err(format!("id {max_id} leaves no room for new ids"));
     }
@@ -67,6 +78,7 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         // A hand-edited counter below a used id would hand that id out again: repair it.
         next_id: file.next_id.max(max_id + 1),
         timer,
+        estimate: file.estimate,
     })
 }
 
@@ -112,7 +124,26 @@ fn check_block(b: &Block) -> Result<(), String> {
             long.chars().take(20).collect::<String>()
         ));
     }
-    check_rect(&b.rect)
+    check_rect(&b.rect)?;
+    check_props(&b.props)
+}
+
+fn check_props(p: &crate::model::Props) -> Result<(), String> {
+    for (name, v) in [("instances", p.instances), ("replication", p.replication)] {
+        if let Some(v) = v
+            && !(1..=MAX_INSTANCES).contains(&v)
+        {
+            return Err(format!("{name} = {v} is outside 1..={MAX_INSTANCES}"));
+        }
+    }
+    if let Some(c) = p.capacity
+        && !(c.is_finite() && (0.0..=MAX_ESTIMATE).contains(&c))
+    {
+        return Err(format!(
+            "capacity = {c} is not between 0 and {MAX_ESTIMATE:e}"
+        ));
+    }
+    check_text("the partition key", &p.partition_key, MAX_KIND_CHARS * 4)
 }
 
 fn check_rect(r: &Rect) -> Result<(), String> {
@@ -152,6 +183,11 @@ fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), String>
     if l.from.block == l.to.block {
         return Err(format!("it connects block #{} to itself", l.from.block.0));
     }
+    if let Some(s) = l.share
+        && !(0.0..=100.0).contains(&s)
+    {
+        return Err(format!("its share of traffic {s} % is outside 0..=100"));
+    }
     check_text("the label", &l.label, MAX_LABEL_CHARS)
 }
 
@@ -168,6 +204,7 @@ mod tests {
             blocks,
             links,
             timer: Default::default(),
+            estimate: Default::default(),
             recovery: None,
         }
     }
