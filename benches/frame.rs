@@ -38,6 +38,7 @@ fn frame(
             grid: true,
             fans,
             badges: None,
+            design: None,
         };
         paint::paint_board(ui.painter(), board, &view, &style);
     });

@@ -71,6 +71,13 @@ pub enum Command {
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         frames: u32,
     },
+    /// Print the design review of a board without a window: peak load, single points of
+    /// failure, bottlenecks and gaps, one finding per line. Exits 0 when nothing is flagged,
+    /// 1 when something is, 2 when the file is invalid.
+    Review {
+        /// Board file (.ron, or a PNG exported by archboard).
+        file: PathBuf,
+    },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
         /// Number of blocks (at most 200,000).
@@ -123,6 +130,7 @@ pub fn run_headless(command: Command) -> ExitCode {
             let _ = writeln!(stderr.lock(), "error: bench needs a window");
             EXIT_INVALID
         }
+        Command::Review { file } => review(&file, &mut stdout.lock(), &mut stderr.lock()),
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
         Command::Export {
             file,
@@ -194,6 +202,36 @@ pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     }
     code
+}
+
+/// Prints the design review of `file`. Returns the exit code.
+pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let board = match persistence::load_board(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let palette = crate::palette::Palette::bundled();
+    let lenses = crate::lens::LensLibrary::bundled();
+    let r = crate::review::review(&board, &palette, &lenses);
+    let est = crate::review::estimate(&board.estimate);
+    let _ = writeln!(
+        out,
+        "{}; peak {}",
+        counts_line(board.blocks.len(), board.links.len()),
+        crate::review::human(est.peak_rps(), crate::review::Unit::PerSecond)
+    );
+    for f in &r.findings {
+        let kind = if f.kind.is_risk() { "risk" } else { "gap" };
+        let lens = f.lens.map_or(String::new(), |l| format!(" [lens {l}]"));
+        let _ = writeln!(out, "{kind}: {}{lens}", f.text);
+    }
+    let more: usize = r.more.values().sum();
+    let total = r.findings.len() + more;
+    let _ = writeln!(out, "{} risks, {} gaps", r.risks(), total - r.risks());
+    u8::from(total > 0)
 }
 
 /// Loads `file` and writes it as a PNG. Returns the exit code.

@@ -52,6 +52,10 @@ pub enum Command {
     TimerNext,
     TimerPrevious,
     TimerReset,
+    ReviewOverlay,
+    Estimator,
+    DrillToggle,
+    DrillClear,
 }
 
 const NONE: Modifiers = Modifiers::NONE;
@@ -72,16 +76,18 @@ pub enum Menu {
     Tools,
     View,
     Interview,
+    Review,
 }
 
 impl Menu {
-    pub const ALL: [(Menu, &'static str); 6] = [
+    pub const ALL: [(Menu, &'static str); 7] = [
         (Menu::File, "File"),
         (Menu::Edit, "Edit"),
         (Menu::Arrange, "Arrange"),
         (Menu::Tools, "Tools"),
         (Menu::View, "View"),
         (Menu::Interview, "Interview"),
+        (Menu::Review, "Review"),
     ];
 }
 
@@ -133,6 +139,10 @@ impl Command {
         Command::TimerNext,
         Command::TimerPrevious,
         Command::TimerReset,
+        Command::ReviewOverlay,
+        Command::Estimator,
+        Command::DrillToggle,
+        Command::DrillClear,
     ];
 
     /// Menu text; a trailing "…" means the command asks for more before acting.
@@ -184,6 +194,10 @@ impl Command {
             Command::TimerNext => "Next phase",
             Command::TimerPrevious => "Previous phase",
             Command::TimerReset => "Reset timer",
+            Command::ReviewOverlay => "Review overlay (load and capacity)",
+            Command::Estimator => "Estimator and review panel",
+            Command::DrillToggle => "Fail or restore selection (drill)",
+            Command::DrillClear => "Clear all failures",
         }
     }
 
@@ -229,6 +243,7 @@ impl Command {
             | C::LensOverlay
             | C::ToggleBadges => Menu::View,
             C::TimerStartPause | C::TimerNext | C::TimerPrevious | C::TimerReset => Menu::Interview,
+            C::ReviewOverlay | C::Estimator | C::DrillToggle | C::DrillClear => Menu::Review,
         }
     }
 
@@ -285,6 +300,10 @@ impl Command {
             C::TimerNext => const { &[key(NONE, Key::F6)] },
             C::TimerPrevious => const { &[key(SHIFT, Key::F6)] },
             C::TimerReset => &[],
+            C::ReviewOverlay => const { &[key(NONE, Key::F7)] },
+            C::Estimator => const { &[key(SHIFT, Key::F7)] },
+            C::DrillToggle => const { &[key(NONE, Key::F8)] },
+            C::DrillClear => const { &[key(SHIFT, Key::F8)] },
         }
     }
 

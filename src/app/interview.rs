@@ -176,6 +176,21 @@ impl ArchboardApp {
                         self.canvas.selection = std::collections::BTreeSet::from([id]);
                     }
                 }
+                SidebarAction::FocusLink(id) => {
+                    let board = self.board.doc.board();
+                    let ends = board
+                        .link(id)
+                        .and_then(|l| Some((board.block(l.from.block)?, board.block(l.to.block)?)));
+                    if let Some((a, b)) = ends {
+                        let mid = a.rect.union(&b.rect).center();
+                        let view = self.canvas.view();
+                        self.canvas.camera = self.canvas.camera.centred_on(view.screen, mid);
+                        self.canvas.selection.clear();
+                        self.canvas.selected_links = std::collections::BTreeSet::from([id]);
+                    }
+                }
+                SidebarAction::ToggleFailed(id) => self.toggle_failed(&[id]),
+                SidebarAction::ClearDrill => self.design.failed.clear(),
                 SidebarAction::SetPlan(id) => {
                     let state = self.board.doc.timer_mut();
                     let blocks = std::mem::take(&mut state.block_ms);

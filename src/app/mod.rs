@@ -5,6 +5,8 @@
 
 mod autosave;
 mod bench;
+mod design;
+mod design_panel;
 mod dialogs;
 mod examples;
 mod export_dialog;
@@ -110,6 +112,8 @@ pub struct ArchboardApp {
     pub timer: crate::timer::Timer,
     /// Show the lens as a floating window next to the selected block.
     pub lens_overlay: bool,
+    /// The design review: overlay, cached review and the failure drill.
+    pub design: design::DesignReview,
     sidebar: sidebar::Sidebar,
     palette_panel: PalettePanel,
     dialog: Option<Dialog>,
@@ -203,6 +207,7 @@ impl ArchboardApp {
             plans: crate::timer::bundled_plans(),
             timer: crate::timer::Timer::new(clock),
             lens_overlay: false,
+            design: design::DesignReview::default(),
             sidebar: sidebar::Sidebar::default(),
             palette_panel: PalettePanel::default(),
             dialog: None,
@@ -250,6 +255,7 @@ impl ArchboardApp {
         let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
         self.tick_timer(&ctx);
         self.tick_autosave(&ctx);
+        self.refresh_design();
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
         egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
@@ -286,6 +292,9 @@ impl ArchboardApp {
                 &colors,
             );
         });
+        for cmd in std::mem::take(&mut self.canvas.requests) {
+            self.run(cmd, &ctx);
+        }
         self.show_lens_overlay(&ctx, &colors);
         self.show_overlays(&ctx);
         for notice in self.canvas.take_notices() {
@@ -360,6 +369,27 @@ impl ArchboardApp {
             Command::ToggleSidebar => self.settings.sidebar = !self.settings.sidebar,
             Command::LensOverlay => self.lens_overlay = !self.lens_overlay,
             Command::ToggleBadges => self.canvas.badges = !self.canvas.badges,
+            Command::ReviewOverlay => {
+                self.design.overlay = !self.design.overlay;
+                self.status.info(if self.design.overlay {
+                    "Review overlay on: load against capacity on every block and link (F7 hides it)"
+                } else {
+                    "Review overlay off"
+                });
+            }
+            Command::Estimator => {
+                self.settings.sidebar = true;
+                self.canvas.clear_selection();
+            }
+            Command::DrillToggle => {
+                let ids: Vec<crate::model::BlockId> =
+                    self.canvas.selection.iter().copied().collect();
+                self.toggle_failed(&ids);
+            }
+            Command::DrillClear => {
+                self.design.failed.clear();
+                self.status.info("Drill cleared: every block is back");
+            }
             Command::TimerStartPause
             | Command::TimerNext
             | Command::TimerPrevious
@@ -414,6 +444,9 @@ impl ArchboardApp {
             lenses: &self.lenses,
             plans: &self.plans,
             colors,
+            review: self.design.review(),
+            drill: self.design.drill(),
+            failed: &self.design.failed,
         }
     }
 

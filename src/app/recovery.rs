@@ -52,6 +52,7 @@ impl ArchboardApp {
         }
         self.release_board_lock();
         self.board = board;
+        self.design.reset();
         self.take_board_lock();
     }
 

@@ -35,13 +35,37 @@ pub enum SidebarAction {
     Edit(Edit),
     /// Select this block and bring it to the centre of the view.
     Focus(BlockId),
+    /// Select this link and bring it to the centre of the view.
+    FocusLink(crate::model::LinkId),
     SetPlan(String),
+    /// Fail the block in the drill, or restore it.
+    ToggleFailed(BlockId),
+    ClearDrill,
 }
 
 #[derive(Default)]
 pub struct Sidebar {
     /// Text being typed into a field, committed as one edit when the field loses focus.
     draft: Option<(Field, String)>,
+    /// A number being dragged or typed, committed as one edit when the drag or typing ends.
+    num_draft: Option<(NumField, f64)>,
+}
+
+/// The number fields of the design review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumField {
+    Instances(BlockId),
+    Capacity(BlockId),
+    Replication(BlockId),
+    Share(crate::model::LinkId),
+    Dau,
+    PerUser,
+    ReadRatio,
+    Payload,
+    Years,
+    Peak,
+    CapacityEach,
+    Utilisation,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,6 +73,7 @@ enum Field {
     BlockLabel(BlockId),
     Notes(BlockId),
     LinkLabel(crate::model::LinkId),
+    PartitionKey(BlockId),
 }
 
 /// Everything the sidebar reads.
@@ -59,6 +84,11 @@ pub struct SidebarContext<'a> {
     pub lenses: &'a LensLibrary,
     pub plans: &'a [Plan],
     pub colors: &'a Colors,
+    /// The design review of the board as it is, when computed.
+    pub review: Option<&'a crate::review::Review>,
+    /// The failure drill's verdict, while blocks are marked failed.
+    pub drill: Option<&'a crate::review::Drill>,
+    pub failed: &'a std::collections::BTreeSet<BlockId>,
 }
 
 impl Sidebar {
@@ -82,7 +112,15 @@ impl Sidebar {
                 match (blocks.as_slice(), links.as_slice()) {
                     ([block], []) => self.block_view(ui, cx, block, &mut out),
                     ([], [link]) => self.link_view(ui, cx, link, &mut out),
-                    ([], []) => overview(ui, cx, &mut out),
+                    ([], []) => {
+                        super::design_panel::drill(ui, cx, &mut out);
+                        overview(ui, cx, &mut out);
+                        ui.separator();
+                        super::design_panel::findings(ui, cx, &mut out);
+                        super::design_panel::estimator(self, ui, cx.board, &mut out);
+                        ui.separator();
+                        cheat_sheet(ui);
+                    }
                     _ => {
                         ui.heading(format!("{} selected", blocks.len() + links.len()));
                         for b in blocks {
@@ -94,6 +132,55 @@ impl Sidebar {
                 }
             });
         out
+    }
+
+    /// A number field whose drag or typing becomes one undo step when it ends.
+    #[allow(clippy::too_many_arguments)]
+    pub fn number(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: NumField,
+        current: f64,
+        range: std::ops::RangeInclusive<f64>,
+        speed: f64,
+        suffix: &str,
+        label: egui::Id,
+    ) -> Option<f64> {
+        let mut v = match self.num_draft {
+            Some((f, v)) if f == field => v,
+            _ => current,
+        };
+        let r = ui
+            .add(
+                egui::DragValue::new(&mut v)
+                    .range(range)
+                    .speed(speed)
+                    .suffix(suffix),
+            )
+            .labelled_by(label);
+        if r.changed() || r.dragged() || r.has_focus() {
+            self.num_draft = Some((field, v));
+        }
+        let ended =
+            r.drag_stopped() || r.lost_focus() || (r.changed() && !r.dragged() && !r.has_focus());
+        if ended {
+            self.num_draft = None;
+            if v != current && v.is_finite() {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    pub fn partition_key(&mut self, ui: &mut egui::Ui, block: &Block) -> Option<String> {
+        self.draft_field(
+            ui,
+            Field::PartitionKey(block.id),
+            &block.props.partition_key,
+            1,
+            "e.g. user_id",
+        )
+        .map(|k| k.chars().take(200).collect())
     }
 
     /// A text field whose edits become one undo step when it loses focus.
@@ -158,6 +245,7 @@ impl Sidebar {
             out.push(update(block, |b| b.deep_dive = deep));
         }
         time_line(ui, cx, block);
+        super::design_panel::sizing(self, ui, cx, block, kind, out);
         ui.separator();
 
         let lens = cx.lenses.get(&kind.lens);
@@ -281,6 +369,7 @@ impl Sidebar {
         if ui.button("Reverse").clicked() {
             std::mem::swap(&mut l.from, &mut l.to);
         }
+        super::design_panel::link_share(self, ui, cx, link, &mut l);
         if l != *link {
             out.push(SidebarAction::Edit(Edit::UpdateLink(l)));
         }
@@ -408,7 +497,10 @@ fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<SidebarAct
                 ui.end_row();
             }
         });
-    ui.separator();
+}
+
+/// The estimation numbers to quote, from `assets/estimates.ron`.
+fn cheat_sheet(ui: &mut egui::Ui) {
     egui::CollapsingHeader::new("Estimation cheat sheet")
         .default_open(true)
         .show(ui, |ui| {

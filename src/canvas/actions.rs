@@ -476,6 +476,10 @@ impl CanvasState {
             | Command::TimerNext
             | Command::TimerPrevious
             | Command::TimerReset
+            | Command::ReviewOverlay
+            | Command::Estimator
+            | Command::DrillToggle
+            | Command::DrillClear
             | Command::New
             | Command::Open
             | Command::Save

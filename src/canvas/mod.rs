@@ -7,6 +7,7 @@
 
 mod actions;
 pub mod camera;
+pub mod design_paint;
 pub mod hit;
 mod overlay;
 pub mod paint;
@@ -176,6 +177,10 @@ pub struct CanvasState {
     /// Fan-out offsets of parallel links, cached for the board state they were computed for.
     /// Shared so a frame or a click can hold it while the canvas changes its other state.
     fans: Option<(FanKey, Rc<HashMap<LinkId, f32>>)>,
+    /// The design review's overlay and drill to draw, set by the app each frame.
+    pub design: Option<Rc<design_paint::Design>>,
+    /// Commands chosen in the canvas that the app carries out (the drill).
+    pub requests: Vec<crate::command::Command>,
 }
 
 impl CanvasState {
@@ -278,6 +283,7 @@ impl CanvasState {
         self.handle_clipboard_events(&ctx, doc);
 
         let fans = self.fans(doc);
+        let design = self.design.clone();
         let style = paint::Style {
             colors,
             dark: ui.visuals().dark_mode,
@@ -285,6 +291,7 @@ impl CanvasState {
             grid: true,
             fans: &fans,
             badges: self.badges.then_some(lenses),
+            design: design.as_deref(),
         };
         paint::paint_board(&painter, doc.board(), &view, &style);
         self.paint_overlays(&painter, doc.board(), &view, &style);

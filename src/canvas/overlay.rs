@@ -323,6 +323,7 @@ impl CanvasState {
                 Command::Ungroup,
                 Command::ToggleLock,
                 Command::FitSelection,
+                Command::DrillToggle,
             ]
         } else {
             &[
@@ -335,7 +336,12 @@ impl CanvasState {
         for &cmd in commands {
             let button = egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(&ctx));
             if ui.add(button).clicked() {
-                self.run_command(cmd, &ctx, doc);
+                if cmd == Command::DrillToggle {
+                    // The drill belongs to the app's review state.
+                    self.requests.push(cmd);
+                } else {
+                    self.run_command(cmd, &ctx, doc);
+                }
                 ui.close();
             }
         }

@@ -25,6 +25,8 @@ pub struct Style<'a> {
     pub fans: &'a HashMap<LinkId, f32>,
     /// When set, blocks show how many lens items were covered and whether they have notes.
     pub badges: Option<&'a crate::lens::LensLibrary>,
+    /// The design review's overlay and failure drill, when either is on.
+    pub design: Option<&'a super::design_paint::Design>,
 }
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
@@ -233,6 +235,10 @@ pub fn paint_block(
     if let Some(lenses) = style.badges {
         paint_badges(painter, block, &kind.lens, lenses, rect, view, style);
     }
+    super::design_paint::paint_sizing_badges(painter, block, kind, rect, view, style);
+    if let Some(design) = style.design {
+        super::design_paint::paint_block_design(painter, block, rect, view, style, design);
+    }
 }
 
 /// A coverage pill (`4/11`) at the bottom-right corner and a dot when the block has notes.
@@ -426,7 +432,13 @@ fn paint_link(
         return;
     }
     let z = view.camera.zoom;
-    let stroke = Stroke::new(stroke_px(view), style.colors.link);
+    let broken = style.design.is_some_and(|d| d.link_broken(link));
+    let link_color = if broken {
+        style.colors.error
+    } else {
+        style.colors.link
+    };
+    let stroke = Stroke::new(stroke_px(view), link_color);
     let head = (10.0 * z).clamp(3.0, 24.0);
     // Stop the line at the arrowhead's base so its end does not poke through the tip.
     let mut body = rounded(&pts, 10.0 * z);
@@ -439,25 +451,35 @@ fn paint_link(
         body.reverse();
     }
     match link.style {
-        LinkStyle::Sync => {
+        LinkStyle::Sync if !broken => {
             painter.add(Shape::line(body, stroke));
         }
-        LinkStyle::Async => {
+        _ => {
             let dash = (8.0 * z).max(2.0);
             painter.extend(Shape::dashed_line(&body, stroke, dash, dash * 0.7));
         }
     }
     let n = pts.len();
     if matches!(link.direction, Direction::Forward | Direction::Both) {
-        arrow_head(painter, pts[n - 2], pts[n - 1], head, style.colors.link);
+        arrow_head(painter, pts[n - 2], pts[n - 1], head, link_color);
     }
     if link.direction == Direction::Both {
-        arrow_head(painter, pts[1], pts[0], head, style.colors.link);
+        arrow_head(painter, pts[1], pts[0], head, link_color);
     }
     let size = theme::LINK_LABEL_SIZE * z;
-    if !link.label.is_empty() && size >= theme::MIN_TEXT_PX {
+    let mid = || {
         let world: Vec<Point> = pts.iter().map(|p| view.to_world(*p)).collect();
-        let mid = view.to_screen(route::midpoint(&world));
+        view.to_screen(route::midpoint(&world))
+    };
+    if let Some(design) = style.design {
+        if broken {
+            super::design_paint::paint_break(painter, mid(), view, style);
+        } else if let Some(review) = &design.review {
+            super::design_paint::paint_link_rps(painter, link, mid(), view, style, review);
+        }
+    }
+    if !link.label.is_empty() && size >= theme::MIN_TEXT_PX {
+        let mid = mid();
         let galley = painter.layout_no_wrap(
             link.label.clone(),
             FontId::proportional(size),

@@ -154,6 +154,7 @@ pub fn render(
             grid: false,
             fans: &fans,
             badges: lenses,
+            design: None,
         };
         paint::paint_board(ui.painter(), &board, &view, &style);
     });

@@ -17,7 +17,9 @@ pub use atomic::{WriteStep, write_atomic, write_atomic_with};
 pub use backup::backup_path;
 pub use error::{LoadError, SaveError};
 pub use format::{BoardFile, FORMAT_VERSION, RecoveryInfo, file_to_ron_string, to_ron_string};
-pub use validate::{MAX_COORD, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE};
+pub use validate::{
+    MAX_COORD, MAX_ESTIMATE, MAX_INSTANCES, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE,
+};
 
 use crate::model::Board;
 use serde::Deserialize;

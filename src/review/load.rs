@@ -2,9 +2,13 @@
 //!
 //! Each block passes on what it receives: along links that name a share, that percentage; the
 //! rest split evenly among its other outgoing links. When every link names a share and they add
-//! up to less than 100 %, the block absorbs the remainder (a cache answering its hits). The
-//! graph is walked in topological order, so a cycle can never loop: blocks on or after a cycle
-//! get no number, and the cycle is reported.
+//! up to less than 100 %, the block absorbs the remainder (a cache answering its hits).
+//!
+//! A loop (workers pushing results back to the gateways that fed them) would count the same
+//! requests again and again. A depth-first search from the clients finds the links that close a
+//! loop; they carry their share, shown on the link, but it is not fed back into the loop. The
+//! rest is a DAG walked in topological order, so nothing can loop forever, and each loop is
+//! reported.
 
 use super::graph::Graph;
 use crate::model::LinkId;
@@ -12,18 +16,21 @@ use std::collections::{HashMap, VecDeque};
 
 #[derive(Debug, Default)]
 pub struct Load {
-    /// Requests per second into each node; `None` on or after a cycle.
+    /// Requests per second into each node.
     pub node: Vec<Option<f64>>,
     pub link: HashMap<LinkId, f64>,
-    /// One cycle's nodes, in order, if the graph has any.
-    pub cycle: Option<Vec<usize>>,
+    /// Loops found, each as its nodes in request order (at most a few are kept).
+    pub cycles: Vec<Vec<usize>>,
     /// Nodes whose links' shares add up to more than 100 % (scaled down to 100 %).
     pub overshared: Vec<(usize, f64)>,
 }
 
+const MAX_CYCLES: usize = 20;
+
 pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
     let n = g.nodes.len();
     let clients: Vec<usize> = g.clients().collect();
+    let (back, cycles) = back_edges(g, &clients);
     let mut load = vec![0.0; n];
     if !clients.is_empty() {
         let each = entry_rps / clients.len() as f64;
@@ -31,13 +38,21 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
             load[c] = each;
         }
     }
-    let mut indeg: Vec<usize> = g.inn.iter().map(Vec::len).collect();
+    let mut indeg = vec![0usize; n];
+    for (i, edges) in g.out.iter().enumerate() {
+        for (k, e) in edges.iter().enumerate() {
+            if !back[i][k] {
+                indeg[e.to] += 1;
+            }
+        }
+    }
     let mut queue: VecDeque<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
-    let mut done = vec![false; n];
     let mut result = Load {
         link: HashMap::with_capacity(g.out.iter().map(Vec::len).sum()),
+        cycles,
         ..Load::default()
     };
+    let mut done = vec![false; n];
     while let Some(i) = queue.pop_front() {
         done[i] = true;
         let edges = &g.out[i];
@@ -57,10 +72,13 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
         } else {
             0.0
         };
-        for e in edges {
+        for (k, e) in edges.iter().enumerate() {
             let pct = e.share.map_or(rest, |s| f64::from(s) * scale_named);
             let rps = load[i] * pct / 100.0;
             result.link.insert(e.link, rps);
+            if back[i][k] {
+                continue;
+            }
             load[e.to] += rps;
             indeg[e.to] -= 1;
             if indeg[e.to] == 0 {
@@ -69,28 +87,48 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
         }
     }
     result.node = (0..n).map(|i| done[i].then_some(load[i])).collect();
-    if done.iter().any(|d| !d) {
-        result.cycle = find_cycle(g, &done);
-    }
     result
 }
 
-/// A cycle among the nodes the topological walk could not finish. Every such node has an
-/// unfinished predecessor, so walking predecessors must revisit a node: that loop is a cycle.
-fn find_cycle(g: &Graph, done: &[bool]) -> Option<Vec<usize>> {
-    let start = done.iter().position(|d| !d)?;
-    let mut order: Vec<usize> = Vec::new();
-    let mut at: HashMap<usize, usize> = HashMap::new();
-    let mut cur = start;
-    loop {
-        if let Some(&pos) = at.get(&cur) {
-            let mut cycle = order[pos..].to_vec();
-            // Walked backwards along edges: turn it into request order.
-            cycle.reverse();
-            return Some(cycle);
+/// Marks the links that close a loop (`back[node][edge]`), searching from the clients first so
+/// that the links pointing back towards them are the ones set aside, and returns some loops.
+fn back_edges(g: &Graph, clients: &[usize]) -> (Vec<Vec<bool>>, Vec<Vec<usize>>) {
+    let n = g.nodes.len();
+    let mut back: Vec<Vec<bool>> = g.out.iter().map(|e| vec![false; e.len()]).collect();
+    let mut cycles = Vec::new();
+    // 0 = not seen, 1 = on the current path, 2 = finished.
+    let mut state = vec![0u8; n];
+    let starts = clients.iter().copied().chain(0..n);
+    for s in starts {
+        if state[s] != 0 {
+            continue;
         }
-        at.insert(cur, order.len());
-        order.push(cur);
-        cur = *g.inn[cur].iter().find(|&&p| !done[p])?;
+        let mut stack: Vec<(usize, usize)> = vec![(s, 0)];
+        state[s] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if let Some(e) = g.out[v].get(*k) {
+                let edge = *k;
+                *k += 1;
+                match state[e.to] {
+                    0 => {
+                        state[e.to] = 1;
+                        stack.push((e.to, 0));
+                    }
+                    1 => {
+                        back[v][edge] = true;
+                        if cycles.len() < MAX_CYCLES
+                            && let Some(pos) = stack.iter().position(|(x, _)| *x == e.to)
+                        {
+                            cycles.push(stack[pos..].iter().map(|(x, _)| *x).collect());
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
     }
+    (back, cycles)
 }

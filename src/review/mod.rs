@@ -29,7 +29,6 @@ pub enum FindingKind {
     SinglePoint,
     Unreplicated,
     Bottleneck,
-    Cycle,
     Overshared,
     NoCache,
     NoConsumer,
@@ -86,6 +85,9 @@ pub struct Review {
     /// Findings left out of `findings` beyond [`MAX_PER_KIND`], per kind.
     pub more: HashMap<FindingKind, usize>,
     pub has_clients: bool,
+    /// Loops in the request graph, as block ids in request order: their closing link's load
+    /// is shown but not counted again.
+    pub cycles: Vec<Vec<BlockId>>,
 }
 
 impl Review {
@@ -107,6 +109,11 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
     let load = load::propagate(&g, est.peak_rps());
     let mut r = Review {
         has_clients: g.clients().next().is_some(),
+        cycles: load
+            .cycles
+            .iter()
+            .map(|c| c.iter().map(|&i| g.nodes[i].id).collect())
+            .collect(),
         link_rps: load.link.clone(),
         ..Review::default()
     };
@@ -209,21 +216,6 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
             );
         }
     }
-    if let Some(cycle) = &load.cycle {
-        let names: Vec<String> = cycle.iter().map(|&i| name(i)).collect();
-        add(
-            &mut r,
-            FindingKind::Cycle,
-            Target::Block(g.nodes[cycle[0]].id),
-            Some("queue/retries"),
-            &|| {
-                format!(
-                    "Requests go round in a loop ({}); load on and after it is not computed",
-                    names.join(", then ")
-                )
-            },
-        );
-    }
     for &(i, pct) in &load.overshared {
         add(
             &mut r,
@@ -239,12 +231,18 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
         );
     }
     if est.read_heavy() {
-        // Stores reachable from a client without passing a cache or CDN.
-        let caches: Vec<bool> = g.nodes.iter().map(|n| n.caches()).collect();
+        // A store is covered when a cache (or CDN) sits in front of it, or when something in
+        // front of it also reads through a cache (cache-aside: the service calls both). One
+        // search from all of those covers every store at once.
+        let fronts: Vec<usize> = (0..g.nodes.len())
+            .filter(|&i| g.nodes[i].caches() || g.out[i].iter().any(|e| g.nodes[e.to].caches()))
+            .collect();
+        let none = vec![false; g.nodes.len()];
+        let covered = g.reach(&fronts, &none);
         let clients: Vec<usize> = g.clients().collect();
-        let reached = g.reach(&clients, &caches);
+        let reached = g.reach(&clients, &none);
         for d in g.stores() {
-            if reached[d] {
+            if reached[d] && !covered[d] {
                 add(
                     &mut r,
                     FindingKind::NoCache,

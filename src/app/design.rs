@@ -1,0 +1,102 @@
+//! The design review's state in the app: the review of the board as it is (recomputed when the
+//! board changes, never every frame), whether the overlay is on, and the failure drill.
+
+use super::ArchboardApp;
+use crate::canvas::design_paint::Design;
+use crate::model::BlockId;
+use crate::review::{self, Drill, Review};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+#[derive(Default)]
+pub struct DesignReview {
+    /// Load and capacity drawn on the board.
+    pub overlay: bool,
+    /// Blocks failed in the drill. Not part of the design: not saved, not undoable.
+    pub failed: BTreeSet<BlockId>,
+    review: Option<(u64, Rc<Review>)>,
+    drill: Option<(u64, BTreeSet<BlockId>, Rc<Drill>)>,
+}
+
+impl DesignReview {
+    /// Forgets everything about the previous board.
+    pub fn reset(&mut self) {
+        *self = Self {
+            overlay: self.overlay,
+            ..Self::default()
+        };
+    }
+
+    pub fn review(&self) -> Option<&Review> {
+        self.review.as_ref().map(|(_, r)| r.as_ref())
+    }
+
+    pub fn drill(&self) -> Option<&Drill> {
+        self.drill.as_ref().map(|(_, _, d)| d.as_ref())
+    }
+}
+
+impl ArchboardApp {
+    /// Brings the review and the drill up to date with the board, if anything shows them, and
+    /// hands the canvas what to draw.
+    pub(super) fn refresh_design(&mut self) {
+        let doc = &self.board.doc;
+        let state = doc.state_id();
+        let d = &mut self.design;
+        // Ids of failed blocks that were deleted mean nothing any more.
+        d.failed.retain(|id| doc.board().blocks.contains_key(id));
+        let wanted =
+            d.overlay || self.settings.sidebar || self.lens_overlay || !d.failed.is_empty();
+        if wanted && d.review.as_ref().is_none_or(|(s, _)| *s != state) {
+            let r = review::review(doc.board(), &self.palette, &self.lenses);
+            d.review = Some((state, Rc::new(r)));
+        }
+        if d.failed.is_empty() {
+            d.drill = None;
+        } else if d
+            .drill
+            .as_ref()
+            .is_none_or(|(s, f, _)| *s != state || *f != d.failed)
+        {
+            let dr = review::drill(doc.board(), &self.palette, &d.failed);
+            d.drill = Some((state, d.failed.clone(), Rc::new(dr)));
+        }
+        let drill = d.drill.as_ref().map(|(_, _, x)| x);
+        let design = Design {
+            review: d
+                .overlay
+                .then(|| d.review.as_ref().map(|(_, r)| Rc::clone(r)))
+                .flatten(),
+            down: drill.map(|x| x.down.clone()).unwrap_or_default(),
+            degraded: drill.map(|x| x.degraded.clone()).unwrap_or_default(),
+        };
+        self.canvas.design = (!design.is_empty()).then(|| Rc::new(design));
+    }
+
+    /// Fails the selected blocks in the drill, or restores them if all are failed already.
+    pub(super) fn toggle_failed(&mut self, ids: &[BlockId]) {
+        if ids.is_empty() {
+            self.status
+                .info("Select the blocks to fail in the drill first");
+            return;
+        }
+        let failed = &mut self.design.failed;
+        let restore = ids.iter().all(|id| failed.contains(id));
+        for id in ids {
+            if restore {
+                failed.remove(id);
+            } else {
+                failed.insert(*id);
+            }
+        }
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| review::block_name(self.board.doc.board(), *id))
+            .collect();
+        self.status.info(format!(
+            "Drill: {} {}; Shift+F8 clears every failure",
+            names.join(", "),
+            if restore { "restored" } else { "failed" }
+        ));
+    }
+}
