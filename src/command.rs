@@ -243,7 +243,8 @@ impl Command {
             | C::LensOverlay
             | C::ToggleBadges => Menu::View,
             C::TimerStartPause | C::TimerNext | C::TimerPrevious | C::TimerReset => Menu::Interview,
-            C::ReviewOverlay | C::Estimator | C::DrillToggle | C::DrillClear => Menu::Review,
+            C::Estimator => Menu::View,
+            C::ReviewOverlay | C::DrillToggle | C::DrillClear => Menu::Review,
         }
     }
 

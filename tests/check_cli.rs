@@ -213,3 +213,68 @@ fn recovery_files_check_like_boards() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "1 block, 0 links\n");
 }
+
+/// `archboard review FILE` as a script runs it.
+fn review(file: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("review")
+        .arg(file)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run archboard review")
+}
+
+#[test]
+fn the_example_boards_review_clean() {
+    let saves = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&saves).expect("saves") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        n += 1;
+        let out = review(&path);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}:\n{stdout}", path.display());
+        assert!(stdout.ends_with("0 risks, 0 gaps\n"), "{stdout}");
+        // The examples carry sizing, so the review has real numbers to work with.
+        let board = archboard::persistence::load_board(&path).expect("loads");
+        assert!(board.blocks.values().any(|b| !b.props.is_default()));
+        assert!(!board.estimate.is_default(), "{}", path.display());
+    }
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn review_lists_risks_and_exits_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("spof.ron");
+    std::fs::write(
+        &path,
+        "(format_version: 2, blocks: [\
+         (id: 1, kind: \"client\", label: \"Web\", rect: (x: 0.0, y: 0.0, w: 100.0, h: 50.0)),\
+         (id: 2, kind: \"load_balancer\", label: \"LB\", rect: (x: 200.0, y: 0.0, w: 100.0, h: 50.0)),\
+         (id: 3, kind: \"database\", label: \"DB\", rect: (x: 400.0, y: 0.0, w: 100.0, h: 50.0))],\
+         links: [(id: 4, from: (block: 1), to: (block: 2), label: \"a\"), (id: 5, from: (block: 2), to: (block: 3), label: \"b\")])",
+    )
+    .expect("write");
+    let out = review(&path);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("risk: \"LB\" is a single point of failure")
+            && stdout.contains("[lens load_balancer/redundancy]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("risk: \"DB\" keeps a single copy"),
+        "{stdout}"
+    );
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "(format_version: 2, blocks: [").expect("write");
+    let out = review(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("bad.ron"));
+}
