@@ -395,7 +395,11 @@ fn drill_report(
     if drill.lost.is_empty() {
         ui.colored_label(cx.colors.ok, "Every client still reaches every data store.");
     } else {
-        ui.colored_label(cx.colors.error, format!("{} paths lost", drill.lost.len()));
+        let lost = match drill.lost.len() {
+            1 => "1 path lost".to_owned(),
+            n => format!("{n} paths lost"),
+        };
+        ui.colored_label(cx.colors.error, lost);
         for (c, d) in drill.lost.iter().take(100) {
             ui.label(format!("Lost: {} to {}", name(*c), name(*d)));
         }
