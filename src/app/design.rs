@@ -16,7 +16,14 @@ pub struct DesignReview {
     pub failed: BTreeSet<BlockId>,
     review: Option<(u64, Rc<Review>)>,
     drill: Option<(u64, BTreeSet<BlockId>, Rc<Drill>)>,
+    /// When the review was last computed: on a big board a drag changes the board every frame,
+    /// and the review then follows a few times a second instead of every frame.
+    computed_at: Option<std::time::Instant>,
 }
+
+/// Boards with at least this many blocks recompute the review at most every [`BIG_INTERVAL`].
+const BIG_BOARD: usize = 2_000;
+const BIG_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl DesignReview {
     /// Forgets everything about the previous board.
@@ -39,7 +46,7 @@ impl DesignReview {
 impl ArchboardApp {
     /// Brings the review and the drill up to date with the board, if anything shows them, and
     /// hands the canvas what to draw.
-    pub(super) fn refresh_design(&mut self) {
+    pub(super) fn refresh_design(&mut self, ctx: &egui::Context) {
         let doc = &self.board.doc;
         let state = doc.state_id();
         let d = &mut self.design;
@@ -47,16 +54,28 @@ impl ArchboardApp {
         d.failed.retain(|id| doc.board().blocks.contains_key(id));
         let wanted =
             d.overlay || self.settings.sidebar || self.lens_overlay || !d.failed.is_empty();
-        if wanted && d.review.as_ref().is_none_or(|(s, _)| *s != state) {
-            let r = review::review(doc.board(), &self.palette, &self.lenses);
-            d.review = Some((state, Rc::new(r)));
+        let stale = d.review.as_ref().is_none_or(|(s, _)| *s != state);
+        let wait = match d.computed_at {
+            Some(at) if doc.board().blocks.len() >= BIG_BOARD && d.review.is_some() => {
+                BIG_INTERVAL.saturating_sub(at.elapsed())
+            }
+            _ => std::time::Duration::ZERO,
+        };
+        if wanted && stale {
+            if wait.is_zero() {
+                let r = review::review(doc.board(), &self.palette, &self.lenses);
+                d.review = Some((state, Rc::new(r)));
+                d.computed_at = Some(std::time::Instant::now());
+            } else {
+                ctx.request_repaint_after(wait);
+            }
         }
         if d.failed.is_empty() {
             d.drill = None;
         } else if d
             .drill
             .as_ref()
-            .is_none_or(|(s, f, _)| *s != state || *f != d.failed)
+            .is_none_or(|(s, f, _)| *f != d.failed || (*s != state && wait.is_zero()))
         {
             let dr = review::drill(doc.board(), &self.palette, &d.failed);
             d.drill = Some((state, d.failed.clone(), Rc::new(dr)));

@@ -255,7 +255,7 @@ impl ArchboardApp {
         let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
         self.tick_timer(&ctx);
         self.tick_autosave(&ctx);
-        self.refresh_design();
+        self.refresh_design(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
         egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
