@@ -225,7 +225,10 @@ pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     );
     for f in &r.findings {
         let kind = if f.kind.is_risk() { "risk" } else { "gap" };
-        let lens = f.lens.map_or(String::new(), |l| format!(" [lens {l}]"));
+        let lens = f
+            .lens
+            .as_deref()
+            .map_or(String::new(), |l| format!(" [lens {l}]"));
         let _ = writeln!(out, "{kind}: {}{lens}", f.text);
     }
     let more: usize = r.more.values().sum();

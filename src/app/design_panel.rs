@@ -366,7 +366,7 @@ fn finding_line(
             ui.label(&f.text);
         }
     });
-    if let Some(q) = f.lens.and_then(|k| cx.lenses.question(k)) {
+    if let Some(q) = f.lens.as_deref().and_then(|k| cx.lenses.question(k)) {
         ui.indent(("lens", ui.next_auto_id()), |ui| {
             ui.weak(format!("Lens: {q}"));
         });

@@ -58,7 +58,7 @@ pub struct Finding {
     pub target: Target,
     pub text: String,
     /// The lens item (`lens/item`) that addresses it.
-    pub lens: Option<&'static str>,
+    pub lens: Option<String>,
 }
 
 /// Load on one block against what it can take.
@@ -124,7 +124,7 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
     let mut add = |r: &mut Review,
                    kind: FindingKind,
                    target: Target,
-                   lens: Option<&'static str>,
+                   lens: Option<&str>,
                    text: &dyn Fn() -> String| {
         let n = listed.entry(kind).or_default();
         if *n < MAX_PER_KIND {
@@ -133,7 +133,7 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
                 kind,
                 target,
                 text: text(),
-                lens,
+                lens: lens.map(str::to_owned),
             });
         } else {
             *r.more.entry(kind).or_default() += 1;
@@ -304,7 +304,8 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
                 &mut r,
                 FindingKind::Uncovered,
                 Target::Block(block.id),
-                first_item(lenses, &kind.lens),
+                // The lens's first question is where a deep dive starts.
+                lenses.keys_for(&kind.lens).first().map(String::as_str),
                 &|| {
                     format!(
                         "{} has no deep-dive question covered yet",
@@ -318,27 +319,7 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
     r
 }
 
-/// The first question of a lens, as a static key when it is one of the bundled lenses.
-fn first_item(lenses: &LensLibrary, lens: &str) -> Option<&'static str> {
-    const FIRST: &[(&str, &str)] = &[
-        ("api", "api/style"),
-        ("load_balancer", "load_balancer/algorithm"),
-        ("gateway", "gateway/routing"),
-        ("cache", "cache/where"),
-        ("database", "database/model"),
-        ("queue", "queue/when"),
-        ("cdn", "cdn/what"),
-        ("object_storage", "object_storage/what"),
-        ("processing", "processing/precompute"),
-        ("security", "security/authn"),
-    ];
-    FIRST
-        .iter()
-        .find(|(l, key)| *l == lens && lenses.question(key).is_some())
-        .map(|(_, key)| *key)
-}
-
-/// "Postgres (SQL database)", or the kind alone for an unlabelled block.
+/// A block as findings name it: its label in quotes (`"Postgres"`), or its kind when unlabelled.
 pub fn block_name(board: &Board, id: BlockId) -> String {
     match board.block(id) {
         Some(b) if !b.label.trim().is_empty() => {

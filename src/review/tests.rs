@@ -196,7 +196,7 @@ fn a_single_load_balancer_is_flagged_two_are_not() {
         vec![Target::Block(lb[0])]
     );
     let finding = r.findings_for(lb[0]).next().expect("finding");
-    assert_eq!(finding.lens, Some("load_balancer/redundancy"));
+    assert_eq!(finding.lens.as_deref(), Some("load_balancer/redundancy"));
     assert!(
         r.findings_for(s[0])
             .all(|x| x.kind != FindingKind::SinglePoint)
@@ -224,7 +224,7 @@ fn a_data_store_with_one_copy_is_flagged() {
         vec![Target::Block(db)]
     );
     assert_eq!(
-        r.findings_for(db).next().and_then(|x| x.lens),
+        r.findings_for(db).next().and_then(|x| x.lens.as_deref()),
         Some("database/replication")
     );
 }
@@ -265,7 +265,7 @@ fn gaps_a_strong_candidate_covers() {
     assert!(kinds(&r, FindingKind::Uncovered).contains(&Target::Block(s)));
     // Every finding names the lens item that addresses it, and that item exists.
     for x in &r.findings {
-        let key = x.lens.expect("lens item");
+        let key = x.lens.as_deref().expect("lens item");
         assert!(f.lenses.question(key).is_some(), "{key}");
     }
     // A cache on the way, a consumer and a write-heavy load clear those gaps.
