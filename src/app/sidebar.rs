@@ -68,6 +68,21 @@ pub enum NumField {
     Utilisation,
 }
 
+impl NumField {
+    /// Whole numbers: instances, copies, users, bytes, requests per second.
+    fn counts(self) -> bool {
+        matches!(
+            self,
+            NumField::Instances(_)
+                | NumField::Replication(_)
+                | NumField::Capacity(_)
+                | NumField::Dau
+                | NumField::Payload
+                | NumField::CapacityEach
+        )
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Field {
     BlockLabel(BlockId),
@@ -150,14 +165,14 @@ impl Sidebar {
             Some((f, v)) if f == field => v,
             _ => current,
         };
-        let r = ui
-            .add(
-                egui::DragValue::new(&mut v)
-                    .range(range)
-                    .speed(speed)
-                    .suffix(suffix),
-            )
-            .labelled_by(label);
+        let mut drag = egui::DragValue::new(&mut v)
+            .range(range)
+            .speed(speed)
+            .suffix(suffix);
+        if field.counts() {
+            drag = drag.max_decimals(0);
+        }
+        let r = ui.add(drag).labelled_by(label);
         if r.changed() || r.dragged() || r.has_focus() {
             self.num_draft = Some((field, v));
         }
