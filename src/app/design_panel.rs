@@ -6,6 +6,9 @@ use crate::model::{Block, BlockId, Board, EstimateInputs, Link, Props};
 use crate::palette::{Kind, Role};
 use crate::review::{self, Drill, FindingKind, Survival, Target, Unit, human};
 
+/// Findings of one kind listed in the panel; the rest are counted.
+const SHOWN_PER_KIND: usize = 25;
+
 fn stepper(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
     let r = ui.small_button(text);
     let r = r.on_hover_text(name);
@@ -310,7 +313,16 @@ pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                 ui.colored_label(cx.colors.ok, "Nothing to flag: no single points of failure, no bottlenecks, no gaps.");
             }
             let mut last: Option<bool> = None;
+            // A long list is noise (and costs every frame): a few of each kind, then a count.
+            let mut shown: std::collections::HashMap<FindingKind, usize> = Default::default();
+            let mut hidden = 0;
             for f in &review.findings {
+                let n = shown.entry(f.kind).or_default();
+                if *n >= SHOWN_PER_KIND {
+                    hidden += 1;
+                    continue;
+                }
+                *n += 1;
                 let risk = f.kind.is_risk();
                 if last != Some(risk) {
                     ui.strong(if risk { "Risks" } else { "Gaps a strong candidate covers" });
@@ -331,7 +343,7 @@ pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                     ),
                 );
             }
-            let more: usize = review.more.values().sum();
+            let more: usize = review.more.values().sum::<usize>() + hidden;
             if more > 0 {
                 ui.weak(format!("… and {more} more of the same kinds"));
             }
