@@ -113,9 +113,12 @@ fn a_second_instance_clears_the_single_point_of_failure() {
     h.get_by_label_contains("\"Edge LB\" is a single point of failure");
     h.get_by_label_contains("Lens: Is the balancer itself redundant?");
 
+    // The status bar counts it, and a click there opens the review panel.
+    h.get_by_label("1 risk");
     select(&mut h, lb);
     h.get_by_label("One more instance").click();
     h.run_steps(3);
+    h.get_by_label("No risks");
     let props = &h.state().board.doc.board().blocks[&lb].props;
     assert_eq!(props.instances, Some(2));
     assert!(single_points(&h).is_empty(), "two instances are redundant");

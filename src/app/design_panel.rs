@@ -6,6 +6,14 @@ use crate::model::{Block, BlockId, Board, EstimateInputs, Link, Props};
 use crate::palette::{Kind, Role};
 use crate::review::{self, Drill, FindingKind, Survival, Target, Unit, human};
 
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Findings of one kind listed in the panel; the rest are counted.
 const SHOWN_PER_KIND: usize = 25;
 
@@ -305,7 +313,11 @@ pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
     };
     let risks = review.risks();
     let gaps = review.findings.len() - risks;
-    egui::CollapsingHeader::new(format!("Review: {risks} risks, {gaps} gaps"))
+    egui::CollapsingHeader::new(format!(
+        "Review: {}, {}",
+        count(risks, "risk", "risks"),
+        count(gaps, "gap", "gaps")
+    ))
         .id_salt("review-findings")
         .default_open(true)
         .show(ui, |ui| {

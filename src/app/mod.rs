@@ -799,6 +799,7 @@ impl ArchboardApp {
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui, colors: &Colors, ctx: &egui::Context) {
+        let mut open_review = false;
         ui.horizontal(|ui| {
             ui.label(format!("{} tool", self.canvas.tool.name()));
             ui.separator();
@@ -841,6 +842,21 @@ impl ArchboardApp {
                 ui.separator();
                 let board = self.board.doc.board();
                 ui.label(counts_line(board.blocks.len(), board.links.len()));
+                if let Some(risks) = self.fresh_risks() {
+                    ui.separator();
+                    let (text, color) = match risks {
+                        0 => ("No risks".to_owned(), colors.ok),
+                        1 => ("1 risk".to_owned(), colors.error),
+                        n => (format!("{n} risks"), colors.error),
+                    };
+                    if ui
+                        .link(egui::RichText::new(text).color(color))
+                        .on_hover_text("Single points of failure and bottlenecks: open the review panel (Shift+F7)")
+                        .clicked()
+                    {
+                        open_review = true;
+                    }
+                }
                 if !self.canvas.selection.is_empty() {
                     ui.separator();
                     ui.label(format!("{} selected", self.canvas.selection.len()));
@@ -850,6 +866,27 @@ impl ArchboardApp {
                 }
             });
         });
+        if open_review {
+            self.run(Command::Estimator, ctx);
+        }
+    }
+
+    /// The review's risk count, when the review is being kept up to date (sidebar or overlay
+    /// showing) and the board has something to review.
+    fn fresh_risks(&self) -> Option<usize> {
+        if !(self.settings.sidebar || self.design.overlay)
+            || self.board.doc.board().blocks.is_empty()
+        {
+            return None;
+        }
+        let r = self.design.review()?;
+        let more: usize = r
+            .more
+            .iter()
+            .filter(|(k, _)| k.is_risk())
+            .map(|(_, n)| n)
+            .sum();
+        Some(r.risks() + more)
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {

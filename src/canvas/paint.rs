@@ -473,7 +473,13 @@ fn paint_link(
     };
     if let Some(design) = style.design {
         if broken {
-            super::design_paint::paint_break(painter, mid(), view, style);
+            // Beside the label, not under it.
+            let below = if link.label.is_empty() {
+                0.0
+            } else {
+                size * 1.6
+            };
+            super::design_paint::paint_break(painter, mid() + vec2(0.0, below), view, style);
         } else if let Some(review) = &design.review {
             super::design_paint::paint_link_rps(painter, link, mid(), view, style, review);
         }
