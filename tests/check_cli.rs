@@ -42,7 +42,9 @@ fn assert_refused(path: &Path, needle: &str) {
     );
     assert!(err.contains(needle), "expected {needle:?} in: {err}");
     assert!(!err.contains("panicked"), "{err}");
-    assert!(took < Duration::from_secs(1), "took {took:?}");
+    // A guard against hangs (and reading a huge file whole), not a speed test: speed is in
+    // the benchmarks, and a loaded CI machine must not make this fail.
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn board_with(n: usize) -> Board {
 }
 
 #[test]
-fn changes_are_autosaved_within_a_second_and_saving_removes_the_file() {
+fn changes_are_autosaved_and_saving_removes_the_file() {
     let data = tempfile::tempdir().expect("tmp");
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("design.ron");
@@ -49,17 +49,14 @@ fn changes_are_autosaved_within_a_second_and_saving_removes_the_file() {
     h.run_steps(2);
     place(&mut h, egui::pos2(500.0, 300.0), Key::L);
     place(&mut h, egui::pos2(700.0, 300.0), Key::D);
-    let placed = std::time::Instant::now();
-    wait_real(&mut h, "the recovery file", 3, |_| {
+    // When it is written (a second after the last change) is checked on `Autosave` with a
+    // fake clock; here only that it is written, without a save.
+    wait_real(&mut h, "the recovery file", 10, |_| {
         recovery_files(data.path()).len() == 1
     });
-    assert!(
-        placed.elapsed() < std::time::Duration::from_millis(1500),
-        "written within about a second"
-    );
     // The worker writes it; wait until its content is complete.
     let file = recovery_files(data.path()).remove(0);
-    wait_real(&mut h, "both blocks in the recovery file", 3, |_| {
+    wait_real(&mut h, "both blocks in the recovery file", 10, |_| {
         load_board(&file).is_ok_and(|b| b.blocks.len() == 2)
     });
     let (_, info) = load_board_with_recovery(&file).expect("loads");
@@ -71,7 +68,7 @@ fn changes_are_autosaved_within_a_second_and_saving_removes_the_file() {
 
     h.key_press_modifiers(ctrl(), Key::S);
     wait_until(&mut h, "the save", |app| !app.board.is_dirty());
-    wait_real(&mut h, "the recovery file to go", 3, |_| {
+    wait_real(&mut h, "the recovery file to go", 10, |_| {
         recovery_files(data.path()).is_empty()
     });
     assert_eq!(load_board(&path).expect("saved").blocks.len(), 2);
@@ -118,7 +115,7 @@ fn start_up_offers_unsaved_work_and_restore_brings_it_back_unsaved() {
     h.key_press_modifiers(ctrl(), Key::S);
     wait_until(&mut h, "the save", |app| !app.board.is_dirty());
     assert_eq!(load_board(&original).expect("saved").blocks.len(), 3);
-    wait_real(&mut h, "the recovery file to go", 3, |_| !file.exists());
+    wait_real(&mut h, "the recovery file to go", 10, |_| !file.exists());
 }
 
 #[test]
@@ -141,7 +138,7 @@ fn discard_removes_the_recovery_file_and_later_keeps_it() {
     let mut h = app_with_data(None, data.path());
     wait_until(&mut h, "the offer again", |app| app.has_recovery_offer());
     h.get_by_label("Discard").click();
-    wait_real(&mut h, "the file to go", 3, |_| !keep.exists());
+    wait_real(&mut h, "the file to go", 10, |_| !keep.exists());
     assert!(h.state().board.doc.board().blocks.is_empty());
 }
 
