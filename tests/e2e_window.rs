@@ -460,10 +460,15 @@ fn work_survives_a_kill_and_is_restored_on_the_next_start() {
     s.app = None;
 
     // Starting again offers the work; Enter restores it, Ctrl+S writes it to the original file.
+    // The offer appears once the background scan is done; until then Enter and Ctrl+S do
+    // nothing, so keep answering until the file holds the work (no fixed wait to guess).
     s.launch(&file);
-    std::thread::sleep(Duration::from_millis(500));
-    s.x(&["key", "Return"]);
-    save_and_expect(&s, &file, "3 blocks, 0 links");
+    wait_for("the restored work to be saved", 20, || {
+        s.x(&["key", "Return"]);
+        s.x(&["key", "ctrl+s"]);
+        std::thread::sleep(Duration::from_millis(300));
+        check(&file) == "3 blocks, 0 links"
+    });
     let restored = load_board(&file).expect("restored and saved");
     assert_eq!(restored.blocks, rescued.blocks, "the same board came back");
     wait_for("the recovery file to be removed after the save", 10, || {
