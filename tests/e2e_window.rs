@@ -15,6 +15,9 @@ struct Session {
     xvfb: Child,
     app: Option<Child>,
     home: tempfile::TempDir,
+    /// Xvfb's end of `-displayfd`, kept open: Xvfb writes to it again when it resets, and a
+    /// closed pipe would kill it with SIGPIPE.
+    _displayfd: Option<std::io::BufReader<std::process::ChildStdout>>,
     /// One window at a time: on two cores with software GL, parallel windows drop input.
     _serial: std::sync::MutexGuard<'static, ()>,
 }
@@ -77,6 +80,9 @@ impl Session {
         // tests running side by side never race for the same one.
         let mut xvfb = Command::new("Xvfb")
             .args([
+                // Without -noreset the server resets whenever its last client leaves (the app
+                // quitting or being killed between two launches).
+                "-noreset",
                 "-displayfd",
                 "1",
                 "-screen",
@@ -90,8 +96,9 @@ impl Session {
             .spawn()
             .ok()?;
         let mut line = String::new();
-        if let Some(out) = xvfb.stdout.take() {
-            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line);
+        let mut displayfd = xvfb.stdout.take().map(std::io::BufReader::new);
+        if let Some(out) = &mut displayfd {
+            let _ = std::io::BufRead::read_line(out, &mut line);
         }
         let display = format!(":{}", line.trim());
         if line.trim().is_empty() {
@@ -108,6 +115,7 @@ impl Session {
             display,
             xvfb,
             app: None,
+            _displayfd: displayfd,
             home: tempfile::tempdir().ok()?,
             _serial: serial,
         };
@@ -133,6 +141,9 @@ impl Session {
 
     /// Launches the app on `file` and focuses its window.
     fn launch(&mut self, file: &Path) {
+        // The app's messages go to a file, shown if its window never appears.
+        let log_path = self.home.path().join("app.log");
+        let log = std::fs::File::create(&log_path).expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_archboard"))
             .arg(file)
             .env("DISPLAY", &self.display)
@@ -141,17 +152,28 @@ impl Session {
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("data"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start archboard");
         self.app = Some(child);
-        let mut window = String::new();
-        wait_for("the archboard window", 20, || {
-            window = self
-                .xdotool(&["search", "--name", "archboard"])
+        let start = Instant::now();
+        let window = loop {
+            let found = self
+                .xdotool(&["search", "--onlyvisible", "--name", "archboard"])
                 .unwrap_or_default();
-            !window.is_empty()
-        });
+            if !found.is_empty() {
+                break found;
+            }
+            if start.elapsed() > Duration::from_secs(30) || self.app_exited() {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                panic!(
+                    "no archboard window after {:?} (app exited: {}); its stderr:\n{log}",
+                    start.elapsed(),
+                    self.app_exited()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
         let w = window.lines().next().unwrap_or_default().to_owned();
         // Give the first frames a moment, then focus (no window manager: windowfocus, not activate).
         std::thread::sleep(Duration::from_millis(800));
