@@ -231,10 +231,9 @@ pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             .map_or(String::new(), |l| format!(" [lens {l}]"));
         let _ = writeln!(out, "{kind}: {}{lens}", f.text);
     }
-    let more: usize = r.more.values().sum();
-    let total = r.findings.len() + more;
-    let _ = writeln!(out, "{} risks, {} gaps", r.risks(), total - r.risks());
-    u8::from(total > 0)
+    let (risks, gaps) = r.counts();
+    let _ = writeln!(out, "{risks} risks, {gaps} gaps");
+    u8::from(risks + gaps > 0)
 }
 
 /// Loads `file` and writes it as a PNG. Returns the exit code.

@@ -435,20 +435,9 @@ fn timings_report_the_first_frame() {
 
 /// The recovery files the app under test has written (its `$XDG_DATA_HOME` is the session's).
 fn recovery_files(s: &Session) -> Vec<std::path::PathBuf> {
-    let dir = s
-        .home
-        .path()
-        .join("data")
-        .join("archboard")
-        .join("recovery");
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-                .collect()
-        })
-        .unwrap_or_default()
+    // The app's data folder is `$XDG_DATA_HOME/archboard`.
+    let data = s.home.path().join("data").join("archboard");
+    archboard::persistence::recovery::list(&archboard::persistence::recovery::recovery_dir(&data))
 }
 
 #[test]

@@ -13,14 +13,7 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 
 fn recovery_files(data: &Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(recovery::recovery_dir(data))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-                .collect()
-        })
-        .unwrap_or_default()
+    recovery::list(&recovery::recovery_dir(data))
 }
 
 fn board_with(n: usize) -> Board {

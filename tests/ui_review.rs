@@ -168,7 +168,7 @@ fn failing_the_only_database_loses_every_read_path() {
         .design
         .clone()
         .expect("the canvas draws the drill");
-    assert!(design.down.contains(&db), "struck out");
+    assert!(design.is_down(db), "struck out");
     // With nothing selected the panel lists the lost paths.
     h.state_mut().canvas.clear_selection();
     h.run_steps(2);

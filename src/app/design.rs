@@ -80,16 +80,21 @@ impl ArchboardApp {
             let dr = review::drill(doc.board(), &self.palette, &d.failed);
             d.drill = Some((state, d.failed.clone(), Rc::new(dr)));
         }
-        let drill = d.drill.as_ref().map(|(_, _, x)| x);
         let design = Design {
             review: d
                 .overlay
                 .then(|| d.review.as_ref().map(|(_, r)| Rc::clone(r)))
                 .flatten(),
-            down: drill.map(|x| x.down.clone()).unwrap_or_default(),
-            degraded: drill.map(|x| x.degraded.clone()).unwrap_or_default(),
+            drill: d.drill.as_ref().map(|(_, _, x)| Rc::clone(x)),
         };
-        self.canvas.design = (!design.is_empty()).then(|| Rc::new(design));
+        // A new `Design` only when what it shows changed.
+        let unchanged = match &self.canvas.design {
+            Some(shown) => same(&shown.review, &design.review) && same(&shown.drill, &design.drill),
+            None => design.is_empty(),
+        };
+        if !unchanged {
+            self.canvas.design = (!design.is_empty()).then(|| Rc::new(design));
+        }
     }
 
     /// Fails the selected blocks in the drill, or restores them if all are failed already.
@@ -117,5 +122,14 @@ impl ArchboardApp {
             names.join(", "),
             if restore { "restored" } else { "failed" }
         ));
+    }
+}
+
+/// Whether two optional shared values are the same one (or both absent).
+fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }

@@ -1,7 +1,7 @@
 //! The design review in the sidebar: a block's sizing, a link's share of traffic, the
 //! estimator, the list of findings and the failure drill's verdict.
 
-use super::sidebar::{NumField, Sidebar, SidebarAction, SidebarContext};
+use super::sidebar::{Num, NumField, Sidebar, SidebarAction, SidebarContext};
 use crate::model::{Block, BlockId, Board, EstimateInputs, Link, Props};
 use crate::palette::{Kind, Role};
 use crate::review::{self, Drill, FindingKind, Survival, Target, Unit, human};
@@ -13,9 +13,6 @@ fn count(n: usize, one: &str, many: &str) -> String {
         format!("{n} {many}")
     }
 }
-
-/// Findings of one kind listed in the panel; the rest are counted.
-const SHOWN_PER_KIND: usize = 25;
 
 fn stepper(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
     let r = ui.small_button(text);
@@ -46,13 +43,12 @@ pub fn sizing(
             egui::Grid::new("sizing").num_columns(2).show(ui, |ui| {
                 let label = ui.label("Instances").id;
                 ui.horizontal(|ui| {
+                    let spec = Num::whole(1.0..=f64::from(crate::persistence::MAX_INSTANCES), "");
                     if let Some(v) = sb.number(
                         ui,
                         NumField::Instances(block.id),
                         f64::from(instances),
-                        1.0..=f64::from(crate::persistence::MAX_INSTANCES),
-                        0.05,
-                        "",
+                        spec,
                         label,
                     ) {
                         props.instances = Some(v.round() as u32);
@@ -66,15 +62,12 @@ pub fn sizing(
                 });
                 ui.end_row();
                 let label = ui.label("Capacity each").id;
-                if let Some(v) = sb.number(
-                    ui,
-                    NumField::Capacity(block.id),
-                    capacity,
-                    0.0..=1e12,
-                    capacity.max(100.0) / 100.0,
-                    " req/s",
-                    label,
-                ) {
+                let spec = Num {
+                    speed: capacity.max(100.0) / 100.0,
+                    ..Num::whole(0.0..=1e12, " req/s")
+                };
+                if let Some(v) = sb.number(ui, NumField::Capacity(block.id), capacity, spec, label)
+                {
                     props.capacity = Some(v.round());
                 }
                 ui.end_row();
@@ -85,9 +78,7 @@ pub fn sizing(
                             ui,
                             NumField::Replication(block.id),
                             f64::from(replication),
-                            1.0..=100.0,
-                            0.05,
-                            "",
+                            Num::whole(1.0..=100.0, ""),
                             label,
                         ) {
                             props.replication = Some(v.round() as u32);
@@ -183,9 +174,12 @@ pub fn link_share(
                 ui,
                 NumField::Share(link.id),
                 f64::from(link.share.unwrap_or(100.0)),
-                0.0..=100.0,
-                0.5,
-                " %",
+                Num {
+                    range: 0.0..=100.0,
+                    speed: 0.5,
+                    suffix: " %",
+                    whole: false,
+                },
                 label,
             )
         {
@@ -207,65 +201,30 @@ pub fn estimator(sb: &mut Sidebar, ui: &mut egui::Ui, board: &Board, out: &mut V
             egui::Grid::new("estimator-inputs")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    let rows: [(&str, NumField, f64, f64, &str); 8] = [
-                        (
-                            "Daily active users",
-                            NumField::Dau,
-                            cur.daily_active_users,
-                            1e15,
-                            "",
-                        ),
-                        (
-                            "Requests per user a day",
-                            NumField::PerUser,
-                            cur.requests_per_user,
-                            1e6,
-                            "",
-                        ),
-                        (
-                            "Reads per write",
-                            NumField::ReadRatio,
-                            cur.reads_per_write,
-                            1e6,
-                            " : 1",
-                        ),
-                        (
-                            "Payload size",
-                            NumField::Payload,
-                            cur.payload_bytes,
-                            1e12,
-                            " B",
-                        ),
-                        (
-                            "Years kept",
-                            NumField::Years,
-                            cur.retention_years,
-                            100.0,
-                            "",
-                        ),
-                        ("Peak factor", NumField::Peak, cur.peak_factor, 1e3, " ×"),
-                        (
-                            "Capacity per instance",
-                            NumField::CapacityEach,
-                            cur.capacity_per_instance,
-                            1e12,
-                            " req/s",
-                        ),
-                        (
-                            "Target utilisation",
-                            NumField::Utilisation,
-                            cur.target_utilisation,
-                            100.0,
-                            " %",
-                        ),
+                    // In the order of `EstimateInputs::fields`: label, largest value, suffix,
+                    // whole numbers only.
+                    const ROWS: [(&str, f64, &str, bool); 8] = [
+                        ("Daily active users", 1e15, "", true),
+                        ("Requests per user a day", 1e6, "", false),
+                        ("Reads per write", 1e6, " : 1", false),
+                        ("Payload size", 1e12, " B", true),
+                        ("Years kept", 100.0, "", false),
+                        ("Peak factor", 1e3, " ×", false),
+                        ("Capacity per instance", 1e12, " req/s", true),
+                        ("Target utilisation", 100.0, " %", false),
                     ];
-                    for (name, field, value, max, suffix) in rows {
+                    for (i, ((name, max, suffix, whole), (_, value))) in
+                        ROWS.into_iter().zip(cur.fields()).enumerate()
+                    {
                         let label = ui.label(name).id;
-                        let speed = (value.abs() / 100.0).max(0.01);
-                        if let Some(v) =
-                            sb.number(ui, field, value, 0.0..=max, speed, suffix, label)
-                        {
-                            set(&mut next, field, v);
+                        let spec = Num {
+                            range: 0.0..=max,
+                            speed: (value.abs() / 100.0).max(0.01),
+                            suffix,
+                            whole,
+                        };
+                        if let Some(v) = sb.number(ui, NumField::Estimate(i), value, spec, label) {
+                            *next.values_mut()[i] = v;
                         }
                         ui.end_row();
                     }
@@ -292,27 +251,12 @@ pub fn estimator(sb: &mut Sidebar, ui: &mut egui::Ui, board: &Board, out: &mut V
     }
 }
 
-fn set(i: &mut EstimateInputs, field: NumField, v: f64) {
-    match field {
-        NumField::Dau => i.daily_active_users = v,
-        NumField::PerUser => i.requests_per_user = v,
-        NumField::ReadRatio => i.reads_per_write = v,
-        NumField::Payload => i.payload_bytes = v,
-        NumField::Years => i.retention_years = v,
-        NumField::Peak => i.peak_factor = v,
-        NumField::CapacityEach => i.capacity_per_instance = v,
-        NumField::Utilisation => i.target_utilisation = v,
-        _ => {}
-    }
-}
-
 /// The review's findings, risks first; each one selects and centres what it is about.
 pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<SidebarAction>) {
     let Some(review) = cx.review else {
         return;
     };
-    let risks = review.risks();
-    let gaps = review.findings.len() - risks;
+    let (risks, gaps) = review.counts();
     egui::CollapsingHeader::new(format!(
         "Review: {}, {}",
         count(risks, "risk", "risks"),
@@ -325,16 +269,7 @@ pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                 ui.colored_label(cx.colors.ok, "Nothing to flag: no single points of failure, no bottlenecks, no gaps.");
             }
             let mut last: Option<bool> = None;
-            // A long list is noise (and costs every frame): a few of each kind, then a count.
-            let mut shown: std::collections::HashMap<FindingKind, usize> = Default::default();
-            let mut hidden = 0;
             for f in &review.findings {
-                let n = shown.entry(f.kind).or_default();
-                if *n >= SHOWN_PER_KIND {
-                    hidden += 1;
-                    continue;
-                }
-                *n += 1;
                 let risk = f.kind.is_risk();
                 if last != Some(risk) {
                     ui.strong(if risk { "Risks" } else { "Gaps a strong candidate covers" });
@@ -355,7 +290,7 @@ pub fn findings(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                     ),
                 );
             }
-            let more: usize = review.more.values().sum::<usize>() + hidden;
+            let more: usize = review.more.values().sum();
             if more > 0 {
                 ui.weak(format!("… and {more} more of the same kinds"));
             }

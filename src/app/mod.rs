@@ -879,14 +879,7 @@ impl ArchboardApp {
         {
             return None;
         }
-        let r = self.design.review()?;
-        let more: usize = r
-            .more
-            .iter()
-            .filter(|(k, _)| k.is_risk())
-            .map(|(_, n)| n)
-            .sum();
-        Some(r.risks() + more)
+        Some(self.design.review()?.counts().0)
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {

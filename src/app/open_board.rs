@@ -8,8 +8,9 @@ pub struct OpenBoard {
     pub doc: Document,
     /// The file Ctrl+S writes to; `None` until the board is saved or opened from a file.
     pub path: Option<PathBuf>,
-    /// [`Document::state_id`] at the last save or load.
-    saved_state: u64,
+    /// [`Document::state_id`] at the last save or load; `None` when the content was never saved
+    /// to `path` (restored unsaved work).
+    saved_state: Option<u64>,
     /// The timer as it was saved: the timer changes outside the undo history.
     saved_timer: crate::timer::TimerState,
 }
@@ -17,7 +18,7 @@ pub struct OpenBoard {
 impl OpenBoard {
     pub fn new(board: Board, path: Option<PathBuf>) -> Self {
         let doc = Document::new(board);
-        let saved_state = doc.state_id();
+        let saved_state = Some(doc.state_id());
         let saved_timer = doc.board().timer.clone();
         Self {
             doc,
@@ -31,18 +32,17 @@ impl OpenBoard {
     /// start, and clean again only once saved.
     pub fn unsaved(board: Board, path: Option<PathBuf>) -> Self {
         let mut open = Self::new(board, path);
-        // No state id is ever u64::MAX: ids count edits from zero.
-        open.saved_state = u64::MAX;
+        open.saved_state = None;
         open
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.doc.state_id() != self.saved_state || self.doc.board().timer != self.saved_timer
+        self.saved_state != Some(self.doc.state_id()) || self.doc.board().timer != self.saved_timer
     }
 
     /// Records that the state with this id is what the file now holds.
     pub fn mark_saved(&mut self, state_id: u64, timer: crate::timer::TimerState, path: PathBuf) {
-        self.saved_state = state_id;
+        self.saved_state = Some(state_id);
         self.saved_timer = timer;
         self.path = Some(path);
     }

@@ -58,28 +58,28 @@ pub enum NumField {
     Capacity(BlockId),
     Replication(BlockId),
     Share(crate::model::LinkId),
-    Dau,
-    PerUser,
-    ReadRatio,
-    Payload,
-    Years,
-    Peak,
-    CapacityEach,
-    Utilisation,
+    /// The estimator's inputs, by their index in `EstimateInputs::fields`.
+    Estimate(usize),
 }
 
-impl NumField {
-    /// Whole numbers: instances, copies, users, bytes, requests per second.
-    fn counts(self) -> bool {
-        matches!(
-            self,
-            NumField::Instances(_)
-                | NumField::Replication(_)
-                | NumField::Capacity(_)
-                | NumField::Dau
-                | NumField::Payload
-                | NumField::CapacityEach
-        )
+/// How a number field reads and steps.
+pub struct Num<'a> {
+    pub range: std::ops::RangeInclusive<f64>,
+    /// Change per pixel dragged.
+    pub speed: f64,
+    pub suffix: &'a str,
+    /// Whole numbers only: instances, copies, users, bytes.
+    pub whole: bool,
+}
+
+impl<'a> Num<'a> {
+    pub fn whole(range: std::ops::RangeInclusive<f64>, suffix: &'a str) -> Self {
+        Self {
+            range,
+            speed: 0.05,
+            suffix,
+            whole: true,
+        }
     }
 }
 
@@ -150,15 +150,12 @@ impl Sidebar {
     }
 
     /// A number field whose drag or typing becomes one undo step when it ends.
-    #[allow(clippy::too_many_arguments)]
     pub fn number(
         &mut self,
         ui: &mut egui::Ui,
         field: NumField,
         current: f64,
-        range: std::ops::RangeInclusive<f64>,
-        speed: f64,
-        suffix: &str,
+        spec: Num<'_>,
         label: egui::Id,
     ) -> Option<f64> {
         let mut v = match self.num_draft {
@@ -166,10 +163,10 @@ impl Sidebar {
             _ => current,
         };
         let mut drag = egui::DragValue::new(&mut v)
-            .range(range)
-            .speed(speed)
-            .suffix(suffix);
-        if field.counts() {
+            .range(spec.range)
+            .speed(spec.speed)
+            .suffix(spec.suffix);
+        if spec.whole {
             drag = drag.max_decimals(0);
         }
         let r = ui.add(drag).labelled_by(label);

@@ -5,31 +5,40 @@ use super::camera::View;
 use super::paint::Style;
 use crate::model::{Block, BlockId, Link};
 use crate::palette::{Kind, Role};
-use crate::review::{AMBER, RED, Review, Unit, human};
+use crate::review::{AMBER, Drill, RED, Review, Unit, human};
 use crate::theme;
 use egui::{Color32, FontId, Painter, Pos2, Rect, Stroke, vec2};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-/// The review state the canvas shows.
+/// The review state the canvas shows, shared with the app (not copied each frame).
 #[derive(Default)]
 pub struct Design {
     /// Load numbers and utilisation colours (the review overlay), when it is on.
     pub review: Option<Rc<Review>>,
-    /// Failed blocks whose only instance is gone.
-    pub down: BTreeSet<BlockId>,
-    /// Failed blocks that lost one instance of several.
-    pub degraded: BTreeSet<BlockId>,
+    /// The failure drill, while blocks are marked failed.
+    pub drill: Option<Rc<Drill>>,
 }
 
 impl Design {
     pub fn is_empty(&self) -> bool {
-        self.review.is_none() && self.down.is_empty() && self.degraded.is_empty()
+        self.review.is_none() && self.drill.is_none()
+    }
+
+    /// Failed and down: its only instance is gone.
+    pub fn is_down(&self, id: BlockId) -> bool {
+        self.drill.as_ref().is_some_and(|d| d.down.contains(&id))
+    }
+
+    /// Failed, with other instances still serving.
+    pub fn is_degraded(&self, id: BlockId) -> bool {
+        self.drill
+            .as_ref()
+            .is_some_and(|d| d.degraded.contains(&id))
     }
 
     /// Whether a link touches a block that is down.
     pub fn link_broken(&self, link: &Link) -> bool {
-        self.down.contains(&link.from.block) || self.down.contains(&link.to.block)
+        self.is_down(link.from.block) || self.is_down(link.to.block)
     }
 }
 
@@ -140,8 +149,8 @@ pub fn paint_block_design(
             painter.galley(r.min + pad, galley, Color32::WHITE);
         }
     }
-    let down = design.down.contains(&block.id);
-    if down || design.degraded.contains(&block.id) {
+    let down = design.is_down(block.id);
+    if down || design.is_degraded(block.id) {
         let color = if down {
             style.colors.error
         } else {

@@ -69,6 +69,20 @@ impl EstimateInputs {
         *self == EstimateInputs::default()
     }
 
+    /// The fields, in the order of [`Self::fields`], to change one by its index.
+    pub fn values_mut(&mut self) -> [&mut f64; 8] {
+        [
+            &mut self.daily_active_users,
+            &mut self.requests_per_user,
+            &mut self.reads_per_write,
+            &mut self.payload_bytes,
+            &mut self.retention_years,
+            &mut self.peak_factor,
+            &mut self.capacity_per_instance,
+            &mut self.target_utilisation,
+        ]
+    }
+
     /// The fields with their names, for validation and the estimator form.
     pub fn fields(&self) -> [(&'static str, f64); 8] {
         [
@@ -81,5 +95,24 @@ impl EstimateInputs {
             ("capacity_per_instance", self.capacity_per_instance),
             ("target_utilisation", self.target_utilisation),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_mut_follows_the_order_of_fields() {
+        let mut i = EstimateInputs::default();
+        for (n, v) in i.values_mut().into_iter().enumerate() {
+            *v = n as f64;
+        }
+        let fields = i.fields();
+        for (n, (_, v)) in fields.iter().enumerate() {
+            assert_eq!(*v, n as f64, "{}", fields[n].0);
+        }
+        assert_eq!(i.payload_bytes, 3.0);
+        assert_eq!(i.target_utilisation, 7.0);
     }
 }

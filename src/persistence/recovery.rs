@@ -127,11 +127,10 @@ pub struct Scan {
     pub stale: Vec<PathBuf>,
 }
 
-/// Looks through `dir` for recovery files no live window owns.
-pub fn scan(dir: &Path) -> Scan {
-    let mut scan = Scan::default();
+/// The recovery files in `dir` (`*.ron`), in name order; none when it does not exist.
+pub fn list(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return scan;
+        return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -139,6 +138,13 @@ pub fn scan(dir: &Path) -> Scan {
         .filter(|p| p.extension().is_some_and(|e| e == "ron") && p.is_file())
         .collect();
     paths.sort();
+    paths
+}
+
+/// Looks through `dir` for recovery files no live window owns.
+pub fn scan(dir: &Path) -> Scan {
+    let mut scan = Scan::default();
+    let mut paths = list(dir);
     paths.truncate(MAX_SCANNED);
     for path in paths {
         let Ok(held) = lock::try_take(&lock_path(&path)) else {

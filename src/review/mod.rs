@@ -21,8 +21,9 @@ use std::collections::HashMap;
 /// Utilisation above which a block is drawn amber, and above which it is a bottleneck.
 pub const AMBER: f64 = 0.7;
 pub const RED: f64 = 1.0;
-/// At most this many findings of one kind are listed; the rest are counted.
-pub const MAX_PER_KIND: usize = 200;
+/// At most this many findings of one kind are listed; the rest are counted. A long list is
+/// noise to a reader (and costs the panel every frame).
+pub const MAX_PER_KIND: usize = 25;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -97,8 +98,20 @@ impl Review {
             .filter(move |f| f.target == Target::Block(id))
     }
 
-    pub fn risks(&self) -> usize {
-        self.findings.iter().filter(|f| f.kind.is_risk()).count()
+    /// (risks, gaps) in all, counting those left out of the list.
+    pub fn counts(&self) -> (usize, usize) {
+        let all = self
+            .findings
+            .iter()
+            .map(|f| (f.kind, 1))
+            .chain(self.more.iter().map(|(k, n)| (*k, *n)));
+        all.fold((0, 0), |(risks, gaps), (kind, n)| {
+            if kind.is_risk() {
+                (risks + n, gaps)
+            } else {
+                (risks, gaps + n)
+            }
+        })
     }
 }
 
