@@ -10,13 +10,13 @@ use archboard::theme::Colors;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
-type Fans = std::collections::HashMap<archboard::model::LinkId, f32>;
+type Fans = paint::LinkLayout;
 
 const SCREEN: egui::Rect =
     egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1920.0, 1080.0));
 
 /// One frame: paint the board into egui shapes and tessellate them. Returns the vertex count.
-/// The fan-out table is cached per board state on screen, so it is built outside the frame here.
+/// The link layout is cached per board state on screen, so it is built outside the frame here.
 fn frame(
     ctx: &egui::Context,
     board: &Board,
@@ -36,7 +36,7 @@ fn frame(
             dark: false,
             palette,
             grid: true,
-            fans,
+            layout: fans,
             badges: None,
             design: None,
         };
@@ -68,9 +68,18 @@ fn bench_frames(c: &mut Criterion) {
     for n in [1_000, 10_000] {
         let board = synthetic(n, n);
         let ctx = egui::Context::default();
-        let fans = archboard::canvas::route::fan_offsets(&board);
         // Warm the font atlas once, as a running app has.
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        let fans = ctx.fonts_mut(|f| paint::LinkLayout::new(&board, f));
         frame(&ctx, &board, &fans, Camera::default(), &palette, &colors);
+        c.bench_function(
+            &format!("link_layout_{n}_links (after an edit; target 10k: 8 ms)"),
+            |b| {
+                b.iter(|| {
+                    black_box(ctx.fonts_mut(|f| paint::LinkLayout::after(&board, f, Some(&fans))))
+                })
+            },
+        );
         c.bench_function(
             &format!("frame_100pct_{n}_blocks (target 10k: 8 ms)"),
             |b| {

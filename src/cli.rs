@@ -3,7 +3,8 @@
 //! Headless commands never touch a display, so they run in CI, over SSH and in scripts.
 
 use crate::persistence;
-use clap::{Parser, Subcommand};
+use crate::text::{count, counts_line};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -101,7 +102,13 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         bench,
     };
     let window = match cli.command {
-        None => launch(cli.file, None),
+        None => {
+            if let Some(suggestion) = cli.file.as_deref().and_then(mistyped_command) {
+                let _ = writeln!(std::io::stderr().lock(), "error: {suggestion}");
+                return ExitCode::from(EXIT_INVALID);
+            }
+            launch(cli.file, None)
+        }
         Some(Command::Bench { file, frames }) => {
             // Fail here, with the file named, rather than benchmark an empty board.
             if let Err(e) = persistence::load_board(&file) {
@@ -213,7 +220,7 @@ pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return EXIT_INVALID;
         }
     };
-    let palette = crate::palette::Palette::bundled();
+    let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();
     let r = crate::review::review(&board, &palette, &lenses);
     let est = crate::review::estimate(&board.estimate);
@@ -232,7 +239,7 @@ pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = writeln!(out, "{kind}: {}{lens}", f.text);
     }
     let (risks, gaps) = r.counts();
-    let _ = writeln!(out, "{risks} risks, {gaps} gaps");
+    let _ = writeln!(out, "{}, {}", count(risks, "risk"), count(gaps, "gap"));
     u8::from(risks + gaps > 0)
 }
 
@@ -262,7 +269,7 @@ pub fn export(
         );
         return EXIT_INVALID;
     }
-    let palette = crate::palette::Palette::bundled();
+    let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();
     match crate::export::export_png(&board, opts, &palette, Some(&lenses), output) {
         Ok(pic) => {
@@ -291,24 +298,36 @@ pub fn export(
     }
 }
 
-/// `5 blocks, 0 links`, with singulars for one.
-pub fn counts_line(blocks: usize, links: usize) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
-    format!("{}, {}", plural(blocks, "block"), plural(links, "link"))
+/// The palette the window would use (bundled plus the user's own); a user palette that cannot
+/// be read is reported as a note and left out, as the window does.
+fn user_palette(err: &mut dyn Write) -> crate::palette::Palette {
+    let (palette, problems) = crate::palette::Palette::for_user();
+    for p in problems {
+        let _ = writeln!(err, "note: palette not loaded: {p}");
+    }
+    palette
 }
 
-/// The display name of a board path: its file name, or the whole path when it has none.
-pub fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+/// When `file` looks like a misspelt subcommand rather than a board (it does not exist, has
+/// no board extension, and is close to a subcommand's name), what to tell the user.
+pub fn mistyped_command(file: &Path) -> Option<String> {
+    if file.exists() || file.extension().is_some() || file.components().count() != 1 {
+        return None;
+    }
+    let typed = file.to_str()?;
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    let best = names
+        .iter()
+        .map(|n| (crate::text::edit_distance(typed, n), n))
+        .filter(|(d, n)| *d <= 2 && *d < n.len() || n.starts_with(typed) && typed.len() >= 3)
+        .min_by_key(|(d, _)| *d)?;
+    Some(format!(
+        "no such command: `{typed}`; did you mean `{}`? (To open a new board file, give it the .ron extension.)",
+        best.1
+    ))
 }
 
 #[cfg(test)]
@@ -319,6 +338,17 @@ mod tests {
     fn counts_use_singular_for_one() {
         assert_eq!(counts_line(5, 0), "5 blocks, 0 links");
         assert_eq!(counts_line(1, 1), "1 block, 1 link");
+    }
+
+    #[test]
+    fn near_misses_of_subcommands_are_caught_and_boards_are_not() {
+        let hint = mistyped_command(Path::new("chek")).expect("a typo");
+        assert!(hint.contains("did you mean `check`?"), "{hint}");
+        assert!(mistyped_command(Path::new("exprot")).is_some());
+        assert!(mistyped_command(Path::new("revew")).is_some());
+        for board in ["chek.ron", "design", "interview-notes", "dir/check"] {
+            assert_eq!(mistyped_command(Path::new(board)), None, "{board}");
+        }
     }
 
     #[test]

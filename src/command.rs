@@ -1,67 +1,20 @@
-//! Every user action in one table: its menu text and its shortcuts.
+//! Every user action in one table: its menu, its text, its shortcuts, when it can run and which
+//! part of the app carries it out.
 //!
-//! Menus, the key handler and the shortcuts overlay all read this table, so they cannot disagree.
+//! Menus, context menus, the key handler and the shortcuts overlay all read this table, so they
+//! cannot disagree. They never run a command themselves: they push it onto a [`Queue`], and the
+//! app's one dispatcher drains the queue once per frame.
+//!
+//! The table is written once, in [`commands!`], which makes the enum, [`Command::ALL`] and the
+//! lookups together: a command cannot exist without its row.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
-    New,
-    Open,
-    Save,
-    SaveAs,
-    ExportPng,
-    CopyPng,
-    Quit,
-    Undo,
-    Redo,
-    Cut,
-    Copy,
-    Paste,
-    Duplicate,
-    Delete,
-    SelectAll,
-    EditLabel,
-    Group,
-    Ungroup,
-    BringForward,
-    SendBackward,
-    ToggleLock,
-    LinkReverse,
-    LinkToggleStyle,
-    LinkToggleRoute,
-    LinkCycleArrows,
-    DefaultElbow,
-    ToolSelect,
-    ToolHand,
-    ToolConnect,
-    ToolText,
-    ToolFrame,
-    QuickAdd,
-    ZoomIn,
-    ZoomOut,
-    ZoomReset,
-    FitBoard,
-    FitSelection,
-    ToggleSnap,
-    Shortcuts,
-    ToggleSidebar,
-    LensOverlay,
-    ToggleBadges,
-    TimerStartPause,
-    TimerNext,
-    TimerPrevious,
-    TimerReset,
-    ReviewOverlay,
-    Estimator,
-    DrillToggle,
-    DrillClear,
-}
 
 const NONE: Modifiers = Modifiers::NONE;
 const SHIFT: Modifiers = Modifiers::SHIFT;
 const CTRL: Modifiers = Modifiers::COMMAND;
 const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const SHIFT_ALT: Modifiers = Modifiers::SHIFT.plus(Modifiers::ALT);
 
 const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(modifiers, key)
@@ -89,229 +42,195 @@ impl Menu {
         (Menu::Interview, "Interview"),
         (Menu::Review, "Review"),
     ];
+
+    pub fn title(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("", |(_, t)| t)
+    }
+}
+
+/// Which part of the app carries a command out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The open board's file life cycle: new, open, save, quit, export.
+    File,
+    /// The document's history.
+    History,
+    /// The canvas: selection, clipboard, arranging, tools, camera.
+    Canvas,
+    /// How the window looks: panels, overlays, preferences.
+    View,
+    /// The interview timer.
+    Interview,
+    /// The design review and the failure drill.
+    Review,
+}
+
+/// What must be true for a command to do anything; menus grey it out otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// At least one block selected.
+    Blocks,
+    /// At least one link selected.
+    Links,
+    /// A block or a link selected.
+    Selection,
+    /// Something on the board.
+    Content,
+    Undo,
+    Redo,
+}
+
+impl Needs {
+    /// What to tell someone who pressed the shortcut of a command that cannot run now.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Needs::Nothing => "",
+            Needs::Blocks => "Select a block first",
+            Needs::Links => "Select a link first",
+            Needs::Selection => "Select a block or a link first",
+            Needs::Content => "The board is empty",
+            Needs::Undo => "Nothing to undo",
+            Needs::Redo => "Nothing to redo",
+        }
+    }
+}
+
+/// What the app knows when it asks whether a command is enabled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Availability {
+    pub selected_blocks: bool,
+    pub selected_links: bool,
+    pub board_has_content: bool,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}
+
+/// One row of the table.
+pub struct Spec {
+    pub menu: Menu,
+    /// Menu text; a trailing "…" means the command asks for more before acting.
+    pub label: &'static str,
+    /// Shortcuts; the first is the one menus show. Shifted digits are listed twice, as the digit
+    /// with Shift and as the symbol it types (Shift+1 arrives as "!" on a US layout).
+    pub shortcuts: &'static [KeyboardShortcut],
+    pub needs: Needs,
+    pub scope: Scope,
+}
+
+macro_rules! commands {
+    ($($name:ident: $menu:ident, $label:literal, [$($key:expr),*], $needs:ident, $scope:ident;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $($name,)*
+        }
+
+        impl Command {
+            /// Every command, in menu order.
+            pub const ALL: &'static [Command] = &[$(Command::$name,)*];
+
+            pub fn spec(self) -> &'static Spec {
+                match self {
+                    $(Command::$name => const {
+                        &Spec {
+                            menu: Menu::$menu,
+                            label: $label,
+                            shortcuts: &[$($key),*],
+                            needs: Needs::$needs,
+                            scope: Scope::$scope,
+                        }
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    New: File, "New", [key(CTRL, Key::N)], Nothing, File;
+    Open: File, "Open…", [key(CTRL, Key::O)], Nothing, File;
+    Save: File, "Save", [key(CTRL, Key::S)], Nothing, File;
+    SaveAs: File, "Save As…", [key(CTRL_SHIFT, Key::S)], Nothing, File;
+    ExportPng: File, "Export PNG…", [key(CTRL_SHIFT, Key::E)], Content, File;
+    CopyPng: File, "Copy as PNG", [key(SHIFT_ALT, Key::C)], Content, File;
+    Quit: File, "Quit", [key(CTRL, Key::Q)], Nothing, File;
+    Undo: Edit, "Undo", [key(CTRL, Key::Z)], Undo, History;
+    Redo: Edit, "Redo", [key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)], Redo, History;
+    Cut: Edit, "Cut", [key(CTRL, Key::X)], Blocks, Canvas;
+    Copy: Edit, "Copy", [key(CTRL, Key::C)], Blocks, Canvas;
+    Paste: Edit, "Paste", [key(CTRL, Key::V)], Nothing, Canvas;
+    Duplicate: Edit, "Duplicate", [key(CTRL, Key::D)], Blocks, Canvas;
+    Delete: Edit, "Delete", [key(NONE, Key::Delete), key(NONE, Key::Backspace)], Selection, Canvas;
+    SelectAll: Edit, "Select all", [key(CTRL, Key::A)], Content, Canvas;
+    EditLabel: Edit, "Edit label", [key(NONE, Key::Enter), key(NONE, Key::F2)], Selection, Canvas;
+    Group: Arrange, "Group", [key(CTRL, Key::G)], Blocks, Canvas;
+    Ungroup: Arrange, "Ungroup", [key(CTRL_SHIFT, Key::G)], Blocks, Canvas;
+    BringForward: Arrange, "Bring forward", [key(CTRL, Key::CloseBracket)], Blocks, Canvas;
+    SendBackward: Arrange, "Send backward", [key(CTRL, Key::OpenBracket)], Blocks, Canvas;
+    ToggleLock: Arrange, "Lock / unlock", [key(CTRL_SHIFT, Key::L)], Blocks, Canvas;
+    LinkReverse: Arrange, "Reverse link", [key(SHIFT, Key::R)], Links, Canvas;
+    LinkToggleStyle: Arrange, "Link: sync / async", [key(SHIFT, Key::S)], Links, Canvas;
+    LinkToggleRoute: Arrange, "Link: straight / elbow", [key(SHIFT, Key::E)], Links, Canvas;
+    LinkCycleArrows: Arrange, "Link: arrowheads forward / both / none", [key(SHIFT, Key::A)], Links, Canvas;
+    DefaultElbow: Tools, "New links are elbows", [], Nothing, Canvas;
+    ToolSelect: Tools, "Select tool", [key(NONE, Key::V)], Nothing, Canvas;
+    ToolHand: Tools, "Hand tool (pan)", [key(NONE, Key::H)], Nothing, Canvas;
+    ToolConnect: Tools, "Connect tool", [key(NONE, Key::A)], Nothing, Canvas;
+    ToolText: Tools, "Text tool", [key(NONE, Key::T)], Nothing, Canvas;
+    ToolFrame: Tools, "Frame tool", [key(NONE, Key::F)], Nothing, Canvas;
+    QuickAdd: Tools, "Quick add component…", [key(NONE, Key::Tab), key(NONE, Key::Slash)], Nothing, Canvas;
+    ZoomIn: View, "Zoom in", [key(CTRL, Key::Equals), key(CTRL, Key::Plus)], Nothing, Canvas;
+    ZoomOut: View, "Zoom out", [key(CTRL, Key::Minus)], Nothing, Canvas;
+    ZoomReset: View, "Zoom to 100 %", [key(CTRL, Key::Num0), key(SHIFT, Key::Num0)], Nothing, Canvas;
+    FitBoard: View, "Fit board", [key(SHIFT, Key::Num1), key(NONE, Key::Exclamationmark)], Content, Canvas;
+    FitSelection: View, "Fit selection", [key(SHIFT, Key::Num2)], Blocks, Canvas;
+    ToggleSnap: View, "Snap to grid", [key(CTRL, Key::Quote)], Nothing, View;
+    Shortcuts: View, "Keyboard shortcuts", [key(NONE, Key::Questionmark)], Nothing, View;
+    ToggleSidebar: View, "Sidebar", [key(CTRL, Key::B)], Nothing, View;
+    LensOverlay: View, "Lens next to the block", [key(NONE, Key::I)], Nothing, View;
+    ToggleBadges: View, "Coverage badges", [], Nothing, View;
+    Estimator: View, "Estimator and review panel", [key(SHIFT, Key::F7)], Nothing, View;
+    TimerStartPause: Interview, "Start / pause timer", [key(NONE, Key::F5)], Nothing, Interview;
+    TimerNext: Interview, "Next phase", [key(NONE, Key::F6)], Nothing, Interview;
+    TimerPrevious: Interview, "Previous phase", [key(SHIFT, Key::F6)], Nothing, Interview;
+    TimerReset: Interview, "Reset timer", [], Nothing, Interview;
+    ReviewOverlay: Review, "Review overlay (load and capacity)", [key(NONE, Key::F7)], Nothing, Review;
+    DrillToggle: Review, "Fail or restore selection (drill)", [key(NONE, Key::F8)], Blocks, Review;
+    DrillClear: Review, "Clear all failures", [key(SHIFT, Key::F8)], Nothing, Review;
 }
 
 impl Command {
-    pub const ALL: &'static [Command] = &[
-        Command::New,
-        Command::Open,
-        Command::Save,
-        Command::SaveAs,
-        Command::ExportPng,
-        Command::CopyPng,
-        Command::Quit,
-        Command::Undo,
-        Command::Redo,
-        Command::Cut,
-        Command::Copy,
-        Command::Paste,
-        Command::Duplicate,
-        Command::Delete,
-        Command::SelectAll,
-        Command::EditLabel,
-        Command::Group,
-        Command::Ungroup,
-        Command::BringForward,
-        Command::SendBackward,
-        Command::ToggleLock,
-        Command::LinkReverse,
-        Command::LinkToggleStyle,
-        Command::LinkToggleRoute,
-        Command::LinkCycleArrows,
-        Command::DefaultElbow,
-        Command::ToolSelect,
-        Command::ToolHand,
-        Command::ToolConnect,
-        Command::ToolText,
-        Command::ToolFrame,
-        Command::QuickAdd,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::ZoomReset,
-        Command::FitBoard,
-        Command::FitSelection,
-        Command::ToggleSnap,
-        Command::Shortcuts,
-        Command::ToggleSidebar,
-        Command::LensOverlay,
-        Command::ToggleBadges,
-        Command::TimerStartPause,
-        Command::TimerNext,
-        Command::TimerPrevious,
-        Command::TimerReset,
-        Command::ReviewOverlay,
-        Command::Estimator,
-        Command::DrillToggle,
-        Command::DrillClear,
-    ];
-
-    /// Menu text; a trailing "…" means the command asks for more before acting.
     pub fn label(self) -> &'static str {
-        match self {
-            Command::New => "New",
-            Command::Open => "Open…",
-            Command::Save => "Save",
-            Command::SaveAs => "Save As…",
-            Command::ExportPng => "Export PNG…",
-            Command::CopyPng => "Copy as PNG",
-            Command::Quit => "Quit",
-            Command::Undo => "Undo",
-            Command::Redo => "Redo",
-            Command::Cut => "Cut",
-            Command::Copy => "Copy",
-            Command::Paste => "Paste",
-            Command::Duplicate => "Duplicate",
-            Command::Delete => "Delete",
-            Command::SelectAll => "Select all",
-            Command::EditLabel => "Edit label",
-            Command::Group => "Group",
-            Command::Ungroup => "Ungroup",
-            Command::BringForward => "Bring forward",
-            Command::SendBackward => "Send backward",
-            Command::ToggleLock => "Lock / unlock",
-            Command::LinkReverse => "Reverse link",
-            Command::LinkToggleStyle => "Link: sync / async",
-            Command::LinkToggleRoute => "Link: straight / elbow",
-            Command::LinkCycleArrows => "Link: arrowheads forward / both / none",
-            Command::DefaultElbow => "New links are elbows",
-            Command::ToolSelect => "Select tool",
-            Command::ToolHand => "Hand tool (pan)",
-            Command::ToolConnect => "Connect tool",
-            Command::ToolText => "Text tool",
-            Command::ToolFrame => "Frame tool",
-            Command::QuickAdd => "Quick add component…",
-            Command::ZoomIn => "Zoom in",
-            Command::ZoomOut => "Zoom out",
-            Command::ZoomReset => "Zoom to 100 %",
-            Command::FitBoard => "Fit board",
-            Command::FitSelection => "Fit selection",
-            Command::ToggleSnap => "Snap to grid",
-            Command::Shortcuts => "Keyboard shortcuts",
-            Command::ToggleSidebar => "Sidebar",
-            Command::LensOverlay => "Lens next to the block",
-            Command::ToggleBadges => "Coverage badges",
-            Command::TimerStartPause => "Start / pause timer",
-            Command::TimerNext => "Next phase",
-            Command::TimerPrevious => "Previous phase",
-            Command::TimerReset => "Reset timer",
-            Command::ReviewOverlay => "Review overlay (load and capacity)",
-            Command::Estimator => "Estimator and review panel",
-            Command::DrillToggle => "Fail or restore selection (drill)",
-            Command::DrillClear => "Clear all failures",
-        }
+        self.spec().label
     }
 
     pub fn menu(self) -> Menu {
-        use Command as C;
-        match self {
-            C::New | C::Open | C::Save | C::SaveAs | C::ExportPng | C::CopyPng | C::Quit => {
-                Menu::File
-            }
-            C::Undo
-            | C::Redo
-            | C::Cut
-            | C::Copy
-            | C::Paste
-            | C::Duplicate
-            | C::Delete
-            | C::SelectAll
-            | C::EditLabel => Menu::Edit,
-            C::Group
-            | C::Ungroup
-            | C::BringForward
-            | C::SendBackward
-            | C::ToggleLock
-            | C::LinkReverse
-            | C::LinkToggleStyle
-            | C::LinkToggleRoute
-            | C::LinkCycleArrows => Menu::Arrange,
-            C::ToolSelect
-            | C::ToolHand
-            | C::ToolConnect
-            | C::ToolText
-            | C::ToolFrame
-            | C::QuickAdd
-            | C::DefaultElbow => Menu::Tools,
-            C::ZoomIn
-            | C::ZoomOut
-            | C::ZoomReset
-            | C::FitBoard
-            | C::FitSelection
-            | C::ToggleSnap
-            | C::Shortcuts
-            | C::ToggleSidebar
-            | C::LensOverlay
-            | C::ToggleBadges => Menu::View,
-            C::TimerStartPause | C::TimerNext | C::TimerPrevious | C::TimerReset => Menu::Interview,
-            C::Estimator => Menu::View,
-            C::ReviewOverlay | C::DrillToggle | C::DrillClear => Menu::Review,
-        }
+        self.spec().menu
     }
 
-    /// Shortcuts that trigger the command; the first is the one menus show.
-    ///
-    /// Shifted digits are listed twice, as the digit with Shift and as the symbol it types
-    /// (Shift+1 arrives as "!" on a US layout), so they work whatever the keyboard reports.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
-        use Command as C;
-        match self {
-            C::New => const { &[key(CTRL, Key::N)] },
-            C::Open => const { &[key(CTRL, Key::O)] },
-            C::Save => const { &[key(CTRL, Key::S)] },
-            C::SaveAs => const { &[key(CTRL_SHIFT, Key::S)] },
-            C::ExportPng => const { &[key(CTRL_SHIFT, Key::E)] },
-            C::CopyPng => const { &[key(Modifiers::SHIFT.plus(Modifiers::ALT), Key::C)] },
-            C::Quit => const { &[key(CTRL, Key::Q)] },
-            C::Undo => const { &[key(CTRL, Key::Z)] },
-            C::Redo => const { &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)] },
-            C::Cut => const { &[key(CTRL, Key::X)] },
-            C::Copy => const { &[key(CTRL, Key::C)] },
-            C::Paste => const { &[key(CTRL, Key::V)] },
-            C::Duplicate => const { &[key(CTRL, Key::D)] },
-            C::Delete => const { &[key(NONE, Key::Delete), key(NONE, Key::Backspace)] },
-            C::SelectAll => const { &[key(CTRL, Key::A)] },
-            C::EditLabel => const { &[key(NONE, Key::Enter), key(NONE, Key::F2)] },
-            C::Group => const { &[key(CTRL, Key::G)] },
-            C::Ungroup => const { &[key(CTRL_SHIFT, Key::G)] },
-            C::BringForward => const { &[key(CTRL, Key::CloseBracket)] },
-            C::SendBackward => const { &[key(CTRL, Key::OpenBracket)] },
-            C::ToggleLock => const { &[key(CTRL_SHIFT, Key::L)] },
-            C::LinkReverse => const { &[key(SHIFT, Key::R)] },
-            C::LinkToggleStyle => const { &[key(SHIFT, Key::S)] },
-            C::LinkToggleRoute => const { &[key(SHIFT, Key::E)] },
-            C::LinkCycleArrows => const { &[key(SHIFT, Key::A)] },
-            C::DefaultElbow => &[],
-            C::ToolSelect => const { &[key(NONE, Key::V)] },
-            C::ToolHand => const { &[key(NONE, Key::H)] },
-            C::ToolConnect => const { &[key(NONE, Key::A)] },
-            C::ToolText => const { &[key(NONE, Key::T)] },
-            C::ToolFrame => const { &[key(NONE, Key::F)] },
-            C::QuickAdd => const { &[key(NONE, Key::Tab), key(NONE, Key::Slash)] },
-            C::ZoomIn => const { &[key(CTRL, Key::Equals), key(CTRL, Key::Plus)] },
-            C::ZoomOut => const { &[key(CTRL, Key::Minus)] },
-            C::ZoomReset => const { &[key(CTRL, Key::Num0), key(SHIFT, Key::Num0)] },
-            C::FitBoard => const { &[key(SHIFT, Key::Num1), key(NONE, Key::Exclamationmark)] },
-            C::FitSelection => const { &[key(SHIFT, Key::Num2)] },
-            C::ToggleSnap => const { &[key(CTRL, Key::Quote)] },
-            C::Shortcuts => const { &[key(NONE, Key::Questionmark)] },
-            C::ToggleSidebar => const { &[key(CTRL, Key::B)] },
-            C::LensOverlay => const { &[key(NONE, Key::I)] },
-            C::ToggleBadges => &[],
-            C::TimerStartPause => const { &[key(NONE, Key::F5)] },
-            C::TimerNext => const { &[key(NONE, Key::F6)] },
-            C::TimerPrevious => const { &[key(SHIFT, Key::F6)] },
-            C::TimerReset => &[],
-            C::ReviewOverlay => const { &[key(NONE, Key::F7)] },
-            C::Estimator => const { &[key(SHIFT, Key::F7)] },
-            C::DrillToggle => const { &[key(NONE, Key::F8)] },
-            C::DrillClear => const { &[key(SHIFT, Key::F8)] },
-        }
+        self.spec().shortcuts
     }
 
-    /// True for commands that act on the canvas (and so wait while a dialog is open).
-    pub fn is_canvas(self) -> bool {
-        !matches!(self.menu(), Menu::File | Menu::Interview)
-            && !matches!(self, Command::Undo | Command::Redo)
+    pub fn scope(self) -> Scope {
+        self.spec().scope
+    }
+
+    /// Whether the command can do anything now. Disabled commands are greyed out in menus and
+    /// ignored when their shortcut is pressed.
+    pub fn enabled(self, a: &Availability) -> bool {
+        match self.spec().needs {
+            Needs::Nothing => true,
+            Needs::Blocks => a.selected_blocks,
+            Needs::Links => a.selected_links,
+            Needs::Selection => a.selected_blocks || a.selected_links,
+            Needs::Content => a.board_has_content,
+            Needs::Undo => a.can_undo,
+            Needs::Redo => a.can_redo,
+        }
     }
 
     /// The shortcut as menus show it, e.g. "Ctrl+Shift+S" or "Ctrl+]".
@@ -320,6 +239,24 @@ impl Command {
             .first()
             .map(format_shortcut)
             .unwrap_or_default()
+    }
+}
+
+/// Commands chosen this frame, waiting for the dispatcher.
+#[derive(Debug, Default)]
+pub struct Queue(Vec<Command>);
+
+impl Queue {
+    pub fn push(&mut self, cmd: Command) {
+        self.0.push(cmd);
+    }
+
+    pub fn take(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -410,5 +347,33 @@ mod tests {
         for c in Command::ALL {
             assert!(!c.label().is_empty());
         }
+        let unique: HashSet<&str> = Command::ALL.iter().map(|c| c.label()).collect();
+        assert_eq!(
+            unique.len(),
+            Command::ALL.len(),
+            "labels tell commands apart"
+        );
+    }
+
+    #[test]
+    fn enabled_follows_what_the_command_needs() {
+        let nothing = Availability::default();
+        assert!(Command::New.enabled(&nothing));
+        assert!(!Command::Undo.enabled(&nothing));
+        assert!(!Command::Copy.enabled(&nothing));
+        assert!(!Command::LinkReverse.enabled(&nothing));
+        let blocks = Availability {
+            selected_blocks: true,
+            ..nothing
+        };
+        assert!(Command::Copy.enabled(&blocks));
+        assert!(Command::Delete.enabled(&blocks));
+        assert!(!Command::LinkReverse.enabled(&blocks));
+        let links = Availability {
+            selected_links: true,
+            ..nothing
+        };
+        assert!(Command::Delete.enabled(&links));
+        assert!(Command::LinkReverse.enabled(&links));
     }
 }

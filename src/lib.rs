@@ -13,5 +13,6 @@ pub mod model;
 pub mod palette;
 pub mod persistence;
 pub mod review;
+pub mod text;
 pub mod theme;
 pub mod timer;

@@ -17,6 +17,9 @@ pub struct Colors {
     pub selection: Color32,
     pub selection_fill: Color32,
     pub label_background: Color32,
+    /// Text on a filled accent (a coverage pill, a load pill): its own colour, because the
+    /// canvas background may be transparent in an export.
+    pub on_accent: Color32,
     pub error: Color32,
     pub warning: Color32,
     pub ok: Color32,
@@ -37,6 +40,7 @@ impl Colors {
             selection: Color32::from_rgb(0x2f, 0x6f, 0xeb),
             selection_fill: Color32::from_rgba_unmultiplied(0x2f, 0x6f, 0xeb, 28),
             label_background: Color32::from_rgb(0xf8, 0xf9, 0xfb),
+            on_accent: Color32::WHITE,
             error: Color32::from_rgb(0xc6, 0x28, 0x28),
             warning: Color32::from_rgb(0xc7, 0x7c, 0x02),
             ok: Color32::from_rgb(0x2e, 0x7d, 0x32),
@@ -57,6 +61,7 @@ impl Colors {
             selection: Color32::from_rgb(0x5b, 0x93, 0xff),
             selection_fill: Color32::from_rgba_unmultiplied(0x5b, 0x93, 0xff, 36),
             label_background: Color32::from_rgb(0x1b, 0x1d, 0x22),
+            on_accent: Color32::from_rgb(0x14, 0x16, 0x1b),
             error: Color32::from_rgb(0xff, 0x6b, 0x6b),
             warning: Color32::from_rgb(0xff, 0xb3, 0x40),
             ok: Color32::from_rgb(0x66, 0xbb, 0x6a),

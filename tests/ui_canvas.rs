@@ -115,9 +115,9 @@ fn marquee_selects_exactly_the_blocks_inside() {
     let b = place(&mut h, Pos2::new(600.0, 250.0), Key::C);
     let _far = place(&mut h, Pos2::new(1000.0, 600.0), Key::D);
     click(&mut h, Pos2::new(800.0, 650.0));
-    assert!(h.state().canvas.selection.is_empty());
+    assert!(h.state().canvas.selection.blocks.is_empty());
     drag(&mut h, Pos2::new(300.0, 150.0), Pos2::new(750.0, 350.0));
-    let sel: Vec<BlockId> = h.state().canvas.selection.iter().copied().collect();
+    let sel: Vec<BlockId> = h.state().canvas.selection.blocks.iter().copied().collect();
     assert_eq!(sel, vec![a, b]);
 }
 
@@ -202,7 +202,7 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
         2,
         "the link between the pasted blocks came along"
     );
-    let pasted: Vec<_> = h.state().canvas.selection.iter().copied().collect();
+    let pasted: Vec<_> = h.state().canvas.selection.blocks.iter().copied().collect();
     assert_eq!(pasted.len(), 2);
     let centre = archboard::model::bounds_of(pasted.iter().map(|id| &board.blocks[id]))
         .expect("bounds")

@@ -180,13 +180,14 @@ fn clicking_a_link_selects_it_not_the_block_under_its_end() {
     assert_eq!(
         h.state()
             .canvas
-            .selected_links
+            .selection
+            .links
             .iter()
             .copied()
             .collect::<Vec<_>>(),
         vec![l]
     );
-    assert!(h.state().canvas.selection.is_empty());
+    assert!(h.state().canvas.selection.blocks.is_empty());
     h.key_press(Key::Delete);
     h.run_steps(2);
     let board = h.state().board.doc.board();
@@ -206,7 +207,7 @@ fn dragging_a_link_end_reconnects_it() {
     let l = connect_with_tool(&mut h, a, b);
     let mid = screen(&h, route::midpoint(&link_path(&h, l)));
     click(&mut h, mid);
-    assert!(h.state().canvas.selected_links.contains(&l));
+    assert!(h.state().canvas.selection.links.contains(&l));
     let end = screen(&h, *link_path(&h, l).last().expect("end"));
     let pc = centre(&h, c);
     drag(&mut h, end, pc);

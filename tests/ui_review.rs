@@ -63,7 +63,7 @@ fn connect(h: &mut H, pairs: &[(BlockId, BlockId)]) {
 fn select(h: &mut H, id: BlockId) {
     let app = h.state_mut();
     app.canvas.clear_selection();
-    app.canvas.selection.insert(id);
+    app.canvas.selection.blocks.insert(id);
     h.run_steps(2);
 }
 

@@ -1,9 +1,10 @@
 //! The design review's state in the app: the review of the board as it is (recomputed when the
 //! board changes, never every frame), whether the overlay is on, and the failure drill.
 
-use super::ArchboardApp;
 use crate::canvas::design_paint::Design;
-use crate::model::BlockId;
+use crate::lens::LensLibrary;
+use crate::model::{BlockId, Board, Document};
+use crate::palette::Palette;
 use crate::review::{self, Drill, Review};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -43,85 +44,92 @@ impl DesignReview {
     }
 }
 
-impl ArchboardApp {
-    /// Brings the review and the drill up to date with the board, if anything shows them, and
-    /// hands the canvas what to draw.
-    pub(super) fn refresh_design(&mut self, ctx: &egui::Context) {
-        let doc = &self.board.doc;
-        let state = doc.state_id();
-        let d = &mut self.design;
+impl DesignReview {
+    /// Brings the review and the drill up to date with the board, when something shows them
+    /// (`wanted`). Returns what the canvas should draw, or `None` when that is unchanged from
+    /// `shown`, so the canvas keeps the value it has.
+    pub fn refresh(
+        &mut self,
+        doc: &Document,
+        palette: &Palette,
+        lenses: &LensLibrary,
+        wanted: bool,
+        shown: Option<&Rc<Design>>,
+        ctx: &egui::Context,
+    ) -> Option<Option<Rc<Design>>> {
+        let state = doc.revision();
         // Ids of failed blocks that were deleted mean nothing any more.
-        d.failed.retain(|id| doc.board().blocks.contains_key(id));
-        let wanted =
-            d.overlay || self.settings.sidebar || self.lens_overlay || !d.failed.is_empty();
-        let stale = d.review.as_ref().is_none_or(|(s, _)| *s != state);
-        let wait = match d.computed_at {
-            Some(at) if doc.board().blocks.len() >= BIG_BOARD && d.review.is_some() => {
+        self.failed.retain(|id| doc.board().blocks.contains_key(id));
+        let wanted = wanted || self.overlay || !self.failed.is_empty();
+        let stale = self.review.as_ref().is_none_or(|(s, _)| *s != state);
+        let wait = match self.computed_at {
+            Some(at) if doc.board().blocks.len() >= BIG_BOARD && self.review.is_some() => {
                 BIG_INTERVAL.saturating_sub(at.elapsed())
             }
             _ => std::time::Duration::ZERO,
         };
         if wanted && stale {
             if wait.is_zero() {
-                let r = review::review(doc.board(), &self.palette, &self.lenses);
-                d.review = Some((state, Rc::new(r)));
-                d.computed_at = Some(std::time::Instant::now());
+                let r = review::review(doc.board(), palette, lenses);
+                self.review = Some((state, Rc::new(r)));
+                self.computed_at = Some(std::time::Instant::now());
             } else {
                 ctx.request_repaint_after(wait);
             }
         }
-        if d.failed.is_empty() {
-            d.drill = None;
-        } else if d
+        if self.failed.is_empty() {
+            self.drill = None;
+        } else if self
             .drill
             .as_ref()
-            .is_none_or(|(s, f, _)| *f != d.failed || (*s != state && wait.is_zero()))
+            .is_none_or(|(s, f, _)| *f != self.failed || (*s != state && wait.is_zero()))
         {
-            let dr = review::drill(doc.board(), &self.palette, &d.failed);
-            d.drill = Some((state, d.failed.clone(), Rc::new(dr)));
+            let dr = review::drill(doc.board(), palette, &self.failed);
+            self.drill = Some((state, self.failed.clone(), Rc::new(dr)));
         }
         let design = Design {
-            review: d
+            review: self
                 .overlay
-                .then(|| d.review.as_ref().map(|(_, r)| Rc::clone(r)))
+                .then(|| self.review.as_ref().map(|(_, r)| Rc::clone(r)))
                 .flatten(),
-            drill: d.drill.as_ref().map(|(_, _, x)| Rc::clone(x)),
+            drill: self.drill.as_ref().map(|(_, _, x)| Rc::clone(x)),
         };
         // A new `Design` only when what it shows changed.
-        let unchanged = match &self.canvas.design {
+        let unchanged = match shown {
             Some(shown) => same(&shown.review, &design.review) && same(&shown.drill, &design.drill),
             None => design.is_empty(),
         };
-        if !unchanged {
-            self.canvas.design = (!design.is_empty()).then(|| Rc::new(design));
-        }
+        (!unchanged).then(|| (!design.is_empty()).then(|| Rc::new(design)))
     }
 
-    /// Fails the selected blocks in the drill, or restores them if all are failed already.
-    pub(super) fn toggle_failed(&mut self, ids: &[BlockId]) {
+    /// Fails `ids` in the drill, or restores them if all are failed already. Returns what to
+    /// tell the user.
+    pub fn toggle_failed(&mut self, board: &Board, ids: &[BlockId]) -> String {
         if ids.is_empty() {
-            self.status
-                .info("Select the blocks to fail in the drill first");
-            return;
+            return "Select the blocks to fail in the drill first".into();
         }
-        let failed = &mut self.design.failed;
-        let restore = ids.iter().all(|id| failed.contains(id));
+        let restore = ids.iter().all(|id| self.failed.contains(id));
         for id in ids {
             if restore {
-                failed.remove(id);
+                self.failed.remove(id);
             } else {
-                failed.insert(*id);
+                self.failed.insert(*id);
             }
         }
         let names: Vec<String> = ids
             .iter()
-            .map(|id| review::block_name(self.board.doc.board(), *id))
+            .map(|id| review::block_name(board, *id))
             .collect();
-        self.status.info(format!(
+        format!(
             "Drill: {} {}; Shift+F8 clears every failure",
             names.join(", "),
             if restore { "restored" } else { "failed" }
-        ));
+        )
+    }
+
+    /// The number of risks in the review, when it is computed.
+    pub fn risks(&self) -> Option<usize> {
+        Some(self.review()?.counts().0)
     }
 }
 

@@ -1,20 +1,23 @@
-//! The interview side of the app: the timer bar, ticking the clock, and the sidebar's actions.
+//! The interview timer in the app: ticking the clock, its commands, and the timer bar.
 
 use super::ArchboardApp;
-use super::sidebar::SidebarAction;
 use crate::command::Command;
+use crate::model::TimerState;
 use crate::theme::Colors;
-use crate::timer::{Plan, format_ms};
+use crate::timer::{Plan, format_ms, plan_for};
 
 impl ArchboardApp {
     /// Advances the timer and schedules the next repaint for when the display changes.
     pub(super) fn tick_timer(&mut self, ctx: &egui::Context) {
         let focus = self.canvas.only_selected();
         // Borrow the plan from `self.plans` alone, so the board can be changed meanwhile.
-        let Some(plan) = self.board.doc.board().timer.plan_in(&self.plans) else {
+        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.plans) else {
             return;
         };
-        self.timer.tick(self.board.doc.timer_mut(), plan, focus);
+        let timer = &mut self.timer;
+        self.board
+            .doc
+            .update_timer(|state| timer.tick(state, plan, focus));
         if self.timer.is_running() {
             let ms = self.timer.ms_to_next_second(&self.board.doc.board().timer);
             ctx.request_repaint_after(std::time::Duration::from_millis(ms));
@@ -22,48 +25,66 @@ impl ArchboardApp {
     }
 
     pub(super) fn current_plan(&self) -> Option<&Plan> {
-        self.board.doc.board().timer.plan_in(&self.plans)
+        plan_for(&self.board.doc.board().timer, &self.plans)
     }
 
-    pub(super) fn run_timer_command(&mut self, cmd: Command) {
+    /// Starts or pauses the clock, or moves between phases. The time so far is banked first.
+    pub(super) fn run_timer(&mut self, step: TimerStep) {
         let Some(plan) = self.current_plan().cloned() else {
             return;
         };
-        // Bank the time so far before changing anything.
         let focus = self.canvas.only_selected();
-        self.timer.tick(self.board.doc.timer_mut(), &plan, focus);
-        let state = self.board.doc.timer_mut();
-        state.repair(&plan);
-        match cmd {
-            Command::TimerStartPause => {
-                if self.timer.is_running() {
-                    self.timer.pause();
-                    self.status.info("Timer paused");
-                } else {
-                    self.timer.start();
-                    self.status.info("Timer running");
+        let timer = &mut self.timer;
+        self.board.doc.update_timer(|state| {
+            timer.tick(state, &plan, focus);
+            state.repair(plan.phases.len());
+            match step {
+                TimerStep::Next => {
+                    state.phase = (state.phase + 1).min(plan.phases.len().saturating_sub(1))
                 }
+                TimerStep::Previous => state.phase = state.phase.saturating_sub(1),
+                TimerStep::Reset => {
+                    let plan_id = std::mem::take(&mut state.plan);
+                    *state = TimerState {
+                        plan: plan_id,
+                        ..Default::default()
+                    };
+                }
+                TimerStep::StartPause => {}
             }
-            Command::TimerNext => {
-                state.phase = (state.phase + 1).min(plan.phases.len().saturating_sub(1))
+        });
+        match step {
+            TimerStep::StartPause if self.timer.is_running() => {
+                self.timer.pause();
+                self.status.info("Timer paused");
             }
-            Command::TimerPrevious => state.phase = state.phase.saturating_sub(1),
-            Command::TimerReset => {
-                let plan_id = std::mem::take(&mut state.plan);
-                *state = crate::timer::TimerState {
-                    plan: plan_id,
-                    ..Default::default()
-                };
+            TimerStep::StartPause => {
+                self.timer.start();
+                self.status.info("Timer running");
+            }
+            TimerStep::Reset => {
                 self.timer.pause();
                 self.status.info("Timer reset");
             }
-            _ => {}
+            TimerStep::Next | TimerStep::Previous => {}
         }
+    }
+
+    /// Follows another time plan, starting its phases afresh (time per block is kept).
+    pub(super) fn set_plan(&mut self, id: String) {
+        self.board.doc.update_timer(|state| {
+            let blocks = std::mem::take(&mut state.block_ms);
+            *state = TimerState {
+                plan: id,
+                block_ms: blocks,
+                ..Default::default()
+            };
+        });
     }
 
     /// The timer bar under the menu: phase, time left, total, a segmented progress bar, controls.
     pub(super) fn timer_bar(&mut self, ui: &mut egui::Ui, colors: &Colors, ctx: &egui::Context) {
-        let Some(plan) = self.board.doc.board().timer.plan_in(&self.plans) else {
+        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.plans) else {
             return;
         };
         let state = &self.board.doc.board().timer;
@@ -155,54 +176,18 @@ impl ArchboardApp {
             paint_progress(ui.painter(), rect, plan, state, colors);
         });
         if let Some(cmd) = clicked {
-            self.run_timer_command(cmd);
+            self.commands.push(cmd);
         }
     }
+}
 
-    pub(super) fn handle_sidebar_actions(&mut self, actions: Vec<SidebarAction>) {
-        for action in actions {
-            match action {
-                SidebarAction::Edit(edit) => {
-                    if let Err(e) = self.board.doc.apply(edit) {
-                        self.status.error(e.to_string());
-                    }
-                }
-                SidebarAction::Focus(id) => {
-                    if let Some(b) = self.board.doc.board().block(id) {
-                        let view = self.canvas.view();
-                        self.canvas.camera =
-                            self.canvas.camera.centred_on(view.screen, b.rect.center());
-                        self.canvas.selected_links.clear();
-                        self.canvas.selection = std::collections::BTreeSet::from([id]);
-                    }
-                }
-                SidebarAction::FocusLink(id) => {
-                    let board = self.board.doc.board();
-                    let ends = board
-                        .link(id)
-                        .and_then(|l| Some((board.block(l.from.block)?, board.block(l.to.block)?)));
-                    if let Some((a, b)) = ends {
-                        let mid = a.rect.union(&b.rect).center();
-                        let view = self.canvas.view();
-                        self.canvas.camera = self.canvas.camera.centred_on(view.screen, mid);
-                        self.canvas.selection.clear();
-                        self.canvas.selected_links = std::collections::BTreeSet::from([id]);
-                    }
-                }
-                SidebarAction::ToggleFailed(id) => self.toggle_failed(&[id]),
-                SidebarAction::ClearDrill => self.design.failed.clear(),
-                SidebarAction::SetPlan(id) => {
-                    let state = self.board.doc.timer_mut();
-                    let blocks = std::mem::take(&mut state.block_ms);
-                    *state = crate::timer::TimerState {
-                        plan: id,
-                        block_ms: blocks,
-                        ..Default::default()
-                    };
-                }
-            }
-        }
-    }
+/// What a timer command does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TimerStep {
+    StartPause,
+    Next,
+    Previous,
+    Reset,
 }
 
 /// One segment per phase, its width by planned minutes, filled by the time spent in it.
@@ -210,7 +195,7 @@ fn paint_progress(
     painter: &egui::Painter,
     rect: egui::Rect,
     plan: &Plan,
-    state: &crate::timer::TimerState,
+    state: &TimerState,
     colors: &Colors,
 ) {
     let planned = plan.planned_ms().max(1) as f32;

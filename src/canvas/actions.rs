@@ -1,19 +1,20 @@
-//! What commands and keys do to the board: place, connect, label, clipboard, arrange, zoom.
+//! What commands and keys do to the board: place, connect, label, paste, arrange, zoom.
+//!
+//! The app's dispatcher calls these; none of them reads the clipboard or a file. Copy hands out
+//! the fragment to copy and paste takes a fragment already parsed, so serialising lives at the
+//! app's edge.
 
 use super::{
-    CanvasState, DUPLICATE_OFFSET, EditTarget, LabelEdit, Notice, QuickAdd, Tool, View, ZOOM_STEP,
-    default_label, key_letter, kind_size,
+    CanvasState, Clip, DUPLICATE_OFFSET, EditTarget, Env, LabelEdit, Notice, QuickAdd, Tool,
+    ZOOM_STEP, default_label, key_letter, kind_size,
 };
-use crate::command::Command;
+use crate::model::limits::{MAX_LABEL_CHARS, truncate_chars};
 use crate::model::{
-    Anchor, Block, BlockId, Board, Direction, Document, Edit, Link, LinkId, LinkStyle, Point, Rect,
-    Route, Side, fragment, snap_point,
+    Anchor, Block, BlockId, Board, Document, Edit, Link, LinkId, LinkStyle, Point, Rect, Side,
+    fragment, snap_point,
 };
 use crate::palette::Palette;
-use crate::persistence;
 use crate::theme;
-use std::collections::BTreeSet;
-use std::path::Path;
 
 impl CanvasState {
     /// Links `from` → `to` (from a side handle when `side` is set). Links into or out of a queue
@@ -31,8 +32,8 @@ impl CanvasState {
                 .push(Notice::Info("A block cannot link to itself".into()));
             return None;
         }
+        let id = doc.new_link_id();
         let board = doc.board();
-        let id = LinkId(board.next_id);
         let mut link = Link::new(id, from, to);
         link.route = self.default_route;
         if let Some(side) = side {
@@ -49,34 +50,32 @@ impl CanvasState {
         if queue_like(from) || queue_like(to) {
             link.style = LinkStyle::Async;
         }
-        if self.apply(
+        let inserted = self.apply(
             doc,
             Edit::Insert {
                 blocks: vec![],
                 links: vec![link],
             },
-        ) {
-            self.selection.clear();
-            self.selected_links = BTreeSet::from([id]);
-            Some(id)
-        } else {
-            None
-        }
+        );
+        inserted.then(|| {
+            self.selection.only_link(id);
+            id
+        })
     }
 
     /// Places a block of `kind_id` centred on `at` (snapped), selects it and opens its label.
     pub fn place(
         &mut self,
         doc: &mut Document,
-        palette: &Palette,
+        env: &Env<'_>,
         kind_id: &str,
         at: Point,
     ) -> Option<BlockId> {
         self.commit_label(doc);
-        let kind = palette.get(kind_id);
+        let kind = env.palette.get(kind_id);
         let (w, h) = kind_size(kind);
         let mut rect = Rect::from_center_size(at, w, h);
-        if self.snap {
+        if env.prefs.snap {
             let min = snap_point(rect.min(), theme::GRID);
             rect = Rect::new(min.x, min.y, w, h);
         }
@@ -93,21 +92,19 @@ impl CanvasState {
         label: &str,
         rect: Rect,
     ) -> Option<BlockId> {
-        let id = BlockId(doc.board().next_id);
+        let id = doc.new_block_id();
         let block = Block::new(id, kind, label, rect);
-        if self.apply(
+        let inserted = self.apply(
             doc,
             Edit::Insert {
                 blocks: vec![block],
                 links: vec![],
             },
-        ) {
-            self.selected_links.clear();
-            self.selection = BTreeSet::from([id]);
-            Some(id)
-        } else {
-            None
-        }
+        );
+        inserted.then(|| {
+            self.selection.only_block(id);
+            id
+        })
     }
 
     pub fn start_label_edit(&mut self, board: &Board, target: EditTarget, select_all: bool) {
@@ -123,14 +120,17 @@ impl CanvasState {
             started: false,
         });
         match target {
-            EditTarget::Block(id) => {
-                self.selected_links.clear();
-                self.selection = BTreeSet::from([id]);
-            }
-            EditTarget::Link(id) => {
-                self.selection.clear();
-                self.selected_links = BTreeSet::from([id]);
-            }
+            EditTarget::Block(id) => self.selection.only_block(id),
+            EditTarget::Link(id) => self.selection.only_link(id),
+        }
+    }
+
+    /// Edits the label of the first selected block, or else of the selected link.
+    pub fn edit_selected_label(&mut self, board: &Board) {
+        if let Some(&id) = self.selection.blocks.iter().next() {
+            self.start_label_edit(board, EditTarget::Block(id), false);
+        } else if let Some(&id) = self.selection.links.iter().next() {
+            self.start_label_edit(board, EditTarget::Link(id), false);
         }
     }
 
@@ -139,11 +139,7 @@ impl CanvasState {
         let Some(edit) = self.editing.take() else {
             return;
         };
-        let text: String = edit
-            .text
-            .chars()
-            .take(persistence::MAX_LABEL_CHARS)
-            .collect();
+        let text = truncate_chars(&edit.text, MAX_LABEL_CHARS);
         let board = doc.board();
         let change = match edit.target {
             EditTarget::Block(id) => board.block(id).filter(|b| b.label != text).map(|b| {
@@ -162,12 +158,9 @@ impl CanvasState {
         }
     }
 
-    pub(super) fn handle_keys(
-        &mut self,
-        ctx: &egui::Context,
-        doc: &mut Document,
-        palette: &Palette,
-    ) {
+    /// Keys that act directly on the canvas rather than through a command: Escape, the arrow
+    /// nudges and the palette's placement letters (which are data, not table rows).
+    pub(super) fn handle_keys(&mut self, ctx: &egui::Context, doc: &mut Document, env: &Env<'_>) {
         let (pressed, modifiers) = ctx.input(|i| {
             let keys: Vec<egui::Key> = i
                 .events
@@ -184,16 +177,7 @@ impl CanvasState {
         let plain = !modifiers.command && !modifiers.ctrl && !modifiers.alt;
         for key in pressed {
             match key {
-                egui::Key::Escape => {
-                    self.gesture = super::Gesture::None;
-                    self.quick_add = None;
-                    self.show_shortcuts = false;
-                    if self.tool != Tool::Select {
-                        self.tool = Tool::Select;
-                    } else {
-                        self.clear_selection();
-                    }
-                }
+                egui::Key::Escape => self.escape(),
                 egui::Key::ArrowLeft
                 | egui::Key::ArrowRight
                 | egui::Key::ArrowUp
@@ -219,10 +203,10 @@ impl CanvasState {
                     }
                 }
                 _ if plain && !modifiers.shift => {
-                    if let Some(kind) = key_letter(key).and_then(|c| palette.by_key(c)) {
+                    if let Some(kind) = key_letter(key).and_then(|c| env.palette.by_key(c)) {
                         let id = kind.id.clone();
                         let at = self.placement_point();
-                        self.place(doc, palette, &id, at);
+                        self.place(doc, env, &id, at);
                     }
                 }
                 _ => {}
@@ -230,73 +214,44 @@ impl CanvasState {
         }
     }
 
-    /// Copy, cut and paste arrive as events from the window's clipboard integration.
-    pub(super) fn handle_clipboard_events(&mut self, ctx: &egui::Context, doc: &mut Document) {
-        if ctx.memory(|m| m.focused().is_some()) || self.editing.is_some() {
-            return;
-        }
-        let events: Vec<egui::Event> = ctx.input(|i| {
-            i.events
-                .iter()
-                .filter(|e| {
-                    matches!(
-                        e,
-                        egui::Event::Copy | egui::Event::Cut | egui::Event::Paste(_)
-                    )
-                })
-                .cloned()
-                .collect()
-        });
-        for e in events {
-            match e {
-                egui::Event::Copy => self.copy(ctx, doc.board()),
-                egui::Event::Cut => {
-                    self.copy(ctx, doc.board());
-                    self.delete_selection(doc);
-                }
-                egui::Event::Paste(text) => self.paste(doc, &text),
-                _ => {}
-            }
-        }
-    }
-
-    /// Puts the selection (with the links among it) on the clipboard as RON text.
-    pub fn copy(&mut self, ctx: &egui::Context, board: &Board) {
-        if self.selection.is_empty() {
-            return;
-        }
-        let frag = fragment::extract(board, &self.selection);
-        match persistence::to_ron_string(&frag) {
-            Ok(text) => {
-                ctx.copy_text(text);
-                let what = crate::cli::counts_line(frag.blocks.len(), frag.links.len());
-                self.notices.push(Notice::Info(format!("Copied {what}")));
-            }
-            Err(e) => self
-                .notices
-                .push(Notice::Error(format!("Could not copy: {e}"))),
-        }
-    }
-
-    /// Pastes archboard data at the pointer, or any other text as a text note.
-    pub fn paste(&mut self, doc: &mut Document, text: &str) {
-        let at = self.placement_point();
-        let parsed = if text.trim_start().starts_with('(') {
-            persistence::parse_board(text, Path::new("clipboard")).ok()
+    /// Esc: drops the gesture and popups, then the tool, then the selection.
+    fn escape(&mut self) {
+        self.gesture = super::Gesture::None;
+        self.quick_add = None;
+        self.show_shortcuts = false;
+        if self.tool != Tool::Select {
+            self.tool = Tool::Select;
         } else {
-            None
-        };
-        match parsed {
-            Some(frag) if !frag.blocks.is_empty() => {
+            self.clear_selection();
+        }
+    }
+
+    /// The selected blocks with the links among them, as a board of their own, for the
+    /// clipboard. `None` when nothing is selected.
+    pub fn copy_fragment(&mut self, board: &Board) -> Option<Board> {
+        if self.selection.blocks.is_empty() {
+            return None;
+        }
+        let frag = fragment::extract(board, &self.selection.blocks);
+        let what = crate::text::counts_line(frag.blocks.len(), frag.links.len());
+        self.notices.push(Notice::Info(format!("Copied {what}")));
+        Some(frag)
+    }
+
+    /// Pastes a board fragment at the pointer, or text as a text note.
+    pub fn paste(&mut self, doc: &mut Document, env: &Env<'_>, clip: Clip) {
+        let at = self.placement_point();
+        match clip {
+            Clip::Fragment(frag) => {
                 let Some(bounds) = frag.bounds() else { return };
                 let mut offset = at - bounds.center();
-                if self.snap {
+                if env.prefs.snap {
                     offset = snap_point(bounds.min() + offset, theme::GRID) - bounds.min();
                 }
                 self.insert_fragment(doc, &frag, offset);
             }
-            _ => {
-                let note: String = text.chars().take(persistence::MAX_LABEL_CHARS).collect();
+            Clip::Text(text) => {
+                let note = truncate_chars(&text, MAX_LABEL_CHARS);
                 if note.trim().is_empty() {
                     return;
                 }
@@ -315,23 +270,17 @@ impl CanvasState {
     }
 
     fn insert_fragment(&mut self, doc: &mut Document, frag: &Board, offset: Point) {
-        let (edit, ids) = fragment::paste_edit(frag, doc.board(), offset);
-        match doc.apply(edit) {
-            Ok(()) => {
-                self.selected_links.clear();
-                self.selection = ids.into_iter().collect();
-            }
-            Err(e) => self
-                .notices
-                .push(Notice::Error(format!("Could not paste: {e}"))),
+        let (edit, ids) = fragment::paste_edit(frag, offset, || doc.fresh_id());
+        if self.apply(doc, edit) {
+            self.selection.only_blocks(ids.into_iter().collect());
         }
     }
 
     pub fn duplicate(&mut self, doc: &mut Document) {
-        if self.selection.is_empty() {
+        if self.selection.blocks.is_empty() {
             return;
         }
-        let frag = fragment::extract(doc.board(), &self.selection);
+        let frag = fragment::extract(doc.board(), &self.selection.blocks);
         self.insert_fragment(doc, &frag, Point::new(DUPLICATE_OFFSET, DUPLICATE_OFFSET));
     }
 
@@ -340,12 +289,14 @@ impl CanvasState {
         let board = doc.board();
         let blocks: Vec<BlockId> = self
             .selection
+            .blocks
             .iter()
             .copied()
             .filter(|id| board.block(*id).is_some_and(|b| !b.locked))
             .collect();
         let links: Vec<LinkId> = self
-            .selected_links
+            .selection
+            .links
             .iter()
             .copied()
             .filter(|id| board.link(*id).is_some())
@@ -354,170 +305,119 @@ impl CanvasState {
             return;
         }
         self.apply(doc, Edit::Remove { blocks, links });
-        self.prune_selection(doc.board());
+        self.selection.prune(doc.board());
     }
 
-    /// Runs a canvas command from the menu or a shortcut.
-    pub fn run_command(&mut self, cmd: Command, ctx: &egui::Context, doc: &mut Document) {
+    pub fn select_all(&mut self, board: &Board) {
+        self.selection
+            .only_blocks(board.blocks.keys().copied().collect());
+    }
+
+    pub fn set_tool(&mut self, tool: Tool) {
+        self.tool = tool;
+    }
+
+    pub fn open_quick_add(&mut self) {
+        self.quick_add = Some(QuickAdd {
+            query: String::new(),
+            at: self.placement_point(),
+            highlighted: 0,
+            focused: false,
+        });
+    }
+
+    pub fn toggle_default_route(&mut self) {
+        self.default_route = self.default_route.toggled();
+    }
+
+    /// One zoom step in (`steps` > 0) or out, around the pointer or the view's centre.
+    pub fn zoom_step(&mut self, steps: i32) {
         let view = self.view();
-        match cmd {
-            Command::Copy => self.copy(ctx, doc.board()),
-            Command::Cut => {
-                self.copy(ctx, doc.board());
-                self.delete_selection(doc);
-            }
-            // The window answers with a paste event carrying the clipboard text.
-            Command::Paste => ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste),
-            Command::Duplicate => self.duplicate(doc),
-            Command::Delete => self.delete_selection(doc),
-            Command::SelectAll => {
-                self.selection = doc.board().blocks.keys().copied().collect();
-                self.selected_links.clear();
-            }
-            Command::EditLabel => {
-                if let Some(&id) = self.selection.iter().next() {
-                    self.start_label_edit(doc.board(), EditTarget::Block(id), false);
-                } else if let Some(&id) = self.selected_links.iter().next() {
-                    self.start_label_edit(doc.board(), EditTarget::Link(id), false);
-                }
-            }
-            Command::Group => self.group(doc),
-            Command::Ungroup => self.set_blocks(doc, |b| b.group = None),
-            Command::BringForward => self.set_blocks(doc, |b| b.z = b.z.saturating_add(1)),
-            Command::SendBackward => self.set_blocks(doc, |b| b.z = b.z.saturating_sub(1)),
-            Command::ToggleLock => {
-                let lock = self
-                    .selection
-                    .iter()
-                    .any(|id| doc.board().block(*id).is_some_and(|b| !b.locked));
-                self.set_blocks(doc, |b| b.locked = lock);
-                self.notices.push(Notice::Info(
-                    if lock { "Locked" } else { "Unlocked" }.into(),
-                ));
-            }
-            Command::LinkReverse => self.set_links(doc, |l| std::mem::swap(&mut l.from, &mut l.to)),
-            Command::LinkToggleStyle => self.set_links(doc, |l| {
-                l.style = match l.style {
-                    LinkStyle::Sync => LinkStyle::Async,
-                    LinkStyle::Async => LinkStyle::Sync,
-                }
-            }),
-            Command::LinkToggleRoute => self.set_links(doc, |l| {
-                l.route = match l.route {
-                    Route::Straight => Route::Elbow,
-                    Route::Elbow => Route::Straight,
-                }
-            }),
-            Command::LinkCycleArrows => self.set_links(doc, |l| {
-                l.direction = match l.direction {
-                    Direction::Forward => Direction::Both,
-                    Direction::Both => Direction::None,
-                    Direction::None => Direction::Forward,
-                }
-            }),
-            Command::DefaultElbow => {
-                self.default_route = match self.default_route {
-                    Route::Straight => Route::Elbow,
-                    Route::Elbow => Route::Straight,
-                };
-            }
-            Command::ToolSelect => self.tool = Tool::Select,
-            Command::ToolHand => self.tool = Tool::Hand,
-            Command::ToolConnect => self.tool = Tool::Connect,
-            Command::ToolText => self.tool = Tool::Text,
-            Command::ToolFrame => self.tool = Tool::Frame,
-            Command::QuickAdd => {
-                self.quick_add = Some(QuickAdd {
-                    query: String::new(),
-                    at: self.placement_point(),
-                    highlighted: 0,
-                    focused: false,
-                })
-            }
-            Command::ZoomIn => self.zoom_step(view, ZOOM_STEP),
-            Command::ZoomOut => self.zoom_step(view, 1.0 / ZOOM_STEP),
-            Command::ZoomReset => {
-                let c = view.center_world();
-                self.camera = super::Camera {
-                    zoom: 1.0,
-                    ..self.camera
-                }
-                .centred_on(view.screen, c);
-            }
-            Command::FitBoard => {
-                if let Some(b) = doc.board().bounds() {
-                    self.camera = super::Camera::fit(view.screen, &b, 40.0, 2.0);
-                }
-            }
-            Command::FitSelection => {
-                let sel = doc
-                    .board()
-                    .blocks
-                    .values()
-                    .filter(|b| self.selection.contains(&b.id));
-                if let Some(b) = crate::model::bounds_of(sel) {
-                    self.camera = super::Camera::fit(view.screen, &b, 60.0, 2.0);
-                }
-            }
-            Command::ToggleSnap => {
-                self.snap = !self.snap;
-                let state = if self.snap { "on" } else { "off" };
-                self.notices
-                    .push(Notice::Info(format!("Snap to grid {state}")));
-            }
-            Command::Shortcuts => self.show_shortcuts = !self.show_shortcuts,
-            // The app handles these; they never reach the canvas.
-            Command::ExportPng
-            | Command::CopyPng
-            | Command::ToggleSidebar
-            | Command::LensOverlay
-            | Command::ToggleBadges
-            | Command::TimerStartPause
-            | Command::TimerNext
-            | Command::TimerPrevious
-            | Command::TimerReset
-            | Command::ReviewOverlay
-            | Command::Estimator
-            | Command::DrillToggle
-            | Command::DrillClear
-            | Command::New
-            | Command::Open
-            | Command::Save
-            | Command::SaveAs
-            | Command::Quit
-            | Command::Undo
-            | Command::Redo => {}
-        }
-    }
-
-    fn zoom_step(&mut self, view: View, factor: f32) {
         let anchor = self
             .pointer
             .map_or(view.screen.center(), |p| view.to_screen(p));
+        let factor = ZOOM_STEP.powi(steps);
         self.camera.zoom_around(view.screen, anchor, factor);
     }
 
-    fn group(&mut self, doc: &mut Document) {
-        if self.selection.len() < 2 {
+    /// The zoom set to `zoom`, keeping the view's centre where it is.
+    pub fn zoom_to(&mut self, zoom: f32) {
+        let view = self.view();
+        let c = view.center_world();
+        self.camera = super::Camera {
+            zoom,
+            ..self.camera
+        }
+        .centred_on(view.screen, c);
+    }
+
+    pub fn fit_board(&mut self, board: &Board) {
+        if let Some(b) = board.bounds() {
+            self.camera = super::Camera::fit(self.view().screen, &b, 40.0, 2.0);
+        }
+    }
+
+    pub fn fit_selection(&mut self, board: &Board) {
+        let sel = board
+            .blocks
+            .values()
+            .filter(|b| self.selection.blocks.contains(&b.id));
+        if let Some(b) = crate::model::bounds_of(sel) {
+            self.camera = super::Camera::fit(self.view().screen, &b, 60.0, 2.0);
+        }
+    }
+
+    /// Selects `id` and brings it to the middle of the view.
+    pub fn focus_block(&mut self, board: &Board, id: BlockId) {
+        if let Some(b) = board.block(id) {
+            let view = self.view();
+            self.camera = self.camera.centred_on(view.screen, b.rect.center());
+            self.selection.only_block(id);
+        }
+    }
+
+    /// Selects the link `id` and brings its middle into view.
+    pub fn focus_link(&mut self, board: &Board, id: LinkId) {
+        let ends = board
+            .link(id)
+            .and_then(|l| Some((board.block(l.from.block)?, board.block(l.to.block)?)));
+        if let Some((a, b)) = ends {
+            let mid = a.rect.union(&b.rect).center();
+            let view = self.view();
+            self.camera = self.camera.centred_on(view.screen, mid);
+            self.selection.only_link(id);
+        }
+    }
+
+    /// Puts the selected blocks in a group of their own.
+    pub fn group(&mut self, doc: &mut Document) {
+        if self.selection.blocks.len() < 2 {
             self.notices
                 .push(Notice::Info("Select two or more blocks to group".into()));
             return;
         }
-        // Group ids only need to differ from other groups on this board.
-        let g = doc
-            .board()
+        let g = doc.fresh_id();
+        self.change_blocks(doc, |b| b.group = Some(g));
+    }
+
+    /// Locks the selected blocks, or unlocks them when all are locked already.
+    pub fn toggle_lock(&mut self, doc: &mut Document) {
+        let lock = self
+            .selection
             .blocks
-            .values()
-            .filter_map(|b| b.group)
-            .max()
-            .map_or(1, |m| m + 1);
-        self.set_blocks(doc, |b| b.group = Some(g));
+            .iter()
+            .any(|id| doc.board().block(*id).is_some_and(|b| !b.locked));
+        self.change_blocks(doc, |b| b.locked = lock);
+        self.notices.push(Notice::Info(
+            if lock { "Locked" } else { "Unlocked" }.into(),
+        ));
     }
 
     /// Applies `f` to each selected block as one undo step.
-    fn set_blocks(&mut self, doc: &mut Document, f: impl Fn(&mut Block)) {
+    pub fn change_blocks(&mut self, doc: &mut Document, f: impl Fn(&mut Block)) {
         let changed: Vec<Block> = self
             .selection
+            .blocks
             .iter()
             .filter_map(|id| doc.board().block(*id))
             .map(|b| {
@@ -533,9 +433,10 @@ impl CanvasState {
     }
 
     /// Applies `f` to each selected link, as one undo step.
-    fn set_links(&mut self, doc: &mut Document, f: impl Fn(&mut Link)) {
+    pub fn change_links(&mut self, doc: &mut Document, f: impl Fn(&mut Link)) {
         let changed: Vec<Edit> = self
-            .selected_links
+            .selection
+            .links
             .iter()
             .filter_map(|id| doc.board().link(*id))
             .map(|l| {
@@ -547,8 +448,8 @@ impl CanvasState {
         if changed.is_empty() {
             self.notices
                 .push(Notice::Info("Select a link first".into()));
-        } else if let Err(e) = doc.apply_all(changed) {
-            self.notices.push(Notice::Error(e.to_string()));
+        } else {
+            self.apply_all(doc, changed);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (the review overlay), and the failure drill's struck-out blocks and broken links.
 
 use super::camera::View;
-use super::paint::Style;
+use super::style::Style;
 use crate::model::{Block, BlockId, Link};
 use crate::palette::{Kind, Role};
 use crate::review::{AMBER, Drill, RED, Review, Unit, human};
@@ -136,7 +136,8 @@ pub fn paint_block_design(
                 ),
                 _ => human(load.rps, Unit::PerSecond),
             };
-            let galley = painter.layout_no_wrap(text, FontId::proportional(size), Color32::WHITE);
+            let galley =
+                painter.layout_no_wrap(text, FontId::proportional(size), style.colors.on_accent);
             let pad = vec2(5.0, 2.0) * z;
             let r = Rect::from_min_size(
                 Pos2::new(
@@ -146,7 +147,7 @@ pub fn paint_block_design(
                 galley.size() + pad * 2.0,
             );
             painter.rect_filled(r, r.height() / 2.0, color);
-            painter.galley(r.min + pad, galley, Color32::WHITE);
+            painter.galley(r.min + pad, galley, style.colors.on_accent);
         }
     }
     let down = design.is_down(block.id);
@@ -215,7 +216,8 @@ pub fn paint_link_rps(
 pub fn paint_break(painter: &Painter, mid: Pos2, view: &View, style: &Style<'_>) {
     let s = (7.0 * view.camera.zoom).max(4.0);
     let stroke = Stroke::new((2.5 * view.camera.zoom).max(1.5), style.colors.error);
-    painter.circle_filled(mid, s * 1.3, style.colors.background);
+    // The label background, not the canvas's: an export leaves the canvas transparent.
+    painter.circle_filled(mid, s * 1.3, style.colors.label_background);
     painter.line_segment([mid + vec2(-s, -s), mid + vec2(s, s)], stroke);
     painter.line_segment([mid + vec2(-s, s), mid + vec2(s, -s)], stroke);
 }

@@ -1,26 +1,32 @@
 //! The infinite canvas: camera, painting, and turning pointer and keyboard input into edits.
 //!
-//! The canvas reads the board and emits [`Edit`]s through the document; it never mutates the
-//! board itself. Its own state (camera, tool, selection, gesture) is session state, never saved.
-//! `pointer.rs` turns mouse gestures into edits, `actions.rs` holds what commands and keys do,
-//! `overlay.rs` draws selection, handles and the in-place label editor.
+//! The canvas reads the board and changes it only through the document's one door
+//! ([`CanvasState::apply`]). Its own state (camera, tool, selection, gesture) is session state,
+//! never saved. `pointer.rs` turns mouse gestures into edits, `actions.rs` holds what commands
+//! and keys do, `overlay.rs` draws selection, handles and the in-place label editor.
+//! Commands chosen in the canvas (its context menu) are queued for the app's dispatcher.
 
 mod actions;
 pub mod camera;
 pub mod design_paint;
 pub mod hit;
+pub mod link_labels;
 mod overlay;
 pub mod paint;
 mod pointer;
 pub mod route;
+pub mod selection;
+pub mod style;
 
 pub use camera::{Camera, View};
+pub use selection::Selection;
 
+use crate::command::Queue;
+use crate::lens::LensLibrary;
 use crate::model::{BlockId, Board, Document, Edit, LinkId, Point, Rect, Route, Side, snap};
 use crate::palette::{Kind, Palette};
 use crate::theme::Colors;
 use hit::Handle;
-use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// Zoom factor of one Ctrl+= / Ctrl+- step.
@@ -143,8 +149,42 @@ pub enum Notice {
 #[derive(Clone, Debug)]
 pub struct KindPayload(pub String);
 
-/// The board state a fan-out table was computed for: (state id, link count).
-type FanKey = (u64, usize);
+/// What the clipboard held, as the app read it: a piece of a board, or plain text.
+#[derive(Clone, Debug)]
+pub enum Clip {
+    Fragment(Board),
+    Text(String),
+}
+
+/// The user's preferences the canvas works with. The app's settings own them; the canvas is
+/// handed them each time it acts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefs {
+    /// Snap moves, resizes and placements to the grid.
+    pub snap: bool,
+    /// Show lens coverage badges and note markers on blocks.
+    pub badges: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            snap: true,
+            badges: true,
+        }
+    }
+}
+
+/// What the canvas reads besides the board: the component kinds, the lenses, the preferences.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub palette: &'a Palette,
+    pub lenses: &'a LensLibrary,
+    pub prefs: Prefs,
+}
+
+/// The board state a cached layout was computed for: (revision, whether a gesture was open).
+type LayoutKey = (u64, bool);
 
 /// Per-session canvas state: never saved in the board.
 #[derive(Default)]
@@ -153,14 +193,10 @@ pub struct CanvasState {
     /// The view in the last frame: where the canvas is on screen.
     pub last_view: Option<View>,
     pub tool: Tool,
-    pub selection: BTreeSet<BlockId>,
-    pub selected_links: BTreeSet<LinkId>,
+    pub selection: Selection,
     pub editing: Option<LabelEdit>,
     pub quick_add: Option<QuickAdd>,
     pub show_shortcuts: bool,
-    pub snap: bool,
-    /// Show lens coverage badges and note markers on blocks.
-    pub badges: bool,
     /// Route given to new links.
     pub default_route: Route,
     /// The pointer in world space, while it is over the canvas.
@@ -174,22 +210,17 @@ pub struct CanvasState {
     notices: Vec<Notice>,
     /// A world rectangle to frame as soon as the canvas knows its size on screen.
     pending_fit: Option<Rect>,
-    /// Fan-out offsets of parallel links, cached for the board state they were computed for.
-    /// Shared so a frame or a click can hold it while the canvas changes its other state.
-    fans: Option<(FanKey, Rc<HashMap<LinkId, f32>>)>,
+    /// Fan-out offsets and label places of links, cached for the board state they were
+    /// computed for. Shared so a frame or a click can hold them while the canvas changes its
+    /// other state.
+    layout: Option<(LayoutKey, Rc<paint::LinkLayout>)>,
     /// The design review's overlay and drill to draw, set by the app each frame.
     pub design: Option<Rc<design_paint::Design>>,
-    /// Commands chosen in the canvas that the app carries out (the drill).
-    pub requests: Vec<crate::command::Command>,
 }
 
 impl CanvasState {
     pub fn new() -> Self {
-        Self {
-            snap: true,
-            badges: true,
-            ..Self::default()
-        }
+        Self::default()
     }
 
     /// Messages for the status bar since the last call.
@@ -221,44 +252,64 @@ impl CanvasState {
 
     /// The selected block when exactly one is selected (and no link).
     pub fn only_selected(&self) -> Option<BlockId> {
-        match (self.selection.len(), self.selected_links.is_empty()) {
-            (1, true) => self.selection.iter().next().copied(),
-            _ => None,
-        }
+        self.selection.only_selected()
     }
 
     pub fn clear_selection(&mut self) {
         self.selection.clear();
-        self.selected_links.clear();
     }
 
-    /// Fan-out offsets for the current board, recomputed only when the board changed.
-    fn fans(&mut self, doc: &Document) -> Rc<HashMap<LinkId, f32>> {
-        let key = (doc.state_id(), doc.board().links.len());
-        match &self.fans {
-            Some((k, fans)) if *k == key => Rc::clone(fans),
-            _ => {
-                let fans = Rc::new(route::fan_offsets(doc.board()));
-                self.fans = Some((key, Rc::clone(&fans)));
-                fans
-            }
+    /// Forgets the selection, edits in progress and caches: they belonged to the previous
+    /// board. The camera, the tool's preferences and the view size carry over.
+    pub fn reset_for_new_board(&mut self) {
+        *self = Self {
+            camera: self.camera,
+            default_route: self.default_route,
+            last_view: self.last_view,
+            ..Self::default()
+        };
+    }
+
+    /// Fan-out offsets and label places for the current board, recomputed only when it changed.
+    /// While blocks are dragged only their links' labels move; the whole layout is redone when
+    /// the drag ends, so what stays on screen is what an export draws.
+    fn layout(&mut self, doc: &Document, ctx: &egui::Context) -> Rc<paint::LinkLayout> {
+        let key = (doc.revision(), doc.in_gesture());
+        if let Some((k, layout)) = &self.layout
+            && *k == key
+        {
+            return Rc::clone(layout);
         }
+        let previous = self.layout.take().map(|(_, l)| l);
+        let moving = match &self.gesture {
+            Gesture::Move { ids, .. } => Some(ids.iter().copied().collect()),
+            Gesture::Resize { id, .. } => Some(std::collections::BTreeSet::from([*id])),
+            _ => None,
+        };
+        let layout = ctx.fonts_mut(|f| match (&previous, moving) {
+            (Some(prev), Some(moving)) if doc.in_gesture() => prev.moved(doc.board(), f, &moving),
+            _ => paint::LinkLayout::after(doc.board(), f, previous.as_deref()),
+        });
+        let layout = Rc::new(layout);
+        self.layout = Some((key, Rc::clone(&layout)));
+        layout
     }
 
-    /// Shows the canvas filling `ui` and turns input into edits on `doc`.
+    /// Shows the canvas filling `ui` and turns input into edits on `doc`. Commands chosen in
+    /// its context menu go onto `queue`.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         doc: &mut Document,
-        palette: &Palette,
-        lenses: &crate::lens::LensLibrary,
+        env: &Env<'_>,
         colors: &Colors,
+        queue: &mut Queue,
     ) {
         let (response, painter) =
             ui.allocate_painter(ui.available_size(), egui::Sense::click_and_drag());
         let response = response.on_hover_cursor(self.cursor_for(ui));
         let screen = response.rect;
-        self.prune_selection(doc.board());
+        self.prune(doc.board());
         let ctx = ui.ctx().clone();
 
         if let Some(world) = self.pending_fit.take() {
@@ -274,30 +325,29 @@ impl CanvasState {
         if let Some(payload) = response.dnd_release_payload::<KindPayload>()
             && let Some(pos) = hover
         {
-            self.place(doc, palette, &payload.0, view.to_world(pos));
+            self.place(doc, env, &payload.0, view.to_world(pos));
         }
-        self.handle_pointer(ui, &response, doc, palette, &view);
+        self.handle_pointer(ui, &response, doc, env, &view);
         if ui.memory(|m| m.focused().is_none()) && self.editing.is_none() {
-            self.handle_keys(&ctx, doc, palette);
+            self.handle_keys(&ctx, doc, env);
         }
-        self.handle_clipboard_events(&ctx, doc);
 
-        let fans = self.fans(doc);
+        let layout = self.layout(doc, &ctx);
         let design = self.design.clone();
-        let style = paint::Style {
+        let style = style::Style {
             colors,
             dark: ui.visuals().dark_mode,
-            palette,
+            palette: env.palette,
             grid: true,
-            fans: &fans,
-            badges: self.badges.then_some(lenses),
+            layout: &layout,
+            badges: env.prefs.badges.then_some(env.lenses),
             design: design.as_deref(),
         };
         paint::paint_board(&painter, doc.board(), &view, &style);
         self.paint_overlays(&painter, doc.board(), &view, &style);
         self.expose_items(ui, doc.board(), &view, &style);
         self.show_label_editor(ui, doc, &view, &style);
-        response.context_menu(|ui| self.context_menu(ui, doc, palette));
+        response.context_menu(|ui| self.context_menu(ui, queue));
     }
 
     fn cursor_for(&self, ui: &egui::Ui) -> egui::CursorIcon {
@@ -331,10 +381,9 @@ impl CanvasState {
         }
     }
 
-    fn prune_selection(&mut self, board: &Board) {
-        self.selection.retain(|id| board.blocks.contains_key(id));
-        self.selected_links
-            .retain(|id| board.links.contains_key(id));
+    /// Drops the selection and the label editor of what is no longer on the board.
+    fn prune(&mut self, board: &Board) {
+        self.selection.prune(board);
         let gone = match self.editing.as_ref().map(|e| e.target) {
             Some(EditTarget::Block(id)) => !board.blocks.contains_key(&id),
             Some(EditTarget::Link(id)) => !board.links.contains_key(&id),
@@ -345,12 +394,23 @@ impl CanvasState {
         }
     }
 
-    /// Applies an edit, reporting (not panicking on) one the board refuses.
+    /// The canvas's one way to change the board: an edit the board refuses is reported in the
+    /// status bar, never dropped silently and never a panic.
     fn apply(&mut self, doc: &mut Document, edit: Edit) -> bool {
-        match doc.apply(edit) {
+        self.report(doc.apply(edit))
+    }
+
+    /// Several edits as one undo step, through the same door as [`CanvasState::apply`].
+    fn apply_all(&mut self, doc: &mut Document, edits: Vec<Edit>) -> bool {
+        self.report(doc.apply_all(edits))
+    }
+
+    fn report(&mut self, result: Result<(), crate::model::EditError>) -> bool {
+        match result {
             Ok(()) => true,
             Err(e) => {
-                self.notices.push(Notice::Error(e.to_string()));
+                self.notices
+                    .push(Notice::Error(format!("Not changed: {e}")));
                 false
             }
         }

@@ -4,9 +4,8 @@
 use super::hit::{self, Handle};
 use super::paint::{self, Style};
 use super::{CanvasState, EditTarget, Gesture, Tool, View};
-use crate::command::Command;
-use crate::model::{Board, Document};
-use crate::palette::Palette;
+use crate::command::{Command, Queue};
+use crate::model::{Block, Board, Document, Link};
 use crate::theme;
 use egui::{Stroke, StrokeKind};
 
@@ -20,13 +19,13 @@ impl CanvasState {
     ) {
         let colors = style.colors;
         let stroke = Stroke::new(1.5, colors.selection);
-        for id in &self.selection {
+        for id in &self.selection.blocks {
             if let Some(b) = board.block(*id) {
                 let r = view.rect_to_screen(&b.rect).expand(3.0);
                 painter.rect_stroke(r, 4.0, stroke, StrokeKind::Outside);
             }
         }
-        for id in &self.selected_links {
+        for id in &self.selection.links {
             let Some(l) = board.link(*id) else { continue };
             let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
                 continue;
@@ -36,13 +35,13 @@ impl CanvasState {
                 pts.clone(),
                 Stroke::new(6.0, colors.selection_fill),
             ));
-            if self.selected_links.len() == 1 {
+            if self.selection.links.len() == 1 {
                 for p in [pts[0], pts[pts.len() - 1]] {
                     painter.circle(p, theme::HANDLE_PX / 2.0 + 1.0, colors.background, stroke);
                 }
             }
         }
-        if let [only] = self.selection.iter().collect::<Vec<_>>()[..]
+        if let [only] = self.selection.blocks.iter().collect::<Vec<_>>()[..]
             && let Some(b) = board.block(*only).filter(|b| !b.locked)
         {
             let r = view.rect_to_screen(&b.rect);
@@ -170,7 +169,7 @@ impl CanvasState {
             } else {
                 b.label.clone()
             };
-            let selected = self.selection.contains(&b.id);
+            let selected = self.selection.blocks.contains(&b.id);
             r.widget_info(|| {
                 egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label)
             });
@@ -186,9 +185,7 @@ impl CanvasState {
             if shown > MAX_NODES {
                 return;
             }
-            let pts = paint::link_screen_path(a, b, l, view, style);
-            let world: Vec<_> = pts.iter().map(|p| view.to_world(*p)).collect();
-            let mid = view.to_screen(super::route::midpoint(&world));
+            let mid = label_anchor(a, b, l, view, style);
             let rect = egui::Rect::from_center_size(mid, egui::vec2(8.0, 8.0));
             let r = ui.interact(
                 rect,
@@ -206,7 +203,7 @@ impl CanvasState {
             if !l.label.is_empty() {
                 label.push_str(&format!(": {}", l.label));
             }
-            let selected = self.selected_links.contains(&l.id);
+            let selected = self.selection.links.contains(&l.id);
             r.widget_info(|| {
                 egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label)
             });
@@ -229,9 +226,7 @@ impl CanvasState {
             EditTarget::Block(id) => board.block(id).map(|b| view.rect_to_screen(&b.rect)),
             EditTarget::Link(id) => board.link(id).and_then(|l| {
                 let (a, b) = (board.block(l.from.block)?, board.block(l.to.block)?);
-                let pts = paint::link_screen_path(a, b, l, view, style);
-                let world: Vec<_> = pts.iter().map(|p| view.to_world(*p)).collect();
-                let mid = view.to_screen(super::route::midpoint(&world));
+                let mid = label_anchor(a, b, l, view, style);
                 Some(egui::Rect::from_center_size(mid, egui::vec2(160.0, 24.0)))
             }),
         };
@@ -293,14 +288,11 @@ impl CanvasState {
         }
     }
 
-    pub(super) fn context_menu(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &mut Document,
-        _palette: &Palette,
-    ) {
+    /// The right-click menu: the commands that fit what is selected. Choosing one queues it
+    /// for the app's dispatcher, like a menu item or a shortcut.
+    pub(super) fn context_menu(&mut self, ui: &mut egui::Ui, queue: &mut Queue) {
         let ctx = ui.ctx().clone();
-        let commands: &[Command] = if !self.selected_links.is_empty() {
+        let commands: &[Command] = if !self.selection.links.is_empty() {
             &[
                 Command::EditLabel,
                 Command::LinkReverse,
@@ -309,7 +301,7 @@ impl CanvasState {
                 Command::LinkCycleArrows,
                 Command::Delete,
             ]
-        } else if !self.selection.is_empty() {
+        } else if !self.selection.blocks.is_empty() {
             &[
                 Command::EditLabel,
                 Command::ToolConnect,
@@ -336,14 +328,16 @@ impl CanvasState {
         for &cmd in commands {
             let button = egui::Button::new(cmd.label()).shortcut_text(cmd.shortcut_text(&ctx));
             if ui.add(button).clicked() {
-                if cmd == Command::DrillToggle {
-                    // The drill belongs to the app's review state.
-                    self.requests.push(cmd);
-                } else {
-                    self.run_command(cmd, &ctx, doc);
-                }
+                queue.push(cmd);
                 ui.close();
             }
         }
     }
+}
+
+/// Where a link's label sits on screen: the place the layout gave it, else its middle.
+fn label_anchor(a: &Block, b: &Block, l: &Link, view: &View, style: &Style<'_>) -> egui::Pos2 {
+    let pts = paint::link_screen_path(a, b, l, view, style);
+    let world: Vec<_> = pts.iter().map(|p| view.to_world(*p)).collect();
+    view.to_screen(style.layout.label_anchor(l, &world))
 }

@@ -5,28 +5,127 @@
 //! bounds check, and text that would be under [`theme::MIN_TEXT_PX`] on screen is not laid out.
 
 use super::camera::View;
+use super::link_labels::{self, Measure};
 use super::route;
+pub use super::style::Style;
 use crate::model::{Block, Board, Direction, Link, LinkId, LinkStyle, Point};
-use crate::palette::{Palette, Shape as KindShape};
+use crate::palette::Shape as KindShape;
 use crate::theme::{self, Colors};
-use egui::{
-    Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2,
-};
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, vec2};
 use std::collections::HashMap;
 
-/// Everything the painter needs besides the board and the view.
-pub struct Style<'a> {
-    pub colors: &'a Colors,
-    pub dark: bool,
-    pub palette: &'a Palette,
-    pub grid: bool,
-    /// Fan-out offsets of parallel links ([`route::fan_offsets`]); the screen caches them per
-    /// board state, exports compute them once.
-    pub fans: &'a HashMap<LinkId, f32>,
-    /// When set, blocks show how many lens items were covered and whether they have notes.
-    pub badges: Option<&'a crate::lens::LensLibrary>,
-    /// The design review's overlay and failure drill, when either is on.
-    pub design: Option<&'a super::design_paint::Design>,
+/// Text sizes by (hash of the text, font size, wrap width).
+type TextSizes = HashMap<(u64, u32, u32), (f32, f32)>;
+
+/// Where links run and where their labels sit, in world space: computed once per board state
+/// and shared by the screen, hit-testing and exports.
+#[derive(Debug, Default)]
+pub struct LinkLayout {
+    /// Fan-out offsets of parallel links ([`route::fan_offsets`]).
+    pub fans: HashMap<LinkId, f32>,
+    /// Each labelled link's label: centre and size at 100 % zoom ([`link_labels::place`]).
+    pub labels: HashMap<LinkId, link_labels::Placed>,
+    /// Text sizes measured for this layout, kept for the next one: most labels do not change
+    /// between two board states, and laying text out is the expensive part.
+    sizes: TextSizes,
+}
+
+impl LinkLayout {
+    pub fn new(board: &Board, fonts: &mut egui::epaint::text::FontsView<'_>) -> Self {
+        Self::after(board, fonts, None)
+    }
+
+    /// A layout for `board`, reusing the text sizes `previous` measured.
+    pub fn after(
+        board: &Board,
+        fonts: &mut egui::epaint::text::FontsView<'_>,
+        previous: Option<&LinkLayout>,
+    ) -> Self {
+        let fans = route::fan_offsets(board);
+        let mut measure = FontMeasure {
+            fonts,
+            old: previous.map(|p| &p.sizes),
+            sizes: HashMap::new(),
+        };
+        let labels = link_labels::place(board, &fans, &mut measure);
+        let sizes = measure.sizes;
+        Self {
+            fans,
+            labels,
+            sizes,
+        }
+    }
+
+    /// This layout with the labels of links touching `moving` placed again, for the frames of
+    /// a drag: cheap on a big board, and exact again once the drag ends and a full layout
+    /// follows.
+    pub fn moved(
+        &self,
+        board: &Board,
+        fonts: &mut egui::epaint::text::FontsView<'_>,
+        moving: &std::collections::BTreeSet<crate::model::BlockId>,
+    ) -> Self {
+        let redo: std::collections::BTreeSet<LinkId> = board
+            .links
+            .values()
+            .filter(|l| moving.contains(&l.from.block) || moving.contains(&l.to.block))
+            .map(|l| l.id)
+            .collect();
+        let mut measure = FontMeasure {
+            fonts,
+            old: Some(&self.sizes),
+            sizes: HashMap::new(),
+        };
+        let labels =
+            link_labels::replace_some(board, &self.fans, &mut measure, &self.labels, &redo);
+        Self {
+            fans: self.fans.clone(),
+            labels,
+            sizes: self.sizes.clone(),
+        }
+    }
+
+    pub fn fan(&self, id: LinkId) -> f32 {
+        self.fans.get(&id).copied().unwrap_or(0.0)
+    }
+
+    /// Where a link's label (and what is drawn beside it) sits: its placed centre, or the
+    /// middle of its path when it has no label.
+    pub fn label_anchor(&self, link: &Link, path: &[crate::model::Point]) -> crate::model::Point {
+        self.labels
+            .get(&link.id)
+            .map_or_else(|| route::midpoint(path), |(c, _)| *c)
+    }
+}
+
+/// Measures text with the fonts the painter draws with, remembering what it measured.
+struct FontMeasure<'f, 'a, 'o> {
+    fonts: &'f mut egui::epaint::text::FontsView<'a>,
+    old: Option<&'o TextSizes>,
+    sizes: TextSizes,
+}
+
+impl Measure for FontMeasure<'_, '_, '_> {
+    fn measure(&mut self, text: &str, size: f32, wrap: Option<f32>) -> (f32, f32) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let key = (h.finish(), size.to_bits(), wrap.unwrap_or(-1.0).to_bits());
+        if let Some(&s) = self.sizes.get(&key).or_else(|| self.old?.get(&key)) {
+            self.sizes.insert(key, s);
+            return s;
+        }
+        let font = FontId::proportional(size);
+        let galley = match wrap {
+            Some(w) => self.fonts.layout(text.to_owned(), font, Color32::WHITE, w),
+            None => self
+                .fonts
+                .layout_no_wrap(text.to_owned(), font, Color32::WHITE),
+        };
+        let s = (galley.size().x, galley.size().y);
+        self.sizes.insert(key, s);
+        s
+    }
 }
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
@@ -97,8 +196,8 @@ fn stroke_px(view: &View) -> f32 {
     (theme::STROKE_WIDTH * view.camera.zoom).clamp(0.6, 4.0)
 }
 
-/// Draws one block: outline by kind, tag, wrapped label.
-/// Draws one block; far out it becomes a plain tile added to `tiles`.
+/// Draws one block: outline by kind, tag, wrapped label, badges. Far out it becomes a plain
+/// tile added to `tiles`.
 pub fn paint_block(
     painter: &Painter,
     block: &Block,
@@ -126,8 +225,46 @@ pub fn paint_block(
         return;
     }
     let stroke = Stroke::new(stroke_px(view), stroke_color);
+    paint_outline(painter, kind.shape, rect, fill, stroke, z, style);
+    if block.locked {
+        let c = rect.right_top() + vec2(-8.0 * z, 8.0 * z);
+        painter.circle_stroke(
+            c,
+            3.0 * z,
+            Stroke::new(stroke.width * 0.8, style.colors.muted_text),
+        );
+    }
+    paint_block_text(
+        painter,
+        block,
+        &kind.tag,
+        kind.shape,
+        rect,
+        view,
+        style,
+        stroke_color,
+    );
+    if let Some(lenses) = style.badges {
+        paint_badges(painter, block, &kind.lens, lenses, rect, view, style);
+    }
+    super::design_paint::paint_sizing_badges(painter, block, kind, rect, view, style);
+    if let Some(design) = style.design {
+        super::design_paint::paint_block_design(painter, block, rect, view, style, design);
+    }
+}
+
+/// The outline a kind's shape draws, filled.
+fn paint_outline(
+    painter: &Painter,
+    shape: KindShape,
+    rect: Rect,
+    fill: Color32,
+    stroke: Stroke,
+    z: f32,
+    style: &Style<'_>,
+) {
     let round = theme::BLOCK_ROUNDING * z;
-    match kind.shape {
+    match shape {
         KindShape::Rounded => {
             painter.rect(rect, round, fill, stroke, StrokeKind::Inside);
         }
@@ -163,7 +300,7 @@ pub fn paint_block(
             painter.rect_stroke(
                 inner,
                 (r - stroke.width * 2.5).max(0.0),
-                Stroke::new(stroke.width * 0.6, stroke_color),
+                Stroke::new(stroke.width * 0.6, stroke.color),
                 StrokeKind::Inside,
             );
         }
@@ -177,7 +314,7 @@ pub fn paint_block(
                     rect.left() + bar * (0.55 + 0.5 * i as f32),
                     rect.top() + bar / 2.0,
                 );
-                painter.circle_filled(c, bar * 0.12, stroke_color);
+                painter.circle_filled(c, bar * 0.12, stroke.color);
             }
         }
         KindShape::Phone => {
@@ -214,31 +351,6 @@ pub fn paint_block(
             );
         }
     }
-    if block.locked {
-        let c = rect.right_top() + vec2(-8.0 * z, 8.0 * z);
-        painter.circle_stroke(
-            c,
-            3.0 * z,
-            Stroke::new(stroke.width * 0.8, style.colors.muted_text),
-        );
-    }
-    paint_block_text(
-        painter,
-        block,
-        &kind.tag,
-        kind.shape,
-        rect,
-        view,
-        style,
-        stroke_color,
-    );
-    if let Some(lenses) = style.badges {
-        paint_badges(painter, block, &kind.lens, lenses, rect, view, style);
-    }
-    super::design_paint::paint_sizing_badges(painter, block, kind, rect, view, style);
-    if let Some(design) = style.design {
-        super::design_paint::paint_block_design(painter, block, rect, view, style, design);
-    }
 }
 
 /// A coverage pill (`4/11`) at the bottom-right corner and a dot when the block has notes.
@@ -260,7 +372,7 @@ fn paint_badges(
     if covered > 0 {
         let text = format!("{covered}/{total}");
         let galley =
-            painter.layout_no_wrap(text, FontId::proportional(size), style.colors.background);
+            painter.layout_no_wrap(text, FontId::proportional(size), style.colors.on_accent);
         let pad = vec2(4.0, 1.0) * z;
         let r = Rect::from_min_size(
             rect.right_bottom() - galley.size() - pad * 2.0 - vec2(3.0, 3.0) * z,
@@ -272,7 +384,7 @@ fn paint_badges(
             style.colors.selection
         };
         painter.rect_filled(r, r.height() / 2.0, color);
-        painter.galley(r.min + pad, galley, style.colors.background);
+        painter.galley(r.min + pad, galley, style.colors.on_accent);
     }
     if !block.notes.trim().is_empty() {
         let shift = if block.locked { 10.0 * z } else { 0.0 };
@@ -297,7 +409,7 @@ fn paint_block_text(
 ) {
     let z = view.camera.zoom;
     let tag_size = theme::TAG_SIZE * z;
-    let pad = 6.0 * z;
+    let pad = link_labels::FRAME_TITLE_PAD * z;
     if shape == KindShape::Frame {
         let size = theme::FRAME_TITLE_SIZE * z;
         if size >= theme::MIN_TEXT_PX && !block.label.is_empty() {
@@ -401,8 +513,7 @@ pub fn link_screen_path(
     view: &View,
     style: &Style<'_>,
 ) -> Vec<Pos2> {
-    let fan = style.fans.get(&link.id).copied().unwrap_or(0.0);
-    route::link_path(a, b, link, fan)
+    route::link_path(a, b, link, style.layout.fan(link.id))
         .into_iter()
         .map(|p| view.to_screen(p))
         .collect()
@@ -467,31 +578,31 @@ fn paint_link(
         arrow_head(painter, pts[1], pts[0], head, link_color);
     }
     let size = theme::LINK_LABEL_SIZE * z;
-    let mid = || {
+    // The label sits where `link_labels` placed it; what the review draws goes just below it.
+    let anchor = {
         let world: Vec<Point> = pts.iter().map(|p| view.to_world(*p)).collect();
-        view.to_screen(route::midpoint(&world))
+        view.to_screen(style.layout.label_anchor(link, &world))
     };
     if let Some(design) = style.design {
+        let below = if link.label.is_empty() {
+            0.0
+        } else {
+            size * 1.6
+        };
         if broken {
-            // Beside the label, not under it.
-            let below = if link.label.is_empty() {
-                0.0
-            } else {
-                size * 1.6
-            };
-            super::design_paint::paint_break(painter, mid() + vec2(0.0, below), view, style);
+            super::design_paint::paint_break(painter, anchor + vec2(0.0, below), view, style);
         } else if let Some(review) = &design.review {
-            super::design_paint::paint_link_rps(painter, link, mid(), view, style, review);
+            super::design_paint::paint_link_rps(painter, link, anchor, view, style, review);
         }
     }
     if !link.label.is_empty() && size >= theme::MIN_TEXT_PX {
-        let mid = mid();
         let galley = painter.layout_no_wrap(
             link.label.clone(),
             FontId::proportional(size),
             style.colors.text,
         );
-        let r = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0 * z));
+        let pad = link_labels::LABEL_PAD * z;
+        let r = Rect::from_center_size(anchor, galley.size() + vec2(2.0 * pad, 2.0 * pad));
         painter.rect_filled(r, 3.0 * z, style.colors.label_background);
         painter.galley(r.center() - galley.size() / 2.0, galley, style.colors.text);
     }

@@ -2,11 +2,10 @@
 
 use super::hit::{self, Hit};
 use super::{
-    CanvasState, EditTarget, Gesture, MIN_BLOCK_SIDE, Notice, Tool, View, kind_size,
+    CanvasState, EditTarget, Env, Gesture, MIN_BLOCK_SIDE, Notice, Tool, View, kind_size,
     snap_rect_edges,
 };
 use crate::model::{Anchor, BlockId, Board, Document, Edit, Point, Rect, snap_point};
-use crate::palette::Palette;
 use crate::theme;
 use std::collections::BTreeSet;
 
@@ -36,7 +35,7 @@ impl CanvasState {
         ui: &egui::Ui,
         response: &egui::Response,
         doc: &mut Document,
-        palette: &Palette,
+        env: &Env<'_>,
         view: &View,
     ) {
         let (modifiers, space) = ui.input(|i| (i.modifiers, i.key_down(egui::Key::Space)));
@@ -55,7 +54,7 @@ impl CanvasState {
             {
                 Gesture::Pan
             } else if response.dragged_by(egui::PointerButton::Primary) {
-                self.start_drag(doc, view, origin, world, modifiers)
+                self.start_drag(doc, ui.ctx(), view, origin, world, modifiers)
             } else {
                 Gesture::None
             };
@@ -63,11 +62,11 @@ impl CanvasState {
 
         if response.dragged() {
             let pointer = response.interact_pointer_pos().map(|p| view.to_world(p));
-            self.continue_drag(doc, response, pointer, modifiers);
+            self.continue_drag(doc, env, response, pointer, modifiers);
         }
 
         if response.drag_stopped() {
-            self.finish_drag(doc, palette, view, modifiers);
+            self.finish_drag(doc, env, view, modifiers);
         }
 
         let at = || {
@@ -77,12 +76,12 @@ impl CanvasState {
                 .unwrap_or_default()
         };
         if response.clicked() {
-            self.click(doc, palette, at(), modifiers);
+            self.click(doc, env, ui.ctx(), at(), modifiers);
         }
         if response.double_clicked() {
             let world = at();
-            let fans = self.fans(doc);
-            match hit::pick(doc.board(), &fans, world, view.camera.zoom) {
+            let layout = self.layout(doc, ui.ctx());
+            match hit::pick(doc.board(), &layout.fans, world, view.camera.zoom) {
                 Some(Hit::Block(id)) => {
                     self.start_label_edit(doc.board(), EditTarget::Block(id), false)
                 }
@@ -90,31 +89,32 @@ impl CanvasState {
                     self.start_label_edit(doc.board(), EditTarget::Link(id), false)
                 }
                 None if self.tool == Tool::Select => {
-                    self.place(doc, palette, crate::model::TEXT_KIND, world);
+                    self.place(doc, env, crate::model::TEXT_KIND, world);
                 }
                 None => {}
             }
         }
         if response.secondary_clicked() {
             let world = at();
-            let fans = self.fans(doc);
-            match hit::pick(doc.board(), &fans, world, view.camera.zoom) {
-                Some(Hit::Block(id)) if !self.selection.contains(&id) => {
-                    self.selected_links.clear();
-                    self.selection = self.with_group(doc.board(), id);
+            let layout = self.layout(doc, ui.ctx());
+            match hit::pick(doc.board(), &layout.fans, world, view.camera.zoom) {
+                Some(Hit::Block(id)) if !self.selection.blocks.contains(&id) => {
+                    self.selection.extend_to_group(doc.board(), id, false);
                 }
-                Some(Hit::Link(id)) if !self.selected_links.contains(&id) => {
-                    self.selection.clear();
-                    self.selected_links = BTreeSet::from([id]);
+                Some(Hit::Link(id)) if !self.selection.links.contains(&id) => {
+                    self.selection.only_link(id);
                 }
                 _ => {}
             }
         }
     }
 
+    /// What a primary drag starting at `origin` does: the tool decides first, then what is
+    /// under the pointer (a link end, a connection handle, a resize handle, a block, a link).
     fn start_drag(
         &mut self,
         doc: &mut Document,
+        ctx: &egui::Context,
         view: &View,
         origin: egui::Pos2,
         world: Point,
@@ -135,26 +135,45 @@ impl CanvasState {
                         side: None,
                         now: world,
                     },
-                    None => Gesture::Marquee {
-                        start: world,
-                        now: world,
-                        additive: modifiers.shift,
-                    },
+                    None => marquee(world, modifiers),
                 };
             }
             Tool::Select | Tool::Text | Tool::Hand => {}
         }
-        // The ends of a selected link can be dragged onto another block.
-        if let [only] = self.selected_links.iter().copied().collect::<Vec<_>>()[..]
-            && let Some(ends) = self.link_end_points(doc, only, view)
+        if let Some(g) = self.grab_handle(doc, ctx, view, origin, world) {
+            return g;
+        }
+        let layout = self.layout(doc, ctx);
+        match hit::pick(doc.board(), &layout.fans, world, zoom) {
+            Some(Hit::Block(id)) => self.start_move(doc, id, world, modifiers),
+            Some(Hit::Link(id)) => {
+                self.selection.only_link(id);
+                Gesture::None
+            }
+            None => marquee(world, modifiers),
+        }
+    }
+
+    /// A drag that starts on a handle: an end of the selected link, a connection handle of the
+    /// hovered block, or a resize handle of the selected block.
+    fn grab_handle(
+        &mut self,
+        doc: &mut Document,
+        ctx: &egui::Context,
+        view: &View,
+        origin: egui::Pos2,
+        world: Point,
+    ) -> Option<Gesture> {
+        if let Some(only) = self.selection.only_selected_link()
+            && let Some(ends) = self.link_end_points(doc, ctx, only, view)
         {
             for (start_end, p) in [(true, ends.0), (false, ends.1)] {
                 if p.distance(origin) <= theme::HANDLE_PX {
-                    return Gesture::Reconnect {
+                    return Some(Gesture::Reconnect {
                         link: only,
                         start_end,
                         now: world,
-                    };
+                    });
                 }
             }
         }
@@ -163,62 +182,53 @@ impl CanvasState {
             && let Some(b) = board.block(id)
             && let Some(side) = hit::connection_handle_at(view, &b.rect, origin)
         {
-            return Gesture::Connect {
+            return Some(Gesture::Connect {
                 from: id,
                 side: Some(side),
                 now: world,
-            };
+            });
         }
-        if let [only] = self.selection.iter().copied().collect::<Vec<_>>()[..]
+        if let Some(only) = self.selection.only_selected()
             && let Some(b) = board.block(only)
             && !b.locked
             && let Some(handle) = hit::handle_at(view, &b.rect, origin)
         {
             let start = b.rect;
             doc.begin_gesture();
-            return Gesture::Resize {
+            return Some(Gesture::Resize {
                 id: only,
                 handle,
                 start,
                 grab: world,
-            };
+            });
         }
-        let fans = self.fans(doc);
+        None
+    }
+
+    /// Grabbing a block: it (with its group) joins or becomes the selection, and the movable
+    /// part of the selection starts moving.
+    fn start_move(
+        &mut self,
+        doc: &mut Document,
+        id: BlockId,
+        world: Point,
+        modifiers: egui::Modifiers,
+    ) -> Gesture {
         let board = doc.board();
-        match hit::pick(board, &fans, world, zoom) {
-            Some(Hit::Block(id)) => {
-                if !self.selection.contains(&id) {
-                    let group = self.with_group(board, id);
-                    if modifiers.shift {
-                        self.selection.extend(group);
-                    } else {
-                        self.selected_links.clear();
-                        self.selection = group;
-                    }
-                }
-                let ids = self.moving_set(board);
-                if ids.is_empty() {
-                    return Gesture::None;
-                }
-                let lead_start = board.block(id).map_or(Point::ZERO, |b| b.rect.min());
-                doc.begin_gesture();
-                Gesture::Move {
-                    ids,
-                    lead_start,
-                    grab: world,
-                    applied: Point::ZERO,
-                }
-            }
-            Some(Hit::Link(id)) => {
-                self.selection.clear();
-                self.selected_links = BTreeSet::from([id]);
-                Gesture::None
-            }
-            None => Gesture::Marquee {
-                start: world,
-                now: world,
-                additive: modifiers.shift,
-            },
+        if !self.selection.blocks.contains(&id) {
+            self.selection.extend_to_group(board, id, modifiers.shift);
+        }
+        let ids = self.moving_set(board);
+        if ids.is_empty() {
+            return Gesture::None;
+        }
+        let lead_start = board.block(id).map_or(Point::ZERO, |b| b.rect.min());
+        doc.begin_gesture();
+        Gesture::Move {
+            ids,
+            lead_start,
+            grab: world,
+            applied: Point::ZERO,
         }
     }
 
@@ -226,13 +236,14 @@ impl CanvasState {
     pub(super) fn link_end_points(
         &mut self,
         doc: &Document,
+        ctx: &egui::Context,
         id: crate::model::LinkId,
         view: &View,
     ) -> Option<(egui::Pos2, egui::Pos2)> {
+        let fan = self.layout(doc, ctx).fan(id);
         let board = doc.board();
         let link = board.link(id)?;
         let (a, b) = (board.block(link.from.block)?, board.block(link.to.block)?);
-        let fan = self.fans(doc).get(&id).copied().unwrap_or(0.0);
         let path = super::route::link_path(a, b, link, fan);
         Some((
             view.to_screen(*path.first()?),
@@ -243,6 +254,7 @@ impl CanvasState {
     fn continue_drag(
         &mut self,
         doc: &mut Document,
+        env: &Env<'_>,
         response: &egui::Response,
         pointer: Option<Point>,
         modifiers: egui::Modifiers,
@@ -266,7 +278,7 @@ impl CanvasState {
                 Some(p),
             ) => {
                 let target = *lead_start + (p - *grab);
-                let snapped = if self.snap && !modifiers.alt {
+                let snapped = if env.prefs.snap && !modifiers.alt {
                     snap_point(target, theme::GRID)
                 } else {
                     target
@@ -279,9 +291,7 @@ impl CanvasState {
                         blocks: ids.clone(),
                         delta: step,
                     };
-                    if let Err(e) = doc.apply(edit) {
-                        self.notices.push(Notice::Error(e.to_string()));
-                    }
+                    self.apply(doc, edit);
                 }
             }
             (
@@ -294,7 +304,7 @@ impl CanvasState {
                 Some(p),
             ) => {
                 let mut r = handle.resize(*start, p - *grab, modifiers.shift, MIN_BLOCK_SIDE);
-                if self.snap && !modifiers.alt && !modifiers.shift {
+                if env.prefs.snap && !modifiers.alt && !modifiers.shift {
                     r = snap_rect_edges(r, *handle, theme::GRID, MIN_BLOCK_SIDE);
                 }
                 if let Some(block) = doc.board().block(*id)
@@ -302,7 +312,7 @@ impl CanvasState {
                 {
                     let mut b = block.clone();
                     b.rect = r;
-                    let _ = doc.apply(Edit::UpdateBlocks(vec![b]));
+                    self.apply(doc, Edit::UpdateBlocks(vec![b]));
                 }
             }
             _ => {}
@@ -311,8 +321,8 @@ impl CanvasState {
 
     /// The selection plus what selected frames carry, minus locked blocks.
     pub(super) fn moving_set(&self, board: &Board) -> Vec<BlockId> {
-        let mut ids: BTreeSet<BlockId> = self.selection.clone();
-        for id in &self.selection {
+        let mut ids: BTreeSet<BlockId> = self.selection.blocks.clone();
+        for id in &self.selection.blocks {
             if let Some(frame) = board.block(*id).filter(|b| b.is_frame()) {
                 ids.extend(
                     board
@@ -331,7 +341,7 @@ impl CanvasState {
     fn finish_drag(
         &mut self,
         doc: &mut Document,
-        palette: &Palette,
+        env: &Env<'_>,
         view: &View,
         modifiers: egui::Modifiers,
     ) {
@@ -352,18 +362,18 @@ impl CanvasState {
                 if !additive {
                     self.clear_selection();
                 }
-                self.selection.extend(inside);
+                self.selection.blocks.extend(inside);
             }
             Gesture::Move { .. } | Gesture::Resize { .. } => doc.end_gesture(),
             Gesture::DrawFrame { start, now } => {
-                let (start, now) = if self.snap {
+                let (start, now) = if env.prefs.snap {
                     (snap_point(start, theme::GRID), snap_point(now, theme::GRID))
                 } else {
                     (start, now)
                 };
                 let r = Rect::from_corners(start, now);
                 let r = if r.w < MIN_BLOCK_SIDE * 2.0 || r.h < MIN_BLOCK_SIDE * 2.0 {
-                    let (w, h) = kind_size(palette.get(crate::model::FRAME_KIND));
+                    let (w, h) = kind_size(env.palette.get(crate::model::FRAME_KIND));
                     Rect::new(start.x, start.y, w, h)
                 } else {
                     r
@@ -377,14 +387,14 @@ impl CanvasState {
                 let target = hit::block_at(doc.board(), now, zoom).filter(|id| *id != from);
                 match target {
                     Some(to) => {
-                        self.connect(doc, palette, from, to, side);
+                        self.connect(doc, env.palette, from, to, side);
                     }
                     // Ctrl on empty canvas: a new block of the same kind, already linked.
                     None if modifiers.command || modifiers.ctrl => {
                         if let Some(kind) = doc.board().block(from).map(|b| b.kind.clone())
-                            && let Some(to) = self.place(doc, palette, &kind, now)
+                            && let Some(to) = self.place(doc, env, &kind, now)
                         {
-                            self.connect(doc, palette, from, to, side);
+                            self.connect(doc, env.palette, from, to, side);
                         }
                     }
                     None => {
@@ -416,7 +426,7 @@ impl CanvasState {
                 end.block = target;
                 end.anchor = Anchor::Auto;
                 if self.apply(doc, Edit::UpdateLink(nl)) {
-                    self.selected_links = BTreeSet::from([link]);
+                    self.selection.only_link(link);
                 }
             }
             Gesture::Pan | Gesture::None => {}
@@ -426,7 +436,8 @@ impl CanvasState {
     fn click(
         &mut self,
         doc: &mut Document,
-        palette: &Palette,
+        env: &Env<'_>,
+        ctx: &egui::Context,
         world: Point,
         modifiers: egui::Modifiers,
     ) {
@@ -434,44 +445,23 @@ impl CanvasState {
         self.quick_add = None;
         match self.tool {
             Tool::Text => {
-                self.place(doc, palette, crate::model::TEXT_KIND, world);
+                self.place(doc, env, crate::model::TEXT_KIND, world);
                 self.tool = Tool::Select;
                 return;
             }
             Tool::Frame => {
-                self.place(doc, palette, crate::model::FRAME_KIND, world);
+                self.place(doc, env, crate::model::FRAME_KIND, world);
                 self.tool = Tool::Select;
                 return;
             }
             _ => {}
         }
-        let fans = self.fans(doc);
-        match hit::pick(doc.board(), &fans, world, self.camera.zoom) {
-            Some(Hit::Block(id)) => {
-                let group = self.with_group(doc.board(), id);
-                if modifiers.shift {
-                    if self.selection.contains(&id) {
-                        for g in group {
-                            self.selection.remove(&g);
-                        }
-                    } else {
-                        self.selection.extend(group);
-                    }
-                } else {
-                    self.selected_links.clear();
-                    self.selection = group;
-                }
-            }
-            Some(Hit::Link(id)) => {
-                if modifiers.shift {
-                    if !self.selected_links.remove(&id) {
-                        self.selected_links.insert(id);
-                    }
-                } else {
-                    self.selection.clear();
-                    self.selected_links = BTreeSet::from([id]);
-                }
-            }
+        let layout = self.layout(doc, ctx);
+        match hit::pick(doc.board(), &layout.fans, world, self.camera.zoom) {
+            Some(Hit::Block(id)) if modifiers.shift => self.selection.toggle_block(doc.board(), id),
+            Some(Hit::Block(id)) => self.selection.extend_to_group(doc.board(), id, false),
+            Some(Hit::Link(id)) if modifiers.shift => self.selection.toggle_link(id),
+            Some(Hit::Link(id)) => self.selection.only_link(id),
             None => {
                 if !modifiers.shift {
                     self.clear_selection();
@@ -479,17 +469,13 @@ impl CanvasState {
             }
         }
     }
+}
 
-    /// `id` and every block in its group.
-    pub(super) fn with_group(&self, board: &Board, id: BlockId) -> BTreeSet<BlockId> {
-        match board.block(id).and_then(|b| b.group) {
-            Some(g) => board
-                .blocks
-                .values()
-                .filter(|b| b.group == Some(g))
-                .map(|b| b.id)
-                .collect(),
-            None => BTreeSet::from([id]),
-        }
+/// A marquee selection starting at `world`; Shift adds to what is selected.
+fn marquee(world: Point, modifiers: egui::Modifiers) -> Gesture {
+    Gesture::Marquee {
+        start: world,
+        now: world,
+        additive: modifiers.shift,
     }
 }

@@ -5,7 +5,7 @@ mod raster;
 
 pub use raster::{Pixmap, Textures};
 
-use crate::canvas::{Camera, View, paint, route};
+use crate::canvas::{Camera, View, paint};
 use crate::lens::LensLibrary;
 use crate::model::{BlockId, Board, fragment};
 use crate::palette::Palette;
@@ -139,7 +139,6 @@ pub fn render(
         background
     };
     colors.background = egui::Color32::TRANSPARENT;
-    let fans = route::fan_offsets(&board);
     let ctx = egui::Context::default();
     let input = egui::RawInput {
         screen_rect: Some(screen),
@@ -147,12 +146,14 @@ pub fn render(
         ..Default::default()
     };
     let mut out = ctx.run_ui(input, |ui| {
+        // The same layout as the screen's: labels land where the window puts them.
+        let layout = ui.ctx().fonts_mut(|f| paint::LinkLayout::new(&board, f));
         let style = paint::Style {
             colors: &colors,
             dark,
             palette,
             grid: false,
-            fans: &fans,
+            layout: &layout,
             badges: lenses,
             design: None,
         };

@@ -17,7 +17,7 @@ pub struct Board {
     pub links: BTreeMap<LinkId, Link>,
     pub next_id: u64,
     /// Where the interview stood; changed by the clock, not by edits, so it is not undoable.
-    pub timer: crate::timer::TimerState,
+    pub timer: super::TimerState,
     /// The estimator's inputs: the numbers the design review starts from.
     pub estimate: super::EstimateInputs,
 }
@@ -53,7 +53,7 @@ impl Board {
         LinkId(self.alloc_raw())
     }
 
-    fn alloc_raw(&mut self) -> u64 {
+    pub(crate) fn alloc_raw(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id = self.next_id.saturating_add(1);
         id

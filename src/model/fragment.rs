@@ -25,17 +25,16 @@ pub fn extract(board: &Board, blocks: &BTreeSet<BlockId>) -> Board {
     out
 }
 
-/// An insert edit that adds `fragment` to `dest` under fresh ids, moved by `offset`.
+/// An insert edit that adds `fragment` under ids from `fresh`, moved by `offset`.
 ///
-/// Ids are taken from `dest.next_id` upwards; the insert reserves them, so they are never reused
-/// even if the paste is undone. Groups get fresh ids too, so a pasted group is its own group.
-pub fn paste_edit(fragment: &Board, dest: &Board, offset: Point) -> (Edit, Vec<BlockId>) {
-    let mut next = dest.next_id;
-    let mut fresh = || {
-        let id = next;
-        next += 1;
-        id
-    };
+/// `fresh` is the document's id source ([`super::Document::fresh_id`]), so pasted ids are never
+/// reused, even if the paste is undone, nor shared with another peer's. Groups get fresh ids
+/// too, so a pasted group is its own group.
+pub fn paste_edit(
+    fragment: &Board,
+    offset: Point,
+    mut fresh: impl FnMut() -> u64,
+) -> (Edit, Vec<BlockId>) {
     let mut block_map: BTreeMap<BlockId, BlockId> = BTreeMap::new();
     let mut group_map: BTreeMap<u64, u64> = BTreeMap::new();
     let mut blocks = Vec::new();
@@ -99,7 +98,11 @@ mod tests {
             "the link to the unselected block stays behind"
         );
 
-        let (edit, new_ids) = paste_edit(&frag, &b, Point::new(20.0, 20.0));
+        let mut next = b.next_id;
+        let (edit, new_ids) = paste_edit(&frag, Point::new(20.0, 20.0), || {
+            next += 1;
+            next - 1
+        });
         let before = b.blocks.len();
         edit.apply(&mut b).expect("paste applies");
         assert_eq!(b.blocks.len(), before + 2);

@@ -68,13 +68,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn synthetic_board_is_valid_and_sized() {
+    fn synthetic_board_is_sized_and_every_link_joins_two_blocks() {
         let b = synthetic(1_000, 1_000);
         assert_eq!(b.blocks.len(), 1_000);
         assert_eq!(b.links.len(), 1_000);
-        let text = crate::persistence::to_ron_string(&b).expect("ser");
-        let back =
-            crate::persistence::parse_board(&text, std::path::Path::new("gen")).expect("valid");
-        assert_eq!(back, b);
+        for l in b.links.values() {
+            assert!(b.block(l.from.block).is_some() && b.block(l.to.block).is_some());
+            assert_ne!(l.from.block, l.to.block);
+        }
     }
 }

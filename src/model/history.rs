@@ -1,7 +1,10 @@
 //! Undo and redo over [`Edit`]s, with gestures merged into one step.
 
 use super::board::Board;
+use super::changes::Changes;
 use super::edit::{Edit, EditError};
+use super::ids::{BlockId, LinkId};
+use super::interview::TimerState;
 use std::collections::VecDeque;
 
 /// Steps kept at most; older ones are dropped first.
@@ -48,19 +51,24 @@ impl Step {
     }
 
     /// Applies the inverses (newest first) and returns the step that redoes them.
-    fn unapply(self, board: &mut Board) -> Result<Step, EditError> {
+    fn unapply(self, board: &mut Board, changes: &mut Changes) -> Result<Step, EditError> {
         let mut back = Step::new(self.id);
         for inverse in self.inverses.into_iter().rev() {
-            back.push(inverse.apply(board)?);
+            changes.note(&inverse);
+            let redo = inverse.apply(board)?;
+            changes.note(&redo);
+            back.push(redo);
         }
         Ok(back)
     }
 }
 
-/// A board together with its undo history.
+/// A board together with its undo history: the one door every change goes through.
 ///
-/// All changes go through [`Document::apply`]; while a gesture is open (a drag), its edits are
-/// collected into one step that is committed when the gesture ends.
+/// Edits go through [`Document::apply`]; while a gesture is open (a drag), its edits are
+/// collected into one step that is committed when the gesture ends. The clock changes the timer
+/// through [`Document::update_timer`], outside the history. Every change is noted in
+/// [`Changes`] for whoever mirrors the board, and new ids come from [`Document::fresh_id`].
 #[derive(Debug)]
 pub struct Document {
     board: Board,
@@ -69,6 +77,26 @@ pub struct Document {
     open: Option<Step>,
     undo_bytes: usize,
     next_step: u64,
+    changes: Changes,
+    ids: IdSource,
+    /// Counts every change to the board's content (not the clock's), for caches that must
+    /// follow each frame of a drag, which the undo step's id does not.
+    revision: u64,
+}
+
+/// Where new ids come from.
+///
+/// Alone, ids count up from the board's `next_id`, as they always have. When several machines
+/// edit one board, each takes ids from its own range (`site` in the high 32 bits), so two
+/// peers never hand out the same id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum IdSource {
+    #[default]
+    Counter,
+    Site {
+        site: u32,
+        next: u32,
+    },
 }
 
 impl Document {
@@ -80,17 +108,74 @@ impl Document {
             open: None,
             undo_bytes: 0,
             next_step: 1,
+            changes: Changes::default(),
+            ids: IdSource::Counter,
+            revision: 0,
         }
+    }
+
+    /// Changes whenever the board's content changes: every edit, undo and redo, also within a
+    /// gesture. The clock's ticks do not count.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether a gesture (a drag) is collecting edits into one step.
+    pub fn in_gesture(&self) -> bool {
+        self.open.is_some()
     }
 
     pub fn board(&self) -> &Board {
         &self.board
     }
 
-    /// The timer state, which the clock changes outside the undo history (undo must not turn
-    /// back the interview's clock).
-    pub fn timer_mut(&mut self) -> &mut crate::timer::TimerState {
-        &mut self.board.timer
+    /// Changes the timer state, outside the undo history: undo must not turn back the
+    /// interview's clock. Returns what `f` returns.
+    pub fn update_timer<R>(&mut self, f: impl FnOnce(&mut TimerState) -> R) -> R {
+        let before = self.board.timer.clone();
+        let out = f(&mut self.board.timer);
+        if self.board.timer != before {
+            self.changes.timer = true;
+        }
+        out
+    }
+
+    /// What changed since the last call.
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// A fresh id for a block, a link or a group: never handed out before on this board.
+    pub fn fresh_id(&mut self) -> u64 {
+        match &mut self.ids {
+            IdSource::Counter => self.board.alloc_raw(),
+            IdSource::Site { site, next } => loop {
+                *next = next.checked_add(1).unwrap_or(1);
+                let id = (u64::from(*site) << 32) | u64::from(*next);
+                let taken = self.board.blocks.contains_key(&BlockId(id))
+                    || self.board.links.contains_key(&LinkId(id));
+                if !taken {
+                    self.board.reserve(id);
+                    break id;
+                }
+            },
+        }
+    }
+
+    pub fn new_block_id(&mut self) -> BlockId {
+        BlockId(self.fresh_id())
+    }
+
+    pub fn new_link_id(&mut self) -> LinkId {
+        LinkId(self.fresh_id())
+    }
+
+    /// Takes ids from `site`'s own range from now on (`None`: back to the board's counter).
+    pub fn set_id_site(&mut self, site: Option<u32>) {
+        self.ids = match site {
+            Some(site) => IdSource::Site { site, next: 0 },
+            None => IdSource::Counter,
+        };
     }
 
     /// Identifies the current board state for dirty tracking: it equals the value read right
@@ -104,7 +189,12 @@ impl Document {
 
     /// Applies an edit as its own undo step, or as part of the open gesture.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        let mut touched = Changes::default();
+        touched.note(&edit);
         let inverse = edit.apply(&mut self.board)?;
+        touched.note(&inverse);
+        self.changes.merge(touched);
+        self.revision += 1;
         self.redo.clear();
         match &mut self.open {
             Some(step) => step.push(inverse),
@@ -124,9 +214,14 @@ impl Document {
             self.begin_gesture();
         }
         let mut done = Vec::new();
+        let mut touched = Changes::default();
         for edit in edits {
+            touched.note(&edit);
             match edit.apply(&mut self.board) {
-                Ok(inv) => done.push(inv),
+                Ok(inv) => {
+                    touched.note(&inv);
+                    done.push(inv);
+                }
                 Err(e) => {
                     for inv in done.into_iter().rev() {
                         // Inverses of edits just applied cannot fail on the board they produced.
@@ -139,6 +234,8 @@ impl Document {
                 }
             }
         }
+        self.changes.merge(touched);
+        self.revision += 1;
         self.redo.clear();
         if let Some(step) = &mut self.open {
             for inv in done {
@@ -183,7 +280,8 @@ impl Document {
             return false;
         };
         self.undo_bytes -= step.bytes;
-        match step.unapply(&mut self.board) {
+        self.revision += 1;
+        match step.unapply(&mut self.board, &mut self.changes) {
             Ok(redo) => {
                 self.redo.push(redo);
                 true
@@ -203,7 +301,8 @@ impl Document {
         let Some(step) = self.redo.pop() else {
             return false;
         };
-        match step.unapply(&mut self.board) {
+        self.revision += 1;
+        match step.unapply(&mut self.board, &mut self.changes) {
             Ok(undo) => {
                 self.undo_bytes += undo.bytes;
                 self.undo.push_back(undo);
@@ -245,8 +344,7 @@ mod tests {
     use crate::model::{Block, BlockId, Link, Point, Rect};
 
     fn add_block(doc: &mut Document, kind: &str) -> BlockId {
-        let mut board = doc.board().clone();
-        let id = board.alloc_block_id();
+        let id = doc.new_block_id();
         doc.apply(Edit::Insert {
             blocks: vec![Block::new(id, kind, kind, Rect::new(0.0, 0.0, 100.0, 60.0))],
             links: vec![],
@@ -278,7 +376,7 @@ mod tests {
         let mut doc = Document::new(Board::default());
         let a = add_block(&mut doc, "cache");
         let b = add_block(&mut doc, "database");
-        let lid = crate::model::LinkId(doc.board().next_id);
+        let lid = doc.new_link_id();
         doc.apply(Edit::Insert {
             blocks: vec![],
             links: vec![Link::new(lid, a, b)],
@@ -364,6 +462,55 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(doc.board(), &before);
         assert_eq!(doc.undo_len(), steps);
+    }
+
+    #[test]
+    fn changes_name_what_edits_undo_and_the_clock_touched() {
+        let mut doc = Document::new(Board::default());
+        let a = add_block(&mut doc, "cache");
+        let b = add_block(&mut doc, "database");
+        let l = doc.new_link_id();
+        doc.apply(Edit::Insert {
+            blocks: vec![],
+            links: vec![Link::new(l, a, b)],
+        })
+        .expect("link");
+        let first = doc.take_changes();
+        assert_eq!(first.blocks, [a, b].into_iter().collect());
+        assert_eq!(first.links, [l].into_iter().collect());
+        assert!(doc.take_changes().is_empty(), "taken once");
+        doc.apply(Edit::Remove {
+            blocks: vec![a],
+            links: vec![],
+        })
+        .expect("delete");
+        let removed = doc.take_changes();
+        assert!(removed.links.contains(&l), "the link went with its block");
+        doc.undo();
+        assert!(doc.take_changes().blocks.contains(&a));
+        doc.update_timer(|t| t.phase = 2);
+        assert!(doc.take_changes().timer);
+        doc.update_timer(|t| t.phase = 2);
+        assert!(doc.take_changes().is_empty(), "no change, nothing noted");
+    }
+
+    #[test]
+    fn site_ids_never_collide_with_each_other_or_the_board() {
+        let mut one = Document::new(Board::default());
+        let mut two = Document::new(Board::default());
+        let local = one.new_block_id();
+        assert_eq!(local, BlockId(1), "alone, ids count up as before");
+        one.set_id_site(Some(7));
+        two.set_id_site(Some(9));
+        let (x, y) = (one.new_block_id(), two.new_block_id());
+        assert_ne!(x, y);
+        assert_eq!(x.0 >> 32, 7);
+        assert!(
+            one.board().next_id > x.0,
+            "the counter stays above every id"
+        );
+        one.set_id_site(None);
+        assert!(one.new_block_id().0 > x.0);
     }
 
     #[test]

@@ -54,6 +54,15 @@ pub enum LinkStyle {
     Async,
 }
 
+impl LinkStyle {
+    pub fn toggled(self) -> Self {
+        match self {
+            LinkStyle::Sync => LinkStyle::Async,
+            LinkStyle::Async => LinkStyle::Sync,
+        }
+    }
+}
+
 /// Which ends carry an arrowhead.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {
@@ -63,6 +72,17 @@ pub enum Direction {
     None,
 }
 
+impl Direction {
+    /// Forward, then both, then none, then forward again.
+    pub fn next(self) -> Self {
+        match self {
+            Direction::Forward => Direction::Both,
+            Direction::Both => Direction::None,
+            Direction::None => Direction::Forward,
+        }
+    }
+}
+
 /// How the line travels between its ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Route {
@@ -70,6 +90,15 @@ pub enum Route {
     Straight,
     /// Orthogonal segments leaving and entering perpendicular to the block sides.
     Elbow,
+}
+
+impl Route {
+    pub fn toggled(self) -> Self {
+        match self {
+            Route::Straight => Route::Elbow,
+            Route::Elbow => Route::Straight,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,5 +136,10 @@ impl Link {
 
     pub fn touches(&self, block: BlockId) -> bool {
         self.from.block == block || self.to.block == block
+    }
+
+    /// The same link drawn the other way round.
+    pub fn reverse(&mut self) {
+        std::mem::swap(&mut self.from, &mut self.to);
     }
 }

@@ -2,20 +2,25 @@
 
 mod block;
 mod board;
+mod changes;
 mod edit;
 pub mod fragment;
 pub mod generate;
 mod geom;
 mod history;
 mod ids;
+mod interview;
+pub mod limits;
 mod link;
 mod sizing;
 
 pub use block::{BOX_KIND, Block, FRAME_KIND, TEXT_KIND};
 pub use board::{Board, bounds_of};
+pub use changes::Changes;
 pub use edit::{Edit, EditError};
 pub use geom::{Point, Rect, snap, snap_point};
 pub use history::Document;
 pub use ids::{BlockId, LinkId};
+pub use interview::{MAX_RECORDED_MS, TimerState};
 pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};
 pub use sizing::{EstimateInputs, Props};

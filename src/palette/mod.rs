@@ -153,6 +153,16 @@ impl Palette {
         (p, problems)
     }
 
+    /// What the user sees, in the window and on the command line alike: the bundled palette
+    /// plus the user's own from the config folder, and a message per file that could not be
+    /// used.
+    pub fn for_user() -> (Self, Vec<String>) {
+        match Self::user_dir() {
+            Some(dir) => Self::with_user_dir(&dir),
+            None => (Self::bundled(), Vec::new()),
+        }
+    }
+
     /// The folder where user palettes live (`…/archboard/palettes`).
     pub fn user_dir() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "archboard").map(|d| d.config_dir().join("palettes"))

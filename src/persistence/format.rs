@@ -3,8 +3,7 @@
 //! This is kept apart from [`Board`] so the file can list blocks and links in order (making
 //! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
 
-use crate::model::{Block, Board, EstimateInputs, Link};
-use crate::timer::TimerState;
+use crate::model::{Block, Board, EstimateInputs, Link, TimerState};
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an

@@ -13,13 +13,13 @@ mod png_embed;
 pub mod recovery;
 mod validate;
 
+pub use crate::model::limits::{
+    MAX_COORD, MAX_ESTIMATE, MAX_INSTANCES, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE,
+};
 pub use atomic::{WriteStep, write_atomic, write_atomic_with};
 pub use backup::backup_path;
 pub use error::{LoadError, SaveError};
 pub use format::{BoardFile, FORMAT_VERSION, RecoveryInfo, file_to_ron_string, to_ron_string};
-pub use validate::{
-    MAX_COORD, MAX_ESTIMATE, MAX_INSTANCES, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE,
-};
 
 use crate::model::Board;
 use serde::Deserialize;
@@ -320,6 +320,14 @@ mod tests {
         assert!(parse_board(&text, Path::new("deep.ron")).is_err());
         let text = format!("(format_version: 1, title: {}", "(".repeat(100_000));
         assert!(parse_board(&text, Path::new("deep.ron")).is_err());
+    }
+
+    #[test]
+    fn synthetic_boards_round_trip() {
+        let b = crate::model::generate::synthetic(1_000, 1_000);
+        let text = to_ron_string(&b).expect("ser");
+        let back = parse_board(&text, Path::new("gen")).expect("valid");
+        assert_eq!(back, b);
     }
 
     #[test]

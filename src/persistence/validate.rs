@@ -2,23 +2,9 @@
 //! misdraw, crash on, or silently lose.
 
 use super::format::BoardFile;
+use crate::model::limits::*;
 use crate::model::{Anchor, Block, BlockId, Board, Link, Rect};
 use std::collections::{BTreeMap, HashMap};
-
-/// Largest |coordinate| accepted: far beyond any real drawing, small enough that f32 sums stay exact
-/// to well under a pixel.
-pub const MAX_COORD: f32 = 10_000_000.0;
-/// Largest block side accepted.
-pub const MAX_SIDE: f32 = 1_000_000.0;
-pub const MAX_TITLE_CHARS: usize = 1_000;
-pub const MAX_KIND_CHARS: usize = 64;
-pub const MAX_LABEL_CHARS: usize = 10_000;
-pub const MAX_NOTES_CHARS: usize = 100_000;
-pub const MAX_CHECKED: usize = 500;
-/// Largest estimator input or per-instance capacity (10^15: beyond any real system).
-pub const MAX_ESTIMATE: f64 = 1e15;
-/// Most instances or copies a block may declare.
-pub const MAX_INSTANCES: u32 = 1_000_000;
 
 /// Checks every field and builds the board. The error says which block or link is wrong.
 pub fn into_board(file: BoardFile) -> Result<Board, String> {
@@ -54,9 +40,9 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     let mut timer = file.timer;
     // Time recorded for blocks that no longer exist is meaningless: drop it.
     timer.block_ms.retain(|id, _| blocks.contains_key(id));
-    if timer.phase_ms.len() > 100 {
+    if timer.phase_ms.len() > MAX_PHASES {
         return Err(format!(
-            "the timer lists {} phases; at most 100 are allowed",
+            "the timer lists {} phases; at most {MAX_PHASES} are allowed",
             timer.phase_ms.len()
         ));
     }
@@ -118,9 +104,9 @@ fn check_block(b: &Block) -> Result<(), String> {
             b.checked.len()
         ));
     }
-    if let Some(long) = b.checked.iter().find(|k| k.len() > 128) {
+    if let Some(long) = b.checked.iter().find(|k| k.len() > MAX_CHECKED_KEY_BYTES) {
         return Err(format!(
-            "lens item key \"{}…\" is longer than 128 bytes",
+            "lens item key \"{}…\" is longer than {MAX_CHECKED_KEY_BYTES} bytes",
             long.chars().take(20).collect::<String>()
         ));
     }
@@ -143,7 +129,11 @@ fn check_props(p: &crate::model::Props) -> Result<(), String> {
             "capacity = {c} is not between 0 and {MAX_ESTIMATE:e}"
         ));
     }
-    check_text("the partition key", &p.partition_key, MAX_KIND_CHARS * 4)
+    check_text(
+        "the partition key",
+        &p.partition_key,
+        MAX_PARTITION_KEY_CHARS,
+    )
 }
 
 fn check_rect(r: &Rect) -> Result<(), String> {

@@ -1,11 +1,11 @@
-//! The interview timer: time plans (data), the timer state saved with a board, and the clock.
+//! The interview timer: time plans (data) and the clock that advances the saved
+//! [`TimerState`] (which lives in the model, because a board file holds it).
 //!
 //! Time comes from an injectable [`Clock`] so tests advance it by hand. The saved state never
 //! records "running": a reopened board shows where the interview stood, paused.
 
-use crate::model::BlockId;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::model::{BlockId, TimerState};
+use serde::Deserialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -48,60 +48,19 @@ struct PlanFile {
     plans: Vec<Plan>,
 }
 
+/// The plan a timer state follows, falling back to the first plan (the default).
+pub fn plan_for<'a>(state: &TimerState, plans: &'a [Plan]) -> Option<&'a Plan> {
+    plans
+        .iter()
+        .find(|p| p.id == state.plan)
+        .or_else(|| plans.first())
+}
+
 /// The bundled time plans, the first being the default.
 pub fn bundled_plans() -> Vec<Plan> {
     ron::from_str::<PlanFile>(BUNDLED)
         .map(|f| f.plans)
         .unwrap_or_default()
-}
-
-/// Where an interview stands; saved in the board.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TimerState {
-    /// Plan id; empty means the default plan.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub plan: String,
-    pub phase: usize,
-    /// Milliseconds spent in each phase so far.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub phase_ms: Vec<u64>,
-    /// Milliseconds the timer ran while each block was selected.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub block_ms: BTreeMap<BlockId, u64>,
-}
-
-impl TimerState {
-    pub fn is_default(&self) -> bool {
-        *self == TimerState::default()
-    }
-
-    pub fn elapsed_ms(&self) -> u64 {
-        self.phase_ms.iter().sum()
-    }
-
-    pub fn phase_elapsed(&self, phase: usize) -> u64 {
-        self.phase_ms.get(phase).copied().unwrap_or(0)
-    }
-
-    /// The plan this state follows, falling back to the first bundled plan.
-    pub fn plan_in<'a>(&self, plans: &'a [Plan]) -> Option<&'a Plan> {
-        plans
-            .iter()
-            .find(|p| p.id == self.plan)
-            .or_else(|| plans.first())
-    }
-
-    /// Keeps indexes and numbers inside what `plan` allows (files are untrusted).
-    pub fn repair(&mut self, plan: &Plan) {
-        let n = plan.phases.len().max(1);
-        self.phase = self.phase.min(n - 1);
-        self.phase_ms.resize(n, 0);
-        const MAX: u64 = 100 * 3_600_000;
-        for v in self.phase_ms.iter_mut().chain(self.block_ms.values_mut()) {
-            *v = (*v).min(MAX);
-        }
-    }
 }
 
 /// A source of monotonic milliseconds.
@@ -187,7 +146,7 @@ impl Timer {
             return false;
         }
         self.last = Some(now);
-        state.repair(plan);
+        state.repair(plan.phases.len());
         let mut left = delta;
         loop {
             let phase = state.phase;
@@ -305,20 +264,6 @@ mod tests {
         timer.tick(&mut state, &plan, None);
         assert_eq!(state.block_ms.get(&BlockId(7)), Some(&180_000));
         assert_eq!(state.block_ms.len(), 1);
-    }
-
-    #[test]
-    fn repair_clamps_hostile_values() {
-        let plan = bundled_plans().remove(0);
-        let mut s = TimerState {
-            phase: 99,
-            phase_ms: vec![u64::MAX; 9],
-            ..Default::default()
-        };
-        s.repair(&plan);
-        assert_eq!(s.phase, 3);
-        assert_eq!(s.phase_ms.len(), 4);
-        assert!(s.phase_ms.iter().all(|v| *v <= 100 * 3_600_000));
     }
 
     #[test]

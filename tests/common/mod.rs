@@ -128,6 +128,7 @@ pub fn place(
     *h.state()
         .canvas
         .selection
+        .blocks
         .iter()
         .next()
         .expect("the placed block is selected")
@@ -135,7 +136,7 @@ pub fn place(
 
 /// The selected blocks, in id order.
 pub fn selected(h: &Harness<'static, ArchboardApp>) -> Vec<archboard::model::BlockId> {
-    h.state().canvas.selection.iter().copied().collect()
+    h.state().canvas.selection.blocks.iter().copied().collect()
 }
 
 /// The real app with autosave, recovery and file locks kept under `data` (as `$XDG_DATA_HOME`

@@ -1,7 +1,7 @@
 //! The board being edited, where it lives on disk, and whether it has unsaved changes.
 
-use crate::cli::display_name;
-use crate::model::{Board, Document};
+use crate::model::{Board, Document, TimerState};
+use crate::text::display_name;
 use std::path::PathBuf;
 
 pub struct OpenBoard {
@@ -12,7 +12,7 @@ pub struct OpenBoard {
     /// to `path` (restored unsaved work).
     saved_state: Option<u64>,
     /// The timer as it was saved: the timer changes outside the undo history.
-    saved_timer: crate::timer::TimerState,
+    saved_timer: TimerState,
 }
 
 impl OpenBoard {
@@ -41,7 +41,7 @@ impl OpenBoard {
     }
 
     /// Records that the state with this id is what the file now holds.
-    pub fn mark_saved(&mut self, state_id: u64, timer: crate::timer::TimerState, path: PathBuf) {
+    pub fn mark_saved(&mut self, state_id: u64, timer: TimerState, path: PathBuf) {
         self.saved_state = Some(state_id);
         self.saved_timer = timer;
         self.path = Some(path);

@@ -3,11 +3,46 @@
 //! One worker runs jobs in order, so two saves to the same file can never land out of order.
 //! Results come back through a channel that the UI polls once per frame.
 
-use crate::export::{self, ExportOptions};
-use crate::model::Board;
+use crate::export::{self, ExportError, ExportOptions};
+use crate::lens::LensLibrary;
+use crate::model::{Board, TimerState};
+use crate::palette::Palette;
 use crate::persistence::{self, LoadError, SaveError};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// What a picture is drawn with: the very palette and lenses the screen uses (the user's own
+/// kinds included), shared rather than copied.
+#[derive(Clone)]
+pub struct Look {
+    pub palette: Arc<Palette>,
+    pub lenses: Arc<LensLibrary>,
+}
+
+/// Why a picture could not be put on the clipboard.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error(transparent)]
+    Render(#[from] ExportError),
+    #[error("no clipboard is available ({0})")]
+    NoClipboard(#[source] arboard::Error),
+    #[error("the clipboard refused the picture ({0})")]
+    Refused(#[source] arboard::Error),
+}
+
+/// Why the recovery file could not be written or removed.
+#[derive(Debug, thiserror::Error)]
+pub enum RecoveryError {
+    #[error(transparent)]
+    Write(#[from] SaveError),
+    #[error("{}: cannot remove: {source}", path.display())]
+    Remove {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 pub enum Job {
     Load {
@@ -23,11 +58,13 @@ pub enum Job {
         board: Board,
         opts: ExportOptions,
         path: PathBuf,
+        look: Look,
     },
     /// Render a PNG and put it on the system clipboard.
     CopyImage {
         board: Board,
         opts: ExportOptions,
+        look: Look,
     },
     /// Write or remove the open board's recovery file.
     Recovery(super::autosave::Action),
@@ -45,21 +82,21 @@ pub enum JobDone {
     Exported {
         path: PathBuf,
         /// (width, height, scale used) or the error.
-        result: Result<(usize, usize, f32), String>,
+        result: Result<(usize, usize, f32), ExportError>,
         asked_scale: f32,
     },
     CopiedImage {
-        result: Result<(usize, usize), String>,
+        result: Result<(usize, usize), CopyError>,
     },
     /// A recovery file was written or removed; only failures matter to the UI.
     Recovery {
-        result: Result<(), String>,
+        result: Result<(), RecoveryError>,
     },
     Scanned(persistence::recovery::Scan),
     Saved {
         path: PathBuf,
         state_id: u64,
-        timer: crate::timer::TimerState,
+        timer: TimerState,
         result: Result<(), SaveError>,
     },
 }
@@ -153,23 +190,24 @@ impl Jobs {
 /// live only as long as the process (and handle) that owns them.
 fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
     match job {
-        Job::Export { board, opts, path } => {
-            let palette = crate::palette::Palette::bundled();
-            let lenses = crate::lens::LensLibrary::bundled();
-            let result = export::export_png(&board, &opts, &palette, Some(&lenses), &path)
-                .map(|p| (p.width, p.height, p.scale))
-                .map_err(|e| e.to_string());
+        Job::Export {
+            board,
+            opts,
+            path,
+            look,
+        } => {
+            let result =
+                export::export_png(&board, &opts, &look.palette, Some(&look.lenses), &path)
+                    .map(|p| (p.width, p.height, p.scale));
             JobDone::Exported {
                 path,
                 result,
                 asked_scale: opts.scale,
             }
         }
-        Job::CopyImage { board, opts } => {
-            let palette = crate::palette::Palette::bundled();
-            let lenses = crate::lens::LensLibrary::bundled();
-            let result = export::render(&board, &opts, &palette, Some(&lenses))
-                .map_err(|e| e.to_string())
+        Job::CopyImage { board, opts, look } => {
+            let result = export::render(&board, &opts, &look.palette, Some(&look.lenses))
+                .map_err(CopyError::from)
                 .and_then(|pic| copy_image(clipboard, pic));
             JobDone::CopiedImage { result }
         }
@@ -179,11 +217,11 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             original,
         }) => JobDone::Recovery {
             result: persistence::recovery::write(&path, &board, original.as_deref())
-                .map_err(|e| e.to_string()),
+                .map_err(RecoveryError::from),
         },
         Job::Recovery(super::autosave::Action::Remove { path, lock }) => JobDone::Recovery {
             result: persistence::recovery::remove(&path, lock)
-                .map_err(|e| format!("{}: cannot remove: {e}", path.display())),
+                .map_err(|source| RecoveryError::Remove { path, source }),
         },
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
         Job::Load { path } => {
@@ -209,23 +247,17 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
 fn copy_image(
     clipboard: &mut Option<arboard::Clipboard>,
     pic: export::Picture,
-) -> Result<(usize, usize), String> {
-    if clipboard.is_none() {
-        *clipboard = Some(
-            arboard::Clipboard::new().map_err(|e| format!("no clipboard is available ({e})"))?,
-        );
-    }
+) -> Result<(usize, usize), CopyError> {
+    let c = match clipboard {
+        Some(c) => c,
+        None => clipboard.insert(arboard::Clipboard::new().map_err(CopyError::NoClipboard)?),
+    };
     let (w, h) = (pic.width, pic.height);
     let image = arboard::ImageData {
         width: w,
         height: h,
         bytes: pic.rgba.into(),
     };
-    match clipboard.as_mut() {
-        Some(c) => c
-            .set_image(image)
-            .map_err(|e| format!("the clipboard refused the picture ({e})"))?,
-        None => return Err("no clipboard is available".into()),
-    }
+    c.set_image(image).map_err(CopyError::Refused)?;
     Ok((w, h))
 }

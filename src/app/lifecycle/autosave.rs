@@ -7,9 +7,9 @@
 
 use super::open_board::OpenBoard;
 use crate::model::Board;
+use crate::model::TimerState;
 use crate::persistence::lock::Held;
 use crate::persistence::recovery;
-use crate::timer::TimerState;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -194,7 +194,9 @@ mod tests {
         let mut wrote_at = None;
         for frame in 0..600u32 {
             let now = t0 + Duration::from_millis(u64::from(frame) * 16);
-            board.doc.timer_mut().phase_ms = vec![u64::from(frame)];
+            board
+                .doc
+                .update_timer(|t| t.phase_ms = vec![u64::from(frame)]);
             if let (Some(Action::Write { .. }), _) = auto.tick(&board, now) {
                 wrote_at = Some(now - t0);
                 break;

@@ -2,12 +2,12 @@
 //! start, and the lock that warns when a file is already open in another window.
 
 use super::autosave::{Action, Autosave};
-use super::jobs::Job;
+use super::jobs::{Job, RecoveryError};
 use super::open_board::OpenBoard;
-use super::{After, ArchboardApp};
-use crate::cli::{counts_line, display_name};
+use super::{After, BoardFiles, Shell};
 use crate::persistence::lock::{self, NotTaken};
 use crate::persistence::recovery::{self, Recoverable, Scan};
+use crate::text::{counts_line, display_name};
 use std::path::PathBuf;
 
 /// Where the app keeps its own files: recovery files and locks.
@@ -24,14 +24,13 @@ impl DataDir {
     }
 }
 
-impl ArchboardApp {
+impl BoardFiles {
     /// Turns on autosave, the start-up recovery scan and file locks, all under `dir`.
-    pub fn with_data_dir(mut self, dir: PathBuf) -> Self {
+    pub fn use_data_dir(&mut self, dir: PathBuf) {
         let data = DataDir(dir);
         self.autosave = Autosave::new(Some(data.recovery()));
         self.scan_recovery = true;
         self.data_dir = Some(data);
-        self
     }
 
     /// Whether the restore prompt is showing (or about to).
@@ -44,20 +43,8 @@ impl ArchboardApp {
         self.autosave.file()
     }
 
-    /// Replaces the open board. The old one was saved or its changes discarded on purpose
-    /// (every caller asks first), so its recovery file and lock go with it.
-    pub(super) fn set_board(&mut self, board: OpenBoard, ctx: &egui::Context) {
-        if let Some(action) = self.autosave.end() {
-            self.submit_recovery(action, ctx);
-        }
-        self.release_board_lock();
-        self.board = board;
-        self.design.reset();
-        self.take_board_lock();
-    }
-
     /// Called every frame: writes the recovery file when a change has settled.
-    pub(super) fn tick_autosave(&mut self, ctx: &egui::Context) {
+    pub fn tick_autosave(&mut self, sh: &mut Shell<'_>) {
         if self.scan_recovery && self.initial_file.is_none() {
             // After the start-up file's load was queued, so the offer can never be overtaken by
             // that load finishing.
@@ -66,33 +53,25 @@ impl ArchboardApp {
                 let job = Job::ScanRecovery {
                     dir: data.recovery(),
                 };
-                if let Some(done) = self.jobs.submit(job, Some(ctx.clone())) {
-                    self.finish_job(done, ctx);
-                }
+                self.submit(job, sh);
             }
         }
-        let (action, wake) = self.autosave.tick(&self.board, std::time::Instant::now());
+        let (action, wake) = self.autosave.tick(sh.board, std::time::Instant::now());
         if let Some(action) = action {
-            self.submit_recovery(action, ctx);
+            self.submit(Job::Recovery(action), sh);
         }
         if let Some(wake) = wake {
-            ctx.request_repaint_after(wake);
-        }
-    }
-
-    pub(super) fn submit_recovery(&mut self, action: Action, ctx: &egui::Context) {
-        if let Some(done) = self.jobs.submit(Job::Recovery(action), Some(ctx.clone())) {
-            self.finish_job(done, ctx);
+            sh.ctx.request_repaint_after(wake);
         }
     }
 
     /// Reports an autosave failure once, until autosave works again.
-    pub(super) fn recovery_done(&mut self, result: Result<(), String>) {
+    pub(super) fn recovery_done(&mut self, result: Result<(), RecoveryError>, sh: &mut Shell<'_>) {
         match result {
             Ok(()) => self.autosave_failed = false,
             Err(e) => {
                 if !self.autosave_failed {
-                    self.status.error(format!(
+                    sh.status.error(format!(
                         "Autosave failed: {e}. Your board is still open; save it with Ctrl+S."
                     ));
                 }
@@ -101,7 +80,7 @@ impl ArchboardApp {
         }
     }
 
-    pub(super) fn scanned(&mut self, scan: Scan) {
+    pub(super) fn scanned(&mut self, scan: Scan, sh: &mut Shell<'_>) {
         let mut notes = Vec::new();
         for (aside, why) in &scan.broken {
             notes.push(format!(
@@ -110,13 +89,14 @@ impl ArchboardApp {
             ));
         }
         if let Some(first) = notes.first() {
-            self.status.error(first.clone());
+            sh.status.error(first.clone());
         }
         self.recoverable.extend(scan.offers);
     }
 
     /// The restore prompt, one recovery file at a time. Returns true while it is showing.
-    pub(super) fn show_recovery_prompt(&mut self, ctx: &egui::Context) -> bool {
+    pub(super) fn show_recovery_prompt(&mut self, sh: &mut Shell<'_>) -> bool {
+        let ctx = sh.ctx;
         let Some(first) = self.recoverable.first() else {
             return false;
         };
@@ -157,22 +137,20 @@ impl ArchboardApp {
             });
         }
         match choice {
-            Some(Choice::Restore) => self.request(After::Restore, ctx),
+            Some(Choice::Restore) => self.request(After::Restore, sh),
             Some(Choice::Discard) => {
                 let r = self.recoverable.remove(0);
-                self.status
+                sh.status
                     .info(format!("Discarded the unsaved work for {}", r.name()));
-                self.submit_recovery(
-                    Action::Remove {
-                        path: r.path,
-                        lock: Some(r.lock),
-                    },
-                    ctx,
-                );
+                let remove = Action::Remove {
+                    path: r.path,
+                    lock: Some(r.lock),
+                };
+                self.submit(Job::Recovery(remove), sh);
             }
             Some(Choice::Later) => {
                 let r = self.recoverable.remove(0);
-                self.status.info(format!(
+                sh.status.info(format!(
                     "Kept the unsaved work for {} in {}; it is offered again next start",
                     r.name(),
                     r.path.display()
@@ -184,18 +162,17 @@ impl ArchboardApp {
     }
 
     /// Opens the first recovery offer as unsaved changes to its original file.
-    pub(super) fn restore(&mut self, ctx: &egui::Context) {
+    pub(super) fn restore(&mut self, sh: &mut Shell<'_>) {
         if self.recoverable.is_empty() {
             return;
         }
         let r = self.recoverable.remove(0);
         let name = r.name();
         let counts = counts_line(r.board.blocks.len(), r.board.links.len());
-        self.reset_canvas();
-        self.canvas.fit_on_next_frame(r.board.bounds());
-        self.set_board(OpenBoard::unsaved(r.board, r.original), ctx);
+        let fit = r.board.bounds();
+        self.replace(OpenBoard::unsaved(r.board, r.original), fit, sh);
         self.autosave.adopt(r.path, r.lock);
-        self.status.info(format!(
+        sh.status.info(format!(
             "Restored unsaved work for {name} ({counts}); Ctrl+S saves it"
         ));
     }
@@ -209,8 +186,8 @@ impl ArchboardApp {
     }
 
     /// Marks the open board's file as in use, warning when another window already has it.
-    pub(super) fn take_board_lock(&mut self) {
-        let (Some(data), Some(path)) = (&self.data_dir, self.board.path.clone()) else {
+    pub(super) fn take_board_lock(&mut self, sh: &mut Shell<'_>) {
+        let (Some(data), Some(path)) = (&self.data_dir, sh.board.path.clone()) else {
             return;
         };
         let lock_path = lock::board_lock_path(&data.locks(), &path);
@@ -226,7 +203,7 @@ impl ArchboardApp {
             Ok(held) => self.board_lock = Some(held),
             Err(NotTaken::Busy(pid)) => {
                 let who = pid.map_or_else(String::new, |p| format!(" (process {p})"));
-                self.status.error(format!(
+                sh.status.error(format!(
                     "{} is already open in another archboard window{who}: saving here can overwrite the changes made there",
                     display_name(&path)
                 ));

@@ -1,0 +1,170 @@
+//! A selected block in the sidebar: its label, deep-dive mark and time, sizing, the lens
+//! checklist and notes.
+
+use super::context::{SidebarAction, SidebarContext, display_label, update};
+use super::fields::{Field, Fields};
+use crate::lens;
+use crate::model::Block;
+use crate::model::limits::{MAX_NOTES_CHARS, truncate_chars};
+use crate::timer::format_ms;
+
+pub fn show(
+    fields: &mut Fields,
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    block: &Block,
+    out: &mut Vec<SidebarAction>,
+) {
+    let kind = cx.palette.kind_or_fallback(&block.kind);
+    let kind_name = if kind.id.is_empty() {
+        block.kind.as_str()
+    } else {
+        kind.name.as_str()
+    };
+    ui.heading(kind_name);
+    if let Some(label) =
+        fields.draft_field(ui, Field::BlockLabel(block.id), &block.label, 2, "Label")
+    {
+        out.push(update(block, |b| b.label = label));
+    }
+    if block.is_frame() || block.is_text() {
+        // Frames and notes organise the drawing; they are not components to deep-dive into.
+        return;
+    }
+    let mut deep = block.deep_dive;
+    if ui
+        .checkbox(&mut deep, "Deep dive on this component")
+        .changed()
+    {
+        out.push(update(block, |b| b.deep_dive = deep));
+    }
+    time_line(ui, cx, block);
+    super::sizing::show(fields, ui, cx, block, kind, out);
+    ui.separator();
+
+    let lens = cx.lenses.get(&kind.lens);
+    let (covered, total) = cx.lenses.coverage(block, &kind.lens);
+    match lens {
+        Some(lens) => {
+            ui.strong(format!("{} lens", lens.title));
+            ui.label(egui::RichText::new(&lens.purpose).weak());
+        }
+        None => {
+            ui.strong("Lens");
+        }
+    }
+    ui.label(
+        egui::RichText::new(format!("{covered} / {total} covered")).color(cx.colors.selection),
+    );
+    let mut toggles: Vec<(String, bool)> = Vec::new();
+    if let Some(lens) = lens {
+        for section in &lens.sections {
+            egui::CollapsingHeader::new(&section.title)
+                .default_open(true)
+                .show(ui, |ui| {
+                    for item in &section.items {
+                        checklist_item(
+                            ui,
+                            block,
+                            lens::item_key(&lens.id, &item.id),
+                            item,
+                            &mut toggles,
+                        );
+                    }
+                });
+        }
+    }
+    let cc = &cx.lenses.cross_cutting;
+    egui::CollapsingHeader::new(&cc.title)
+        .default_open(true)
+        .show(ui, |ui| {
+            for item in &cc.items {
+                checklist_item(
+                    ui,
+                    block,
+                    lens::item_key(lens::ANY, &item.id),
+                    item,
+                    &mut toggles,
+                );
+            }
+        });
+    for (key, on) in toggles {
+        out.push(update(block, |b| {
+            if on {
+                b.checked.insert(key.clone());
+            } else {
+                b.checked.remove(&key);
+            }
+        }));
+    }
+    ui.separator();
+    ui.strong("Notes");
+    if let Some(notes) = fields.draft_field(
+        ui,
+        Field::Notes(block.id),
+        &block.notes,
+        5,
+        "What was said about this component",
+    ) {
+        let notes = truncate_chars(&notes, MAX_NOTES_CHARS);
+        out.push(update(block, |b| b.notes = notes));
+    }
+}
+
+fn checklist_item(
+    ui: &mut egui::Ui,
+    block: &Block,
+    key: String,
+    item: &lens::Item,
+    toggles: &mut Vec<(String, bool)>,
+) {
+    let mut on = block.checked.contains(&key);
+    if ui.checkbox(&mut on, &item.question).changed() {
+        toggles.push((key, on));
+    }
+    ui.indent(("hint", &item.id), |ui| {
+        ui.label(egui::RichText::new(&item.hint).small().weak());
+    });
+}
+
+/// "Deep dive on Cache: 4:12 of ~5:00", coloured as the block's budget runs out.
+fn time_line(ui: &mut egui::Ui, cx: &SidebarContext<'_>, block: &Block) {
+    let spent = cx.board.timer.block_ms.get(&block.id).copied().unwrap_or(0);
+    let name = display_label(block);
+    let plan = crate::timer::plan_for(&cx.board.timer, cx.plans);
+    let deep_count = cx
+        .board
+        .blocks
+        .values()
+        .filter(|b| b.deep_dive)
+        .count()
+        .max(1);
+    let budget = plan
+        .and_then(|p| p.phases.iter().find(|ph| ph.deep_dive))
+        .map(|ph| ph.planned_ms() / deep_count as u64);
+    match budget.filter(|_| block.deep_dive) {
+        Some(budget) => {
+            let color = if spent > budget * 3 / 2 {
+                cx.colors.error
+            } else if spent > budget {
+                cx.colors.warning
+            } else {
+                cx.colors.muted_text
+            };
+            ui.colored_label(
+                color,
+                format!(
+                    "Deep dive on {name}: {} of ~{}",
+                    format_ms(spent),
+                    format_ms(budget)
+                ),
+            );
+        }
+        None => {
+            ui.colored_label(
+                cx.colors.muted_text,
+                format!("Time on {name}: {}", format_ms(spent)),
+            );
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! What the sidebar reads and what it asks the app to do: the sidebar never changes the board
+//! itself, it returns actions.
+
+use crate::canvas::Selection;
+use crate::lens::LensLibrary;
+use crate::model::{Block, BlockId, Board, Edit, LinkId};
+use crate::palette::Palette;
+use crate::theme::Colors;
+use crate::timer::Plan;
+
+/// What the sidebar asks the app to do.
+pub enum SidebarAction {
+    Edit(Edit),
+    /// Select this block and bring it to the centre of the view.
+    Focus(BlockId),
+    /// Select this link and bring it to the centre of the view.
+    FocusLink(LinkId),
+    SetPlan(String),
+    /// Fail the block in the drill, or restore it.
+    ToggleFailed(BlockId),
+    ClearDrill,
+}
+
+/// Everything the sidebar reads.
+pub struct SidebarContext<'a> {
+    pub board: &'a Board,
+    pub selection: &'a Selection,
+    pub palette: &'a Palette,
+    pub lenses: &'a LensLibrary,
+    pub plans: &'a [Plan],
+    pub colors: &'a Colors,
+    /// The design review of the board as it is, when computed.
+    pub review: Option<&'a crate::review::Review>,
+    /// The failure drill's verdict, while blocks are marked failed.
+    pub drill: Option<&'a crate::review::Drill>,
+    pub failed: &'a std::collections::BTreeSet<BlockId>,
+}
+
+/// An edit replacing `block` with a changed copy.
+pub fn update(block: &Block, f: impl FnOnce(&mut Block)) -> SidebarAction {
+    let mut b = block.clone();
+    f(&mut b);
+    SidebarAction::Edit(Edit::UpdateBlocks(vec![b]))
+}
+
+/// A block as lists show it: its label on one line, or its kind when it has none.
+pub fn display_label(b: &Block) -> String {
+    if b.label.trim().is_empty() {
+        b.kind.clone()
+    } else {
+        b.label.replace('\n', " ")
+    }
+}

@@ -1,0 +1,106 @@
+//! A selected link in the sidebar: label, style, arrowheads, route, and its share of traffic.
+
+use super::context::{SidebarAction, SidebarContext, display_label};
+use super::fields::{Field, Fields, Num, NumField};
+use crate::model::{BlockId, Direction, Edit, Link, LinkStyle, Route};
+use crate::review::{Unit, human};
+
+pub fn show(
+    fields: &mut Fields,
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    link: &Link,
+    out: &mut Vec<SidebarAction>,
+) {
+    let name = |id: BlockId| {
+        cx.board
+            .block(id)
+            .map_or_else(|| "?".to_owned(), display_label)
+    };
+    ui.heading("Link");
+    ui.label(format!(
+        "{} to {}",
+        name(link.from.block),
+        name(link.to.block)
+    ));
+    if let Some(label) = fields.draft_field(
+        ui,
+        Field::LinkLabel(link.id),
+        &link.label,
+        1,
+        "Label, e.g. POST /urls",
+    ) {
+        let mut l = link.clone();
+        l.label = label;
+        out.push(SidebarAction::Edit(Edit::UpdateLink(l)));
+    }
+    let mut l = link.clone();
+    ui.horizontal(|ui| {
+        ui.label("Style");
+        ui.radio_value(&mut l.style, LinkStyle::Sync, "sync");
+        ui.radio_value(&mut l.style, LinkStyle::Async, "async");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Arrows");
+        ui.radio_value(&mut l.direction, Direction::Forward, "forward");
+        ui.radio_value(&mut l.direction, Direction::Both, "both");
+        ui.radio_value(&mut l.direction, Direction::None, "none");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Route");
+        ui.radio_value(&mut l.route, Route::Straight, "straight");
+        ui.radio_value(&mut l.route, Route::Elbow, "elbow");
+    });
+    if ui.button("Reverse").clicked() {
+        l.reverse();
+    }
+    share(fields, ui, cx, link, &mut l);
+    if l != *link {
+        out.push(SidebarAction::Edit(Edit::UpdateLink(l)));
+    }
+}
+
+/// The percentage of its source's traffic a link carries.
+fn share(
+    fields: &mut Fields,
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    link: &Link,
+    l: &mut Link,
+) {
+    ui.separator();
+    ui.strong("Traffic");
+    let mut named = link.share.is_some();
+    ui.horizontal(|ui| {
+        let check = ui.checkbox(&mut named, "Share of the source's traffic");
+        let label = check.id;
+        if check
+            .on_hover_text(
+                "Unset: the source splits its traffic evenly over its links. Set it for a cache's \
+                 misses (e.g. 20 %), a fan-out to one shard, or a sampled stream.",
+            )
+            .changed()
+        {
+            l.share = named.then_some(100.0);
+        }
+        if named
+            && let Some(v) = fields.number(
+                ui,
+                NumField::Share(link.id),
+                f64::from(link.share.unwrap_or(100.0)),
+                Num {
+                    range: 0.0..=100.0,
+                    speed: 0.5,
+                    suffix: " %",
+                    whole: false,
+                },
+                label,
+            )
+        {
+            l.share = Some(v as f32);
+        }
+    });
+    if let Some(rps) = cx.review.and_then(|r| r.link_rps.get(&link.id)) {
+        ui.label(format!("Carries {} at peak", human(*rps, Unit::PerSecond)));
+    }
+}

@@ -1,0 +1,67 @@
+//! The right-hand sidebar: the deep-dive lens of the selected block, the properties of a selected
+//! link, or, with nothing selected, the board overview, the review and the estimator.
+//!
+//! Each view lives in its own file and reads a [`SidebarContext`]; none changes the board, they
+//! return [`SidebarAction`]s for the app to carry out.
+
+mod block;
+mod context;
+mod estimator;
+mod fields;
+mod link;
+mod overview;
+mod review;
+mod sizing;
+
+pub use context::{SidebarAction, SidebarContext};
+
+use crate::model::{Block, Link};
+
+#[derive(Default)]
+pub struct Sidebar {
+    fields: fields::Fields,
+}
+
+impl Sidebar {
+    pub fn show(&mut self, ui: &mut egui::Ui, cx: &SidebarContext<'_>) -> Vec<SidebarAction> {
+        let mut out = Vec::new();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let blocks: Vec<&Block> = cx
+                    .selection
+                    .blocks
+                    .iter()
+                    .filter_map(|id| cx.board.block(*id))
+                    .collect();
+                let links: Vec<&Link> = cx
+                    .selection
+                    .links
+                    .iter()
+                    .filter_map(|id| cx.board.link(*id))
+                    .collect();
+                match (blocks.as_slice(), links.as_slice()) {
+                    ([block], []) => block::show(&mut self.fields, ui, cx, block, &mut out),
+                    ([], [link]) => link::show(&mut self.fields, ui, cx, link, &mut out),
+                    ([], []) => {
+                        review::drill(ui, cx, &mut out);
+                        overview::overview(ui, cx, &mut out);
+                        ui.separator();
+                        review::findings(ui, cx, &mut out);
+                        estimator::show(&mut self.fields, ui, cx.board, &mut out);
+                        ui.separator();
+                        overview::cheat_sheet(ui);
+                    }
+                    _ => {
+                        ui.heading(format!("{} selected", blocks.len() + links.len()));
+                        for b in blocks {
+                            if ui.link(context::display_label(b)).clicked() {
+                                out.push(SidebarAction::Focus(b.id));
+                            }
+                        }
+                    }
+                }
+            });
+        out
+    }
+}

@@ -1,0 +1,102 @@
+//! Start-up timing (`--timings`) and the driver of `archboard bench`, kept out of the frame's
+//! ordinary path: when neither is asked for, a frame is just [`ArchboardApp::show`].
+
+use super::ArchboardApp;
+use super::bench::{self, Bench};
+use std::time::{Duration, Instant};
+
+/// Start-up milestones, printed once the first frame is on screen, and the bench run.
+#[derive(Default)]
+pub struct Startup {
+    timings: Option<Timings>,
+    bench: Option<Bench>,
+}
+
+struct Timings {
+    started: Instant,
+    app_created: Duration,
+    first_built: Option<Duration>,
+}
+
+impl Startup {
+    pub fn new(started: Instant, timings: bool, bench: Option<usize>) -> Self {
+        Self {
+            timings: (timings || bench.is_some()).then(|| Timings {
+                started,
+                app_created: started.elapsed(),
+                first_built: None,
+            }),
+            bench: bench.map(Bench::new),
+        }
+    }
+}
+
+/// One frame of the window: the app, measured when timings or a bench run were asked for.
+pub fn frame(app: &mut ArchboardApp, ui: &mut egui::Ui) {
+    note_startup(app, ui.ctx());
+    if app.startup.bench.is_some() {
+        bench_frame(app, ui);
+    } else {
+        app.show(ui);
+    }
+}
+
+/// Prints the start-up line at the start of the second frame: the first is on screen by then.
+fn note_startup(app: &mut ArchboardApp, ctx: &egui::Context) {
+    let Some(t) = &mut app.startup.timings else {
+        return;
+    };
+    match t.first_built {
+        None => {
+            t.first_built = Some(t.started.elapsed());
+            ctx.request_repaint();
+        }
+        Some(built) => {
+            let shown = t.started.elapsed();
+            print_line(&format!(
+                "startup: window and app ready {} ms, first frame built {} ms, on screen by {} ms",
+                t.app_created.as_millis(),
+                built.as_millis(),
+                shown.as_millis()
+            ));
+            app.startup.timings = None;
+        }
+    }
+}
+
+/// Drives and measures one frame of `archboard bench`, then quits when it is done.
+fn bench_frame(app: &mut ArchboardApp, ui: &mut egui::Ui) {
+    let start = Instant::now();
+    let cpu_before = bench::thread_cpu_time();
+    let bounds = app.board.doc.board().bounds();
+    let ready = !app.files.is_loading() && !app.files.starting();
+    if let Some(b) = &mut app.startup.bench
+        && ready
+    {
+        b.drive(&mut app.canvas, bounds);
+    }
+    app.show(ui);
+    let update = match (cpu_before, bench::thread_cpu_time()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => start.elapsed(),
+    };
+    let Some(b) = &mut app.startup.bench else {
+        return;
+    };
+    b.record(start, update, ready);
+    ui.ctx().request_repaint();
+    if b.finished() {
+        for line in b.lines() {
+            print_line(line);
+        }
+        app.startup.bench = None;
+        app.files.allow_close();
+        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+/// One line on stdout; a closed pipe is not worth a panic.
+fn print_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
