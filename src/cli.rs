@@ -93,6 +93,21 @@ pub enum Command {
     },
 }
 
+/// Parses the process's arguments. A first argument that looks like a misspelt subcommand is
+/// refused before clap sees it, so `archboard chek board.ron` says "did you mean `check`?"
+/// instead of opening a board named `chek` (or failing with clap's puzzling message).
+pub fn parse_args() -> Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(first) = args.get(1).map(Path::new)
+        && !first.to_string_lossy().starts_with('-')
+        && let Some(hint) = mistyped_command(first)
+    {
+        let _ = writeln!(std::io::stderr().lock(), "error: {hint}");
+        return Err(ExitCode::from(EXIT_INVALID));
+    }
+    Ok(Cli::parse_from(args))
+}
+
 /// Runs what the command line asks for. `started` is when the process started.
 pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
     let launch = |file, bench: Option<usize>| crate::app::Launch {
@@ -102,13 +117,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         bench,
     };
     let window = match cli.command {
-        None => {
-            if let Some(suggestion) = cli.file.as_deref().and_then(mistyped_command) {
-                let _ = writeln!(std::io::stderr().lock(), "error: {suggestion}");
-                return ExitCode::from(EXIT_INVALID);
-            }
-            launch(cli.file, None)
-        }
+        None => launch(cli.file, None),
         Some(Command::Bench { file, frames }) => {
             // Fail here, with the file named, rather than benchmark an empty board.
             if let Err(e) = persistence::load_board(&file) {
@@ -318,7 +327,11 @@ pub fn mistyped_command(file: &Path) -> Option<String> {
     let names: Vec<String> = Cli::command()
         .get_subcommands()
         .map(|c| c.get_name().to_owned())
+        .filter(|n| n != "help")
         .collect();
+    if names.iter().any(|n| n == typed) {
+        return None;
+    }
     let best = names
         .iter()
         .map(|n| (crate::text::edit_distance(typed, n), n))

@@ -1,11 +1,13 @@
 //! Process start-up: note the time, parse the command line, hand over to the CLI.
 
-use archboard::cli::{Cli, run};
-use clap::Parser;
+use archboard::cli::{parse_args, run};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // First thing, so `--timings` counts everything after the process was loaded.
     let started = std::time::Instant::now();
-    run(Cli::parse(), started)
+    match parse_args() {
+        Ok(cli) => run(cli, started),
+        Err(code) => code,
+    }
 }

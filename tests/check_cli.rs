@@ -221,6 +221,8 @@ fn review(file: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_archboard"))
         .arg("review")
         .arg(file)
+        // No user palettes: the bundled one is what these tests reason about.
+        .env("XDG_CONFIG_HOME", "/nonexistent-archboard-config")
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()
@@ -279,4 +281,67 @@ fn review_lists_risks_and_exits_one() {
     let out = review(&bad);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("bad.ron"));
+}
+
+#[test]
+fn one_risk_is_said_in_the_singular() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("one.ron");
+    // Two load balancers, so only the single-copy database is a risk.
+    std::fs::write(
+        &path,
+        "(format_version: 2, blocks: [\
+         (id: 1, kind: \"client\", label: \"Web\", rect: (x: 0.0, y: 0.0, w: 100.0, h: 50.0)),\
+         (id: 2, kind: \"load_balancer\", label: \"LB\", rect: (x: 200.0, y: 0.0, w: 100.0, h: 50.0), props: (instances: Some(2))),\
+         (id: 3, kind: \"database\", label: \"DB\", rect: (x: 400.0, y: 0.0, w: 100.0, h: 50.0))],\
+         links: [(id: 4, from: (block: 1), to: (block: 2), label: \"a\"), (id: 5, from: (block: 2), to: (block: 3), label: \"b\")])",
+    )
+    .expect("write");
+    let out = review(&path);
+    let stdout = text(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("1 risk, "), "{stdout}");
+    assert!(
+        !stdout.contains("1 risks") && !stdout.contains("1 gaps"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_misspelt_subcommand_is_refused_with_a_suggestion_and_no_window() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for args in [
+        &["chek", "board.ron"][..],
+        &["chek"],
+        &["reveiw", "x.ron"],
+        &["exprot"],
+    ] {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("run archboard");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("no such command") && err.contains("did you mean `"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    let err = text(
+        &Command::new(env!("CARGO_BIN_EXE_archboard"))
+            .arg("chek")
+            .current_dir(dir.path())
+            .env_remove("DISPLAY")
+            .output()
+            .expect("run")
+            .stderr,
+    );
+    assert!(err.contains("did you mean `check`?"), "{err}");
+    assert!(!dir.path().join("chek").exists(), "no file was made");
 }

@@ -24,6 +24,8 @@ fn export(args: &[&str], out: &Path) -> std::process::Output {
         .args(args)
         .arg("-o")
         .arg(out)
+        // No user palettes: the bundled one is what these tests reason about.
+        .env("XDG_CONFIG_HOME", "/nonexistent-archboard-config")
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()

@@ -1,6 +1,7 @@
 //! Where each link's label sits, in world space, so no label covers what a reader needs.
 //!
-//! The rule: a label never covers a block (the link's own ends included), a frame's title, or
+//! The rule: a label never covers a block (the link's own ends included, with a few units of
+//! room around each), a frame's title, or
 //! a label placed before it. Its candidates are, in order of preference: on the line, at the
 //! middle of the path and then at points further towards either end (40 %, 60 %, 30 %, 70 %,
 //! …); then beside the line on either side at those points, a label's width further out each
@@ -27,6 +28,8 @@ pub trait Measure {
 pub const LABEL_PAD: f32 = 2.0;
 /// Inner margin of a frame's title.
 pub const FRAME_TITLE_PAD: f32 = 6.0;
+/// Room kept clear around every block.
+const BLOCK_MARGIN: f32 = 6.0;
 /// Gap kept between a label moved beside its line and the line.
 const BESIDE_GAP: f32 = 3.0;
 /// Points along the path tried, as fractions of its length.
@@ -38,8 +41,28 @@ const MAX_DISTANCE: f32 = 120.0;
 /// Side of the grid cells that bucket obstacles.
 const CELL: f32 = 256.0;
 
-/// A label's centre and size, in world units at 100 % zoom.
-pub type Placed = (Point, Point);
+/// Where a label sits, in world units at 100 % zoom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placed {
+    pub centre: Point,
+    pub size: Point,
+    /// The point of the link the label belongs to; when the label had to step away from its
+    /// line, the painter draws a faint leader from the label to here.
+    pub anchor: Point,
+    /// 0 on the line, 1 just beside it, more when it stepped further out.
+    pub ring: usize,
+}
+
+impl Placed {
+    pub fn rect(&self) -> Rect {
+        Rect::from_center_size(self.centre, self.size.x, self.size.y)
+    }
+
+    /// Whether the label sits away from its line (past the first ring beside it).
+    pub fn stepped_away(&self) -> bool {
+        self.ring > 1
+    }
+}
 
 /// The centre of every labelled link's label, and its size.
 pub fn place(
@@ -51,7 +74,7 @@ pub fn place(
     let mut out = HashMap::new();
     for link in board.links.values() {
         if let Some(placed) = place_one(board, link, fans, measure, &obstacles) {
-            obstacles.insert(Rect::from_center_size(placed.0, placed.1.x, placed.1.y));
+            obstacles.insert(placed.rect());
             out.insert(link.id, placed);
         }
     }
@@ -73,15 +96,15 @@ pub fn replace_some(
         .filter(|(id, _)| !redo.contains(id) && board.links.contains_key(id))
         .map(|(id, p)| (*id, *p))
         .collect();
-    for (c, s) in out.values() {
-        obstacles.insert(Rect::from_center_size(*c, s.x, s.y));
+    for p in out.values() {
+        obstacles.insert(p.rect());
     }
     for id in redo {
         let Some(link) = board.link(*id) else {
             continue;
         };
         if let Some(placed) = place_one(board, link, fans, measure, &obstacles) {
-            obstacles.insert(Rect::from_center_size(placed.0, placed.1.x, placed.1.y));
+            obstacles.insert(placed.rect());
             out.insert(link.id, placed);
         }
     }
@@ -97,7 +120,9 @@ fn fixed_obstacles(board: &Board, measure: &mut dyn Measure) -> Grid {
                 obstacles.insert(title);
             }
         } else {
-            obstacles.insert(b.rect);
+            // A little room around the block, where its sizing badge overhangs and where a
+            // label would read as part of the block.
+            obstacles.insert(b.rect.expanded(BLOCK_MARGIN));
         }
     }
     obstacles
@@ -129,7 +154,13 @@ fn place_one(
         };
         Some(fan * sign)
     };
-    Some((best_spot(&path, size, away, obstacles), size))
+    let (centre, anchor, ring) = best_spot(&path, size, away, obstacles);
+    Some(Placed {
+        centre,
+        size,
+        anchor,
+        ring,
+    })
 }
 
 /// Where a frame's title is drawn: its top-left corner, as wide as the text (wrapped to the
@@ -148,9 +179,15 @@ pub fn frame_title_rect(frame: &crate::model::Block, measure: &mut dyn Measure) 
     ))
 }
 
-/// The first candidate that covers nothing, else the one covering least.
-fn best_spot(path: &[Point], size: Point, away: Option<f32>, obstacles: &Grid) -> Point {
-    let mut best: Option<(f32, Point)> = None;
+/// The first candidate that covers nothing, else the one covering least: its centre, and the
+/// point of the path it stands beside.
+fn best_spot(
+    path: &[Point],
+    size: Point,
+    away: Option<f32>,
+    obstacles: &Grid,
+) -> (Point, Point, usize) {
+    let mut best: Option<(f32, Point, Point, usize)> = None;
     let sides: &[f32] = match away {
         None => &[1.0, -1.0],
         Some(s) if s > 0.0 => &[1.0],
@@ -183,17 +220,23 @@ fn best_spot(path: &[Point], size: Point, away: Option<f32>, obstacles: &Grid) -
                 let c = p + normal * (distance * side);
                 let covered = obstacles.overlap(&Rect::from_center_size(c, size.x, size.y));
                 if covered == 0.0 {
-                    return c;
+                    return (c, p, ring);
                 }
                 // A label far from its line reads as someone else's: it must cover much less.
                 let cost = covered * (1.0 + ring as f32);
-                if best.is_none_or(|(b, _)| cost < b) {
-                    best = Some((cost, c));
+                if best.is_none_or(|(b, ..)| cost < b) {
+                    best = Some((cost, c, p, ring));
                 }
             }
         }
     }
-    best.map_or_else(|| route::midpoint(path), |(_, c)| c)
+    best.map_or_else(
+        || {
+            let m = route::midpoint(path);
+            (m, m, 0)
+        },
+        |(_, c, p, ring)| (c, p, ring),
+    )
 }
 
 /// The point at fraction `f` of the path's length, and the unit direction there.
@@ -305,9 +348,8 @@ mod tests {
         id
     }
 
-    fn label_rect(placed: &HashMap<LinkId, (Point, Point)>, id: LinkId) -> Rect {
-        let (c, s) = placed[&id];
-        Rect::from_center_size(c, s.x, s.y)
+    fn label_rect(placed: &HashMap<LinkId, Placed>, id: LinkId) -> Rect {
+        placed[&id].rect()
     }
 
     fn overlaps(a: &Rect, b: &Rect) -> bool {
@@ -322,6 +364,7 @@ mod tests {
         let l = link(&mut b, x, y, "message-sent events");
         let placed = place(&b, &HashMap::new(), &mut Fixed);
         let r = label_rect(&placed, l);
+        assert!(placed[&l].stepped_away(), "it is tied back to its line");
         for id in [x, y] {
             assert!(!overlaps(&r, &b.blocks[&id].rect), "{r:?} covers {id}");
         }
@@ -388,7 +431,8 @@ mod tests {
         let y = add(&mut b, "database", "B", Rect::new(600.0, 0.0, 100.0, 60.0));
         let l = link(&mut b, x, y, "SELECT");
         let placed = place(&b, &HashMap::new(), &mut Fixed);
-        let (c, _) = placed[&l];
+        let c = placed[&l].centre;
+        assert!(!placed[&l].stepped_away());
         assert!(
             (c.x - 350.0).abs() < 1.0 && (c.y - 30.0).abs() < 1.0,
             "{c:?}"

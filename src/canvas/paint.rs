@@ -94,7 +94,7 @@ impl LinkLayout {
     pub fn label_anchor(&self, link: &Link, path: &[crate::model::Point]) -> crate::model::Point {
         self.labels
             .get(&link.id)
-            .map_or_else(|| route::midpoint(path), |(c, _)| *c)
+            .map_or_else(|| route::midpoint(path), |p| p.centre)
     }
 }
 
@@ -603,6 +603,20 @@ fn paint_link(
         );
         let pad = link_labels::LABEL_PAD * z;
         let r = Rect::from_center_size(anchor, galley.size() + vec2(2.0 * pad, 2.0 * pad));
+        // A label that had to step away from its line is tied back to it.
+        if let Some(placed) = style.layout.labels.get(&link.id)
+            && placed.stepped_away()
+        {
+            let to = view.to_screen(placed.anchor);
+            let v = to - r.center();
+            // Leave from the label's edge, where the line towards the anchor crosses it.
+            let t =
+                (r.width() / 2.0 / v.x.abs().max(1e-3)).min(r.height() / 2.0 / v.y.abs().max(1e-3));
+            if t < 1.0 {
+                let stroke = Stroke::new(1.0, style.colors.muted_text.gamma_multiply(0.6));
+                painter.line_segment([r.center() + v * t, to], stroke);
+            }
+        }
         painter.rect_filled(r, 3.0 * z, style.colors.label_background);
         painter.galley(r.center() - galley.size() / 2.0, galley, style.colors.text);
     }

@@ -24,6 +24,49 @@ pub fn app_harness(file: Option<PathBuf>) -> Harness<'static, ArchboardApp> {
         .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
 }
 
+/// [`app_harness`] with the app changed by `f` first (another palette, say).
+pub fn app_harness_with(
+    file: Option<PathBuf>,
+    f: impl FnOnce(ArchboardApp) -> ArchboardApp,
+) -> Harness<'static, ArchboardApp> {
+    let settings = Settings {
+        sidebar: false,
+        ..Settings::default()
+    };
+    let app = f(ArchboardApp::with_settings(settings, file));
+    Harness::builder()
+        .with_size(SIZE)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut ArchboardApp| app.show(ui), app)
+}
+
+/// Compares a PNG with the golden picture `name` under `tests/fixtures`, allowing 0.2 % of
+/// pixels to differ (font rasterising varies a little). With `ARCHBOARD_UPDATE_GOLDEN` set, it
+/// writes the picture as the new golden one instead.
+pub fn assert_golden(name: &str, png: &[u8]) {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    if std::env::var_os("ARCHBOARD_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden.parent().expect("dir")).expect("mkdir");
+        std::fs::write(&golden, png).expect("write golden");
+    }
+    let want = image::open(&golden).expect("golden picture").to_rgba8();
+    let got = image::load_from_memory(png).expect("png").to_rgba8();
+    assert_eq!(want.dimensions(), got.dimensions(), "{name}: size changed");
+    let differing = want
+        .pixels()
+        .zip(got.pixels())
+        .filter(|(a, b)| a.0.iter().zip(b.0.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count();
+    let share = differing as f32 / (want.width() * want.height()) as f32;
+    assert!(
+        share < 0.002,
+        "{name}: {differing} pixels ({:.2} %) differ from the golden picture",
+        share * 100.0
+    );
+}
+
 /// The real app with a fake clock for the interview timer.
 pub fn app_with_clock(
     file: Option<PathBuf>,
