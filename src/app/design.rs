@@ -1,7 +1,7 @@
 //! The design review's state in the app: the review of the board as it is (recomputed when the
 //! board changes, never every frame), whether the overlay is on, and the failure drill.
 
-use crate::canvas::design_paint::Design;
+use crate::canvas::design::Design;
 use crate::lens::LensLibrary;
 use crate::model::{BlockId, Board, Document};
 use crate::palette::Palette;

@@ -2,45 +2,13 @@
 //! (the review overlay), and the failure drill's struck-out blocks and broken links.
 
 use super::camera::View;
+pub use super::design::Design;
 use super::style::Style;
-use crate::model::{Block, BlockId, Link};
+use crate::model::{Block, Link};
 use crate::palette::{Kind, Role};
-use crate::review::{AMBER, Drill, RED, Review, Unit, human};
+use crate::review::{AMBER, RED, Review, Unit, human};
 use crate::theme;
 use egui::{Color32, FontId, Painter, Pos2, Rect, Stroke, vec2};
-use std::rc::Rc;
-
-/// The review state the canvas shows, shared with the app (not copied each frame).
-#[derive(Default)]
-pub struct Design {
-    /// Load numbers and utilisation colours (the review overlay), when it is on.
-    pub review: Option<Rc<Review>>,
-    /// The failure drill, while blocks are marked failed.
-    pub drill: Option<Rc<Drill>>,
-}
-
-impl Design {
-    pub fn is_empty(&self) -> bool {
-        self.review.is_none() && self.drill.is_none()
-    }
-
-    /// Failed and down: its only instance is gone.
-    pub fn is_down(&self, id: BlockId) -> bool {
-        self.drill.as_ref().is_some_and(|d| d.down.contains(&id))
-    }
-
-    /// Failed, with other instances still serving.
-    pub fn is_degraded(&self, id: BlockId) -> bool {
-        self.drill
-            .as_ref()
-            .is_some_and(|d| d.degraded.contains(&id))
-    }
-
-    /// Whether a link touches a block that is down.
-    pub fn link_broken(&self, link: &Link) -> bool {
-        self.is_down(link.from.block) || self.is_down(link.to.block)
-    }
-}
 
 /// `×3` for instances and `R3` for copies of the data, top-left, when more than one.
 pub fn paint_sizing_badges(

@@ -8,8 +8,10 @@
 
 mod actions;
 pub mod camera;
+pub mod design;
 pub mod design_paint;
 pub mod hit;
+pub mod layout;
 pub mod link_labels;
 mod overlay;
 pub mod paint;
@@ -213,9 +215,9 @@ pub struct CanvasState {
     /// Fan-out offsets and label places of links, cached for the board state they were
     /// computed for. Shared so a frame or a click can hold them while the canvas changes its
     /// other state.
-    layout: Option<(LayoutKey, Rc<paint::LinkLayout>)>,
+    layout: Option<(LayoutKey, Rc<layout::LinkLayout>)>,
     /// The design review's overlay and drill to draw, set by the app each frame.
-    pub design: Option<Rc<design_paint::Design>>,
+    pub design: Option<Rc<design::Design>>,
 }
 
 impl CanvasState {
@@ -273,7 +275,7 @@ impl CanvasState {
     /// Fan-out offsets and label places for the current board, recomputed only when it changed.
     /// While blocks are dragged only their links' labels move; the whole layout is redone when
     /// the drag ends, so what stays on screen is what an export draws.
-    fn layout(&mut self, doc: &Document, ctx: &egui::Context) -> Rc<paint::LinkLayout> {
+    fn layout(&mut self, doc: &Document, ctx: &egui::Context) -> Rc<layout::LinkLayout> {
         let key = (doc.revision(), doc.in_gesture());
         if let Some((k, layout)) = &self.layout
             && *k == key
@@ -288,7 +290,7 @@ impl CanvasState {
         };
         let layout = ctx.fonts_mut(|f| match (&previous, moving) {
             (Some(prev), Some(moving)) if doc.in_gesture() => prev.moved(doc.board(), f, &moving),
-            _ => paint::LinkLayout::after(doc.board(), f, previous.as_deref()),
+            _ => layout::LinkLayout::after(doc.board(), f, previous.as_deref()),
         });
         let layout = Rc::new(layout);
         self.layout = Some((key, Rc::clone(&layout)));

@@ -9,11 +9,11 @@ pub struct Style<'a> {
     pub dark: bool,
     pub palette: &'a Palette,
     pub grid: bool,
-    /// Where links run and where their labels sit ([`super::paint::LinkLayout`]); the screen
+    /// Where links run and where their labels sit ([`super::layout::LinkLayout`]); the screen
     /// caches it per board state, exports compute it once.
-    pub layout: &'a super::paint::LinkLayout,
+    pub layout: &'a super::layout::LinkLayout,
     /// When set, blocks show how many lens items were covered and whether they have notes.
     pub badges: Option<&'a crate::lens::LensLibrary>,
     /// The design review's overlay and failure drill, when either is on.
-    pub design: Option<&'a super::design_paint::Design>,
+    pub design: Option<&'a super::design::Design>,
 }

@@ -147,7 +147,9 @@ pub fn render(
     };
     let mut out = ctx.run_ui(input, |ui| {
         // The same layout as the screen's: labels land where the window puts them.
-        let layout = ui.ctx().fonts_mut(|f| paint::LinkLayout::new(&board, f));
+        let layout = ui
+            .ctx()
+            .fonts_mut(|f| crate::canvas::layout::LinkLayout::new(&board, f));
         let style = paint::Style {
             colors: &colors,
             dark,

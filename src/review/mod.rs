@@ -130,28 +130,6 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
         link_rps: load.link.clone(),
         ..Review::default()
     };
-    let name = |i: usize| block_name(board, g.nodes[i].id);
-    // Counting per kind and formatting only what is listed keeps a board with thousands of
-    // findings (a generated one) cheap.
-    let mut listed: HashMap<FindingKind, usize> = HashMap::new();
-    let mut add = |r: &mut Review,
-                   kind: FindingKind,
-                   target: Target,
-                   lens: Option<&str>,
-                   text: &dyn Fn() -> String| {
-        let n = listed.entry(kind).or_default();
-        if *n < MAX_PER_KIND {
-            *n += 1;
-            r.findings.push(Finding {
-                kind,
-                target,
-                text: text(),
-                lens: lens.map(str::to_owned),
-            });
-        } else {
-            *r.more.entry(kind).or_default() += 1;
-        }
-    };
     for (i, node) in g.nodes.iter().enumerate() {
         if let Some(rps) = load.node[i] {
             r.load.insert(
@@ -165,88 +143,169 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
             );
         }
     }
+    let mut f = Findings {
+        board,
+        g: &g,
+        review: r,
+        listed: HashMap::new(),
+    };
+    f.single_points();
+    f.unreplicated();
+    f.bottlenecks(&load);
+    f.overshared(&load);
+    if est.read_heavy() {
+        f.missing_caches();
+    }
+    f.unconsumed_queues();
+    f.unlabelled_links();
+    f.uncovered(palette, lenses);
+    let mut r = f.review;
+    r.findings.sort_by_key(|f| f.kind);
+    r
+}
 
-    for (x, store) in spof::single_points(&g) {
-        let node = &g.nodes[x];
-        add(
-            &mut r,
-            FindingKind::SinglePoint,
-            Target::Block(node.id),
-            Some(match node.role {
+/// Collects findings, listing at most [`MAX_PER_KIND`] of each kind and counting the rest.
+/// Counting per kind and formatting only what is listed keeps a board with thousands of findings
+/// (a generated one) cheap.
+struct Findings<'a> {
+    board: &'a Board,
+    g: &'a Graph,
+    review: Review,
+    listed: HashMap<FindingKind, usize>,
+}
+
+/// What a finding's text needs to name blocks, apart from the collector it is added to.
+struct Names<'a> {
+    board: &'a Board,
+    g: &'a Graph,
+}
+
+impl Names<'_> {
+    /// The name of graph node `i`.
+    fn node(&self, i: usize) -> String {
+        block_name(self.board, self.g.nodes[i].id)
+    }
+
+    fn block(&self, id: BlockId) -> String {
+        block_name(self.board, id)
+    }
+}
+
+impl Findings<'_> {
+    fn add(
+        &mut self,
+        kind: FindingKind,
+        target: Target,
+        lens: Option<&str>,
+        text: impl FnOnce(&Names) -> String,
+    ) {
+        let n = self.listed.entry(kind).or_default();
+        if *n < MAX_PER_KIND {
+            *n += 1;
+            self.review.findings.push(Finding {
+                kind,
+                target,
+                text: text(&Names {
+                    board: self.board,
+                    g: self.g,
+                }),
+                lens: lens.map(str::to_owned),
+            });
+        } else {
+            *self.review.more.entry(kind).or_default() += 1;
+        }
+    }
+
+    fn single_points(&mut self) {
+        for (x, store) in spof::single_points(self.g) {
+            let node = &self.g.nodes[x];
+            let lens = match node.role {
                 Role::Balancer if node.kind == "load_balancer" => "load_balancer/redundancy",
                 _ => "any/spof",
-            }),
-            &|| {
-                format!(
-                    "{} is a single point of failure: one instance, and every path from the clients to {} goes through it",
-                    name(x),
-                    name(store)
-                )
-            },
-        );
-    }
-    for d in g.stores() {
-        let node = &g.nodes[d];
-        if node.single() {
-            add(
-                &mut r,
-                FindingKind::Unreplicated,
+            };
+            self.add(
+                FindingKind::SinglePoint,
                 Target::Block(node.id),
-                Some(if node.kind == "object_storage" {
-                    "object_storage/durability"
-                } else {
-                    "database/replication"
-                }),
-                &|| {
+                Some(lens),
+                |n| format!(
+                "{} is a single point of failure: one instance, and every path from the clients to {} goes through it",
+                n.node(x),
+                n.node(store)
+            ),
+            );
+        }
+    }
+
+    fn unreplicated(&mut self) {
+        for d in self.g.stores() {
+            let node = &self.g.nodes[d];
+            if !node.single() {
+                continue;
+            }
+            let lens = if node.kind == "object_storage" {
+                "object_storage/durability"
+            } else {
+                "database/replication"
+            };
+            let id = node.id;
+            self.add(
+                FindingKind::Unreplicated,
+                Target::Block(id),
+                Some(lens),
+                |n| {
                     format!(
                         "{} keeps a single copy of its data: losing the machine loses the data",
-                        name(d)
+                        n.block(id)
                     )
                 },
             );
         }
     }
-    for (i, node) in g.nodes.iter().enumerate() {
-        let (Some(rps), Some(cap)) = (load.node[i], node.capacity_total()) else {
-            continue;
-        };
-        if cap > 0.0 && rps > cap * RED {
-            add(
-                &mut r,
-                FindingKind::Bottleneck,
-                Target::Block(node.id),
+
+    fn bottlenecks(&mut self, load: &load::Load) {
+        for (i, node) in self.g.nodes.iter().enumerate() {
+            let (Some(rps), Some(cap)) = (load.node[i], node.capacity_total()) else {
+                continue;
+            };
+            if cap > 0.0 && rps > cap * RED {
+                self.add(
+                    FindingKind::Bottleneck,
+                    Target::Block(node.id),
+                    Some("any/bottleneck"),
+                    |n| {
+                        format!(
+                            "{} is over capacity: {} at peak against {} ({} × {})",
+                            n.node(i),
+                            human(rps, Unit::PerSecond),
+                            human(cap, Unit::PerSecond),
+                            node.instances,
+                            human(node.capacity, Unit::PerSecond)
+                        )
+                    },
+                );
+            }
+        }
+    }
+
+    fn overshared(&mut self, load: &load::Load) {
+        for &(i, pct) in &load.overshared {
+            self.add(
+                FindingKind::Overshared,
+                Target::Block(self.g.nodes[i].id),
                 Some("any/bottleneck"),
-                &|| {
-                    format!(
-                        "{} is over capacity: {} at peak against {} ({} × {})",
-                        name(i),
-                        human(rps, Unit::PerSecond),
-                        human(cap, Unit::PerSecond),
-                        node.instances,
-                        human(node.capacity, Unit::PerSecond)
-                    )
-                },
+                |n| format!(
+                "The shares on {}'s outgoing links add up to {pct:.0} %; they were scaled to 100 %",
+                n.node(i)
+            ),
             );
         }
     }
-    for &(i, pct) in &load.overshared {
-        add(
-            &mut r,
-            FindingKind::Overshared,
-            Target::Block(g.nodes[i].id),
-            Some("any/bottleneck"),
-            &|| {
-                format!(
-                    "The shares on {}'s outgoing links add up to {pct:.0} %; they were scaled to 100 %",
-                    name(i)
-                )
-            },
-        );
-    }
-    if est.read_heavy() {
-        // A store is covered when a cache (or CDN) sits in front of it, or when something in
-        // front of it also reads through a cache (cache-aside: the service calls both). One
-        // search from all of those covers every store at once.
+
+    /// A store is covered when a cache (or CDN) sits in front of it, or when something in front
+    /// of it also reads through a cache (cache-aside: the service calls both). One search from
+    /// all of those covers every store at once.
+    fn missing_caches(&mut self) {
+        let g = self.g;
         let fronts: Vec<usize> = (0..g.nodes.len())
             .filter(|&i| g.nodes[i].caches() || g.out[i].iter().any(|e| g.nodes[e.to].caches()))
             .collect();
@@ -256,80 +315,79 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
         let reached = g.reach(&clients, &none);
         for d in g.stores() {
             if reached[d] && !covered[d] {
-                add(
-                    &mut r,
+                self.add(
                     FindingKind::NoCache,
                     Target::Block(g.nodes[d].id),
                     Some("cache/where"),
-                    &|| {
+                    |n| format!(
+                    "Reads reach {} with no cache on the way, in a read-heavy system ({}:1)",
+                    n.node(d),
+                    n.board.estimate.reads_per_write
+                ),
+                );
+            }
+        }
+    }
+
+    fn unconsumed_queues(&mut self) {
+        for (i, node) in self.g.nodes.iter().enumerate() {
+            if node.role == Role::Queue && self.g.out[i].is_empty() {
+                self.add(
+                    FindingKind::NoConsumer,
+                    Target::Block(node.id),
+                    Some("queue/consumers"),
+                    |n| {
                         format!(
-                            "Reads reach {} with no cache on the way, in a read-heavy system ({}:1)",
-                            name(d),
-                            board.estimate.reads_per_write
+                            "Nothing consumes {}: draw the workers that read it",
+                            n.node(i)
                         )
                     },
                 );
             }
         }
     }
-    for (i, node) in g.nodes.iter().enumerate() {
-        if node.role == Role::Queue && g.out[i].is_empty() {
-            add(
-                &mut r,
-                FindingKind::NoConsumer,
-                Target::Block(node.id),
-                Some("queue/consumers"),
-                &|| {
-                    format!(
-                        "Nothing consumes {}: draw the workers that read it",
-                        name(i)
-                    )
-                },
-            );
+
+    fn unlabelled_links(&mut self) {
+        let (board, g) = (self.board, self.g);
+        for link in board.links.values() {
+            let both_in =
+                g.index.contains_key(&link.from.block) && g.index.contains_key(&link.to.block);
+            if both_in && link.label.trim().is_empty() {
+                self.add(
+                    FindingKind::UnlabelledLink,
+                    Target::Link(link.id),
+                    Some("api/contract"),
+                    |n| {
+                        format!(
+                            "The link from {} to {} has no label: say what travels on it",
+                            n.block(link.from.block),
+                            n.block(link.to.block)
+                        )
+                    },
+                );
+            }
         }
     }
-    for link in board.links.values() {
-        let both_in =
-            g.index.contains_key(&link.from.block) && g.index.contains_key(&link.to.block);
-        if both_in && link.label.trim().is_empty() {
-            add(
-                &mut r,
-                FindingKind::UnlabelledLink,
-                Target::Link(link.id),
-                Some("api/contract"),
-                &|| {
-                    format!(
-                        "The link from {} to {} has no label: say what travels on it",
-                        block_name(board, link.from.block),
-                        block_name(board, link.to.block)
-                    )
-                },
-            );
-        }
-    }
-    for block in board.blocks.values() {
-        let kind = palette.kind_or_fallback(&block.kind);
-        if !g.index.contains_key(&block.id) || kind.lens.is_empty() {
-            continue;
-        }
-        if lenses.coverage(block, &kind.lens).0 == 0 {
-            add(
-                &mut r,
-                FindingKind::Uncovered,
-                Target::Block(block.id),
+
+    fn uncovered(&mut self, palette: &Palette, lenses: &LensLibrary) {
+        let (board, g) = (self.board, self.g);
+        for block in board.blocks.values() {
+            let kind = palette.kind_or_fallback(&block.kind);
+            if !g.index.contains_key(&block.id) || kind.lens.is_empty() {
+                continue;
+            }
+            if lenses.coverage(block, &kind.lens).0 == 0 {
                 // The lens's first question is where a deep dive starts.
-                lenses.keys_for(&kind.lens).first().map(String::as_str),
-                &|| {
+                let lens = lenses.keys_for(&kind.lens).first().map(String::as_str);
+                self.add(FindingKind::Uncovered, Target::Block(block.id), lens, |n| {
                     format!(
                         "{} has no deep-dive question covered yet",
-                        block_name(board, block.id)
+                        n.block(block.id)
                     )
-                },
-            );
+                });
+            }
         }
     }
-    r.findings.sort_by_key(|f| f.kind);
-    r
 }
 
 /// A block as findings name it: its label in quotes (`"Postgres"`), or its kind when unlabelled.

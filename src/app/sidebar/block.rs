@@ -42,8 +42,31 @@ pub fn show(
     super::sizing::show(fields, ui, cx, block, kind, out);
     ui.separator();
 
-    let lens = cx.lenses.get(&kind.lens);
-    let (covered, total) = cx.lenses.coverage(block, &kind.lens);
+    checklist(ui, cx, block, &kind.lens, out);
+    ui.separator();
+    ui.strong("Notes");
+    if let Some(notes) = fields.draft_field(
+        ui,
+        Field::Notes(block.id),
+        &block.notes,
+        5,
+        "What was said about this component",
+    ) {
+        let notes = truncate_chars(&notes, MAX_NOTES_CHARS);
+        out.push(update(block, |b| b.notes = notes));
+    }
+}
+
+/// The lens's questions, ticked as they are discussed, and the cross-cutting ones.
+fn checklist(
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    block: &Block,
+    lens_id: &str,
+    out: &mut Vec<SidebarAction>,
+) {
+    let lens = cx.lenses.get(lens_id);
+    let (covered, total) = cx.lenses.coverage(block, lens_id);
     match lens {
         Some(lens) => {
             ui.strong(format!("{} lens", lens.title));
@@ -96,18 +119,6 @@ pub fn show(
                 b.checked.remove(&key);
             }
         }));
-    }
-    ui.separator();
-    ui.strong("Notes");
-    if let Some(notes) = fields.draft_field(
-        ui,
-        Field::Notes(block.id),
-        &block.notes,
-        5,
-        "What was said about this component",
-    ) {
-        let notes = truncate_chars(&notes, MAX_NOTES_CHARS);
-        out.push(update(block, |b| b.notes = notes));
     }
 }
 
