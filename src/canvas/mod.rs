@@ -210,8 +210,9 @@ pub struct CanvasState {
     press_hover: Option<BlockId>,
     gesture: Gesture,
     notices: Vec<Notice>,
-    /// A world rectangle to frame as soon as the canvas knows its size on screen.
-    pending_fit: Option<Rect>,
+    /// A world rectangle to frame as soon as the canvas knows its size on screen, and how many
+    /// more frames to frame it on: side panels settle to their width over the first frames.
+    pending_fit: Option<(Rect, u8)>,
     /// Fan-out offsets and label places of links, cached for the board state they were
     /// computed for. Shared so a frame or a click can hold them while the canvas changes its
     /// other state.
@@ -246,7 +247,7 @@ impl CanvasState {
 
     /// Frames `world` (a freshly opened board) on the next frame, when the view size is known.
     pub fn fit_on_next_frame(&mut self, world: Option<Rect>) {
-        self.pending_fit = world;
+        self.pending_fit = world.map(|w| (w, 3));
         if world.is_none() {
             self.camera = Camera::default();
         }
@@ -314,8 +315,11 @@ impl CanvasState {
         self.prune(doc.board());
         let ctx = ui.ctx().clone();
 
-        if let Some(world) = self.pending_fit.take() {
+        if let Some((world, frames)) = self.pending_fit.take() {
             self.camera = Camera::fit(screen, &world, 40.0, 1.0);
+            if frames > 1 && !response.dragged() {
+                self.pending_fit = Some((world, frames - 1));
+            }
         }
         let hover = response.hover_pos();
         self.pointer = hover.map(|p| View::new(self.camera, screen).to_world(p));
