@@ -6,6 +6,7 @@
 pub mod app;
 pub mod canvas;
 pub mod cli;
+pub mod collab;
 pub mod command;
 pub mod export;
 pub mod lens;

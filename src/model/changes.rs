@@ -46,6 +46,10 @@ impl Changes {
             Edit::UpdateLink(link) => {
                 self.links.insert(link.id);
             }
+            Edit::PatchBlocks(patches) => self.blocks.extend(patches.iter().map(|(id, _)| *id)),
+            Edit::PatchLink(id, _) => {
+                self.links.insert(*id);
+            }
             Edit::SetTitle(_) => self.title = true,
             Edit::SetEstimate(_) => self.estimate = true,
         }

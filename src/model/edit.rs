@@ -9,6 +9,7 @@ use super::board::Board;
 use super::geom::Point;
 use super::ids::{BlockId, LinkId};
 use super::link::Link;
+use super::patch::{BlockField, LinkField, block_diff, link_diff};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +34,10 @@ pub enum Edit {
     UpdateBlocks(Vec<Block>),
     /// Replaces a link with a new version carrying the same id.
     UpdateLink(Link),
+    /// Sets some fields of blocks: the inverse of an update, naming only what it changed.
+    PatchBlocks(Vec<(BlockId, Vec<BlockField>)>),
+    /// Sets some fields of a link.
+    PatchLink(LinkId, Vec<LinkField>),
     SetTitle(String),
     /// Replaces the estimator's inputs.
     SetEstimate(super::EstimateInputs),
@@ -70,20 +75,60 @@ impl Edit {
             Edit::Move { blocks, .. } => blocks.len() * 8 + 8,
             Edit::UpdateBlocks(blocks) => blocks.iter().map(block_bytes).sum(),
             Edit::UpdateLink(l) => LINK + l.label.len(),
+            Edit::PatchBlocks(p) => p
+                .iter()
+                .map(|(_, f)| 8 + f.iter().map(BlockField::approx_bytes).sum::<usize>())
+                .sum(),
+            Edit::PatchLink(_, f) => 8 + f.iter().map(LinkField::approx_bytes).sum::<usize>(),
             Edit::SetTitle(t) => t.len(),
             Edit::SetEstimate(_) => std::mem::size_of::<super::EstimateInputs>(),
         }
     }
 
+    /// Whether applying it would change nothing (an empty insert, a move of no blocks, …).
+    pub fn is_noop(&self) -> bool {
+        match self {
+            Edit::Insert { blocks, links } => blocks.is_empty() && links.is_empty(),
+            Edit::Remove { blocks, links } => blocks.is_empty() && links.is_empty(),
+            Edit::Move { blocks, .. } => blocks.is_empty(),
+            Edit::UpdateBlocks(blocks) => blocks.is_empty(),
+            Edit::PatchBlocks(p) => p.iter().all(|(_, f)| f.is_empty()),
+            Edit::PatchLink(_, f) => f.is_empty(),
+            Edit::UpdateLink(_) | Edit::SetTitle(_) | Edit::SetEstimate(_) => false,
+        }
+    }
+
     /// Applies the edit and returns its inverse. On error the board is untouched.
     pub fn apply(self, board: &mut Board) -> Result<Edit, EditError> {
+        self.apply_with(board, Strictness::Strict)
+    }
+
+    /// Applies what still applies and skips the rest: for undo and redo once others have
+    /// changed the board (a peer deleted a block this edit touches). A link whose block is gone
+    /// is never brought back. The inverse covers exactly what was done.
+    pub fn apply_lenient(self, board: &mut Board) -> Edit {
+        match self.apply_with(board, Strictness::Lenient) {
+            Ok(inverse) => inverse,
+            // Lenient application refuses nothing; an empty step is the safe answer anyway.
+            Err(_) => Edit::PatchBlocks(Vec::new()),
+        }
+    }
+
+    fn apply_with(self, board: &mut Board, mode: Strictness) -> Result<Edit, EditError> {
+        let lenient = mode == Strictness::Lenient;
         match self {
-            Edit::Insert { blocks, links } => insert(board, blocks, links),
-            Edit::Remove { blocks, links } => remove(board, blocks, links),
+            Edit::Insert { blocks, links } => insert(board, blocks, links, mode),
+            Edit::Remove { blocks, links } => remove(board, blocks, links, mode),
             Edit::Move { blocks, delta } => {
-                if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id)) {
+                if !lenient
+                    && let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id))
+                {
                     return Err(EditError::MissingBlock(*missing));
                 }
+                let blocks: Vec<BlockId> = blocks
+                    .into_iter()
+                    .filter(|id| board.blocks.contains_key(id))
+                    .collect();
                 for id in &blocks {
                     if let Some(b) = board.blocks.get_mut(id) {
                         b.rect = b.rect.translated(delta);
@@ -95,23 +140,42 @@ impl Edit {
                 })
             }
             Edit::UpdateBlocks(blocks) => {
-                if let Some(missing) = blocks.iter().find(|b| !board.blocks.contains_key(&b.id)) {
+                if !lenient
+                    && let Some(missing) = blocks.iter().find(|b| !board.blocks.contains_key(&b.id))
+                {
                     return Err(EditError::MissingBlock(missing.id));
                 }
-                let old = blocks
+                let patches = blocks
                     .into_iter()
-                    .filter_map(|b| board.blocks.insert(b.id, b))
+                    .filter_map(|new| {
+                        let old = board.blocks.get(&new.id)?;
+                        Some((new.id, block_diff(old, &new)))
+                    })
                     .collect();
-                Ok(Edit::UpdateBlocks(old))
+                Ok(patch_blocks(board, patches))
+            }
+            Edit::PatchBlocks(patches) => {
+                if !lenient
+                    && let Some((missing, _)) = patches
+                        .iter()
+                        .find(|(id, _)| !board.blocks.contains_key(id))
+                {
+                    return Err(EditError::MissingBlock(*missing));
+                }
+                Ok(patch_blocks(board, patches))
             }
             Edit::UpdateLink(link) => {
                 let Some(old) = board.links.get(&link.id) else {
-                    return Err(EditError::MissingLink(link.id));
+                    return skip_or(lenient, EditError::MissingLink(link.id));
                 };
-                check_ends(board, &link, &BTreeSet::new())?;
-                let old = old.clone();
-                board.links.insert(link.id, link);
-                Ok(Edit::UpdateLink(old))
+                let fields = link_diff(old, &link);
+                patch_link(board, link.id, fields, lenient)
+            }
+            Edit::PatchLink(id, fields) => {
+                if !board.links.contains_key(&id) {
+                    return skip_or(lenient, EditError::MissingLink(id));
+                }
+                patch_link(board, id, fields, lenient)
             }
             Edit::SetTitle(title) => Ok(Edit::SetTitle(std::mem::replace(&mut board.title, title))),
             Edit::SetEstimate(inputs) => Ok(Edit::SetEstimate(std::mem::replace(
@@ -120,6 +184,55 @@ impl Edit {
             ))),
         }
     }
+}
+
+/// Whether an edit may skip what no longer applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strictness {
+    Strict,
+    Lenient,
+}
+
+/// In lenient mode, nothing to do (an empty inverse); else the error.
+fn skip_or(lenient: bool, e: EditError) -> Result<Edit, EditError> {
+    if lenient {
+        Ok(Edit::PatchBlocks(Vec::new()))
+    } else {
+        Err(e)
+    }
+}
+
+/// Sets the fields of the blocks that exist; returns the fields' previous values.
+fn patch_blocks(board: &mut Board, patches: Vec<(BlockId, Vec<BlockField>)>) -> Edit {
+    let inverse = patches
+        .into_iter()
+        .filter_map(|(id, fields)| {
+            let b = board.blocks.get_mut(&id)?;
+            let old: Vec<BlockField> = fields.into_iter().map(|f| f.set(b)).collect();
+            Some((id, old))
+        })
+        .collect();
+    Edit::PatchBlocks(inverse)
+}
+
+/// Sets a link's fields, unless its ends would then be wrong (in lenient mode such a change is
+/// left out, never applied half).
+fn patch_link(
+    board: &mut Board,
+    id: LinkId,
+    fields: Vec<LinkField>,
+    lenient: bool,
+) -> Result<Edit, EditError> {
+    let Some(current) = board.links.get(&id) else {
+        return skip_or(lenient, EditError::MissingLink(id));
+    };
+    let mut next = current.clone();
+    let old: Vec<LinkField> = fields.into_iter().map(|f| f.set(&mut next)).collect();
+    if let Err(e) = check_ends(board, &next, &BTreeSet::new()) {
+        return skip_or(lenient, e);
+    }
+    board.links.insert(id, next);
+    Ok(Edit::PatchLink(id, old))
 }
 
 fn check_ends(board: &Board, link: &Link, incoming: &BTreeSet<BlockId>) -> Result<(), EditError> {
@@ -133,7 +246,24 @@ fn check_ends(board: &Board, link: &Link, incoming: &BTreeSet<BlockId>) -> Resul
     Ok(())
 }
 
-fn insert(board: &mut Board, blocks: Vec<Block>, links: Vec<Link>) -> Result<Edit, EditError> {
+fn insert(
+    board: &mut Board,
+    mut blocks: Vec<Block>,
+    mut links: Vec<Link>,
+    mode: Strictness,
+) -> Result<Edit, EditError> {
+    if mode == Strictness::Lenient {
+        // What is there already stays; links whose blocks are gone stay gone.
+        let mut seen = BTreeSet::new();
+        blocks.retain(|b| !board.blocks.contains_key(&b.id) && seen.insert(b.id));
+        let incoming: BTreeSet<BlockId> = blocks.iter().map(|b| b.id).collect();
+        let mut seen = BTreeSet::new();
+        links.retain(|l| {
+            !board.links.contains_key(&l.id)
+                && check_ends(board, l, &incoming).is_ok()
+                && seen.insert(l.id)
+        });
+    }
     let mut incoming = BTreeSet::new();
     for b in &blocks {
         if board.blocks.contains_key(&b.id) || !incoming.insert(b.id) {
@@ -162,7 +292,16 @@ fn insert(board: &mut Board, blocks: Vec<Block>, links: Vec<Link>) -> Result<Edi
     Ok(inverse)
 }
 
-fn remove(board: &mut Board, blocks: Vec<BlockId>, links: Vec<LinkId>) -> Result<Edit, EditError> {
+fn remove(
+    board: &mut Board,
+    mut blocks: Vec<BlockId>,
+    mut links: Vec<LinkId>,
+    mode: Strictness,
+) -> Result<Edit, EditError> {
+    if mode == Strictness::Lenient {
+        blocks.retain(|id| board.blocks.contains_key(id));
+        links.retain(|id| board.links.contains_key(id));
+    }
     if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id)) {
         return Err(EditError::MissingBlock(*missing));
     }

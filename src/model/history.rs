@@ -33,6 +33,9 @@ impl Step {
     }
 
     fn push(&mut self, inverse: Edit) {
+        if inverse.is_noop() {
+            return;
+        }
         // A drag emits a move per frame; fold consecutive moves of the same blocks into one.
         if let (
             Some(Edit::Move { blocks, delta }),
@@ -51,15 +54,19 @@ impl Step {
     }
 
     /// Applies the inverses (newest first) and returns the step that redoes them.
-    fn unapply(self, board: &mut Board, changes: &mut Changes) -> Result<Step, EditError> {
+    ///
+    /// Others may have changed the board since (a peer deleted a block this step moved): what
+    /// no longer applies is skipped, so undo never fails and never brings back a link to a
+    /// block that is gone.
+    fn unapply(self, board: &mut Board, changes: &mut Changes) -> Step {
         let mut back = Step::new(self.id);
         for inverse in self.inverses.into_iter().rev() {
             changes.note(&inverse);
-            let redo = inverse.apply(board)?;
+            let redo = inverse.apply_lenient(board);
             changes.note(&redo);
             back.push(redo);
         }
-        Ok(back)
+        back
     }
 }
 
@@ -82,6 +89,8 @@ pub struct Document {
     /// Counts every change to the board's content (not the clock's), for caches that must
     /// follow each frame of a drag, which the undo step's id does not.
     revision: u64,
+    /// Counts the changes that came from elsewhere ([`Document::apply_remote`]).
+    remote: u64,
 }
 
 /// Where new ids come from.
@@ -111,7 +120,20 @@ impl Document {
             changes: Changes::default(),
             ids: IdSource::Counter,
             revision: 0,
+            remote: 0,
         }
+    }
+
+    /// Applies changes a peer made: not undoable (undo is personal), not noted in
+    /// [`Document::changes`] (they need no mirroring back), but the board is then no longer the
+    /// one last saved. Returns the links dropped because a block they join is gone.
+    pub fn apply_remote(&mut self, remote: super::Remote) -> Vec<LinkId> {
+        if remote.is_empty() {
+            return Vec::new();
+        }
+        self.revision += 1;
+        self.remote += 1;
+        remote.apply(&mut self.board)
     }
 
     /// Changes whenever the board's content changes: every edit, undo and redo, also within a
@@ -181,10 +203,12 @@ impl Document {
     /// Identifies the current board state for dirty tracking: it equals the value read right
     /// after a save exactly when undo/redo have led back to the saved state.
     pub fn state_id(&self) -> u64 {
-        match &self.open {
+        let step = match &self.open {
             Some(step) if !step.inverses.is_empty() => step.id,
             _ => self.undo.back().map_or(0, |s| s.id),
-        }
+        };
+        // Step ids stay far below 2^40; changes from peers make every later state a new one.
+        step | (self.remote << 40)
     }
 
     /// Applies an edit as its own undo step, or as part of the open gesture.
@@ -273,46 +297,36 @@ impl Document {
         !self.redo.is_empty()
     }
 
-    /// Undoes the newest step. Returns false when there is nothing to undo.
+    /// Undoes the newest step that still changes something (steps whose every change others
+    /// have undone or deleted are dropped on the way). Returns false when there is nothing to
+    /// undo.
     pub fn undo(&mut self) -> bool {
         self.end_gesture();
-        let Some(step) = self.undo.pop_back() else {
-            return false;
-        };
-        self.undo_bytes -= step.bytes;
-        self.revision += 1;
-        match step.unapply(&mut self.board, &mut self.changes) {
-            Ok(redo) => {
+        while let Some(step) = self.undo.pop_back() {
+            self.undo_bytes -= step.bytes;
+            self.revision += 1;
+            let redo = step.unapply(&mut self.board, &mut self.changes);
+            if !redo.inverses.is_empty() {
                 self.redo.push(redo);
-                true
-            }
-            Err(_) => {
-                // Only reachable if the board was changed outside the history; drop what
-                // cannot be undone rather than corrupt the board further.
-                self.redo.clear();
-                false
+                return true;
             }
         }
+        false
     }
 
     /// Redoes the newest undone step. Returns false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
         self.end_gesture();
-        let Some(step) = self.redo.pop() else {
-            return false;
-        };
-        self.revision += 1;
-        match step.unapply(&mut self.board, &mut self.changes) {
-            Ok(undo) => {
+        while let Some(step) = self.redo.pop() {
+            self.revision += 1;
+            let undo = step.unapply(&mut self.board, &mut self.changes);
+            if !undo.inverses.is_empty() {
                 self.undo_bytes += undo.bytes;
                 self.undo.push_back(undo);
-                true
-            }
-            Err(_) => {
-                self.redo.clear();
-                false
+                return true;
             }
         }
+        false
     }
 
     pub fn undo_len(&self) -> usize {

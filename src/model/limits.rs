@@ -21,6 +21,10 @@ pub const MAX_PARTITION_KEY_CHARS: usize = MAX_KIND_CHARS * 4;
 pub const MAX_ESTIMATE: f64 = 1e15;
 /// Most instances or copies a block may declare.
 pub const MAX_INSTANCES: u32 = 1_000_000;
+/// Most blocks a board may hold (a file, a paste or a shared room).
+pub const MAX_BLOCKS: usize = 250_000;
+/// Most links a board may hold.
+pub const MAX_LINKS: usize = 500_000;
 /// Most phases a saved timer may list.
 pub const MAX_PHASES: usize = 100;
 

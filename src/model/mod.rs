@@ -12,6 +12,8 @@ mod ids;
 mod interview;
 pub mod limits;
 mod link;
+pub mod patch;
+mod remote;
 mod sizing;
 
 pub use block::{BOX_KIND, Block, FRAME_KIND, TEXT_KIND};
@@ -23,4 +25,5 @@ pub use history::Document;
 pub use ids::{BlockId, LinkId};
 pub use interview::{MAX_RECORDED_MS, TimerState};
 pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};
+pub use remote::Remote;
 pub use sizing::{EstimateInputs, Props};

@@ -11,7 +11,7 @@ pub mod lock;
 mod migrate;
 mod png_embed;
 pub mod recovery;
-mod validate;
+pub mod validate;
 
 pub use crate::model::limits::{
     MAX_COORD, MAX_ESTIMATE, MAX_INSTANCES, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE,

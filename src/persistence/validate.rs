@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Checks every field and builds the board. The error says which block or link is wrong.
 pub fn into_board(file: BoardFile) -> Result<Board, String> {
     check_text("the title", &file.title, MAX_TITLE_CHARS)?;
+    check_counts(file.blocks.len(), file.links.len())?;
     let mut owners: HashMap<u64, String> = HashMap::new();
     let mut blocks = BTreeMap::new();
     let mut max_id = 0;
@@ -40,20 +41,8 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     let mut timer = file.timer;
     // Time recorded for blocks that no longer exist is meaningless: drop it.
     timer.block_ms.retain(|id, _| blocks.contains_key(id));
-    if timer.phase_ms.len() > MAX_PHASES {
-        return Err(format!(
-            "the timer lists {} phases; at most {MAX_PHASES} are allowed",
-            timer.phase_ms.len()
-        ));
-    }
-    check_text("the timer plan", &timer.plan, MAX_KIND_CHARS)?;
-    for (name, v) in file.estimate.fields() {
-        if !(v.is_finite() && (0.0..=MAX_ESTIMATE).contains(&v)) {
-            return Err(format!(
-                "the estimate's {name} is {v}; it must be between 0 and {MAX_ESTIMATE:e}"
-            ));
-        }
-    }
+    check_timer(&timer)?;
+    check_estimate(&file.estimate)?;
     if max_id == u64::MAX {
         return Err(format!("id {max_id} leaves no room for new ids"));
     }
@@ -68,7 +57,21 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     })
 }
 
-fn describe_block(b: &Block) -> String {
+/// Refuses boards larger than [`MAX_BLOCKS`] blocks or [`MAX_LINKS`] links.
+pub fn check_counts(blocks: usize, links: usize) -> Result<(), String> {
+    if blocks > MAX_BLOCKS {
+        return Err(format!(
+            "{blocks} blocks; a board holds at most {MAX_BLOCKS}"
+        ));
+    }
+    if links > MAX_LINKS {
+        return Err(format!("{links} links; a board holds at most {MAX_LINKS}"));
+    }
+    Ok(())
+}
+
+/// `block #3 "Cache"`: how messages name a block.
+pub fn describe_block(b: &Block) -> String {
     let label: String = b.label.chars().take(40).collect();
     if label.trim().is_empty() {
         format!(
@@ -81,7 +84,7 @@ fn describe_block(b: &Block) -> String {
     }
 }
 
-fn check_text(what: &str, text: &str, max: usize) -> Result<(), String> {
+pub fn check_text(what: &str, text: &str, max: usize) -> Result<(), String> {
     let n = text.chars().count();
     if n > max {
         return Err(format!(
@@ -91,7 +94,8 @@ fn check_text(what: &str, text: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn check_block(b: &Block) -> Result<(), String> {
+/// Everything a block must satisfy, whatever door it came through.
+pub fn check_block(b: &Block) -> Result<(), String> {
     if b.kind.trim().is_empty() {
         return Err("the component kind is empty".into());
     }
@@ -112,6 +116,29 @@ fn check_block(b: &Block) -> Result<(), String> {
     }
     check_rect(&b.rect)?;
     check_props(&b.props)
+}
+
+/// A saved interview state: a bounded number of phases and a plan id of bounded length.
+pub fn check_timer(timer: &crate::model::TimerState) -> Result<(), String> {
+    if timer.phase_ms.len() > MAX_PHASES {
+        return Err(format!(
+            "the timer lists {} phases; at most {MAX_PHASES} are allowed",
+            timer.phase_ms.len()
+        ));
+    }
+    check_text("the timer plan", &timer.plan, MAX_KIND_CHARS)
+}
+
+/// The estimator's inputs must be finite and within bounds.
+pub fn check_estimate(e: &crate::model::EstimateInputs) -> Result<(), String> {
+    for (name, v) in e.fields() {
+        if !(v.is_finite() && (0.0..=MAX_ESTIMATE).contains(&v)) {
+            return Err(format!(
+                "the estimate's {name} is {v}; it must be between 0 and {MAX_ESTIMATE:e}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_props(p: &crate::model::Props) -> Result<(), String> {
@@ -156,7 +183,8 @@ fn check_rect(r: &Rect) -> Result<(), String> {
     Ok(())
 }
 
-fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), String> {
+/// Everything a link must satisfy; `blocks` are the blocks it may join.
+pub fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), String> {
     for (name, end) in [("start", &l.from), ("end", &l.to)] {
         if !blocks.contains_key(&end.block) {
             return Err(format!(

@@ -1,0 +1,14 @@
+//! Live collaboration: the board as a shared Yjs document, synced over the standard y-protocols
+//! (sync step 1 and 2, updates, awareness) through any y-websocket compatible relay, ours
+//! (`archboard serve`) or the Yjs ecosystem's.
+//!
+//! `layout` is the document's shape (a contract with other peers), `shared` mirrors a board
+//! into it, `protocol` frames messages, `net` is the client's connection thread, `relay` the
+//! server, `url` room addresses.
+
+pub mod layout;
+pub mod shared;
+pub mod url;
+
+pub use shared::{Refused, SharedBoard};
+pub use url::{RoomUrl, UrlError};

@@ -1,0 +1,187 @@
+//! Room addresses: `ws://HOST:PORT/ROOM`, optionally `?token=SECRET`, the way y-websocket
+//! relays take them (the room is the last path segment).
+//!
+//! Room names made here carry 128 random bits, as Excalidraw's share links do: knowing the
+//! relay is not enough to find a room.
+
+use std::fmt;
+
+/// A parsed room address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomUrl {
+    pub secure: bool,
+    pub host: String,
+    pub port: u16,
+    /// Path before the room, with its leading and trailing `/` (`/` for most relays).
+    pub prefix: String,
+    pub room: String,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{0}` is not a room address: use ws://HOST:PORT/ROOM")]
+    NotWebSocket(String),
+    #[error("`{0}` names no room: add /ROOM after the host")]
+    NoRoom(String),
+    #[error("`{0}` has a bad port")]
+    BadPort(String),
+    #[error("room name `{0}` may only use letters, digits, '-' and '_' (at most 128)")]
+    BadRoom(String),
+}
+
+impl RoomUrl {
+    pub fn parse(text: &str) -> Result<Self, UrlError> {
+        let text = text.trim();
+        let (secure, rest) = if let Some(r) = text.strip_prefix("ws://") {
+            (false, r)
+        } else if let Some(r) = text.strip_prefix("wss://") {
+            (true, r)
+        } else {
+            return Err(UrlError::NotWebSocket(text.to_owned()));
+        };
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let (host, port) = match authority.rsplit_once(':') {
+            // An IPv6 literal keeps its colons inside brackets.
+            Some((h, p)) if !p.contains(']') => (
+                h.to_owned(),
+                p.parse::<u16>()
+                    .map_err(|_| UrlError::BadPort(text.to_owned()))?,
+            ),
+            _ => (authority.to_owned(), if secure { 443 } else { 80 }),
+        };
+        if host.is_empty() {
+            return Err(UrlError::NotWebSocket(text.to_owned()));
+        }
+        let path = path.trim_end_matches('/');
+        let (prefix, room) = match path.rsplit_once('/') {
+            Some((p, r)) => (format!("/{p}/"), r),
+            None => ("/".to_owned(), path),
+        };
+        if room.is_empty() {
+            return Err(UrlError::NoRoom(text.to_owned()));
+        }
+        check_room(room)?;
+        let token = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "token")
+            .map(|(_, v)| v.to_owned());
+        Ok(Self {
+            secure,
+            host,
+            port,
+            prefix,
+            room: room.to_owned(),
+            token,
+        })
+    }
+
+    /// The path and query the WebSocket request asks for.
+    pub fn request_path(&self) -> String {
+        match &self.token {
+            Some(t) => format!("{}{}?token={t}", self.prefix, self.room),
+            None => format!("{}{}", self.prefix, self.room),
+        }
+    }
+}
+
+impl fmt::Display for RoomUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = if self.secure { "wss" } else { "ws" };
+        write!(
+            f,
+            "{scheme}://{}:{}{}",
+            self.host,
+            self.port,
+            self.request_path()
+        )
+    }
+}
+
+/// Whether `room` is a name relays and file systems both take safely.
+pub fn check_room(room: &str) -> Result<(), UrlError> {
+    let ok = !room.is_empty()
+        && room.len() <= 128
+        && room
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(UrlError::BadRoom(room.chars().take(40).collect()))
+    }
+}
+
+/// A fresh room name: 128 random bits, as 32 hex digits.
+pub fn new_room_name() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fills `buf` from the system's random source, falling back to a time-seeded mix when there is
+/// none (never a panic: a room name is not worth crashing for).
+pub fn fill_random(buf: &mut [u8]) {
+    if getrandom::fill(buf).is_err() {
+        let mut x = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x9e37_79b9_7f4a_7c15, |d| d.as_nanos() as u64)
+            ^ u64::from(std::process::id());
+        for b in buf {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rooms_ports_tokens_and_prefixes() {
+        let u = RoomUrl::parse("ws://127.0.0.1:7317/abc-1?token=s3cret").expect("url");
+        assert_eq!(
+            (u.host.as_str(), u.port, u.room.as_str()),
+            ("127.0.0.1", 7317, "abc-1")
+        );
+        assert_eq!(u.token.as_deref(), Some("s3cret"));
+        assert_eq!(u.request_path(), "/abc-1?token=s3cret");
+        let u = RoomUrl::parse("wss://relay.example/yjs/room_9").expect("url");
+        assert!(u.secure);
+        assert_eq!((u.port, u.prefix.as_str()), (443, "/yjs/"));
+        assert_eq!(u.to_string(), "wss://relay.example:443/yjs/room_9");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_room() {
+        assert!(matches!(
+            RoomUrl::parse("http://x/y"),
+            Err(UrlError::NotWebSocket(_))
+        ));
+        assert!(matches!(
+            RoomUrl::parse("ws://x:99999/y"),
+            Err(UrlError::BadPort(_))
+        ));
+        assert!(matches!(
+            RoomUrl::parse("ws://x:1/"),
+            Err(UrlError::NoRoom(_))
+        ));
+        assert!(matches!(
+            RoomUrl::parse("ws://x:1/a.b"),
+            Err(UrlError::BadRoom(_))
+        ));
+    }
+
+    #[test]
+    fn new_rooms_are_long_and_differ() {
+        let (a, b) = (new_room_name(), new_room_name());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+        assert!(check_room(&a).is_ok());
+    }
+}

@@ -1,0 +1,85 @@
+//! Changes that come from elsewhere (a peer editing the same board), already validated: they are
+//! applied as they are, outside the undo history, because undo is personal.
+
+use super::block::Block;
+use super::board::Board;
+use super::ids::{BlockId, LinkId};
+use super::interview::TimerState;
+use super::link::Link;
+use super::sizing::EstimateInputs;
+
+/// Entries to set (`Some`) or remove (`None`) by id, and board-wide fields to replace.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Remote {
+    pub blocks: Vec<(BlockId, Option<Block>)>,
+    pub links: Vec<(LinkId, Option<Link>)>,
+    pub title: Option<String>,
+    pub estimate: Option<EstimateInputs>,
+    pub timer: Option<TimerState>,
+}
+
+impl Remote {
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+            && self.links.is_empty()
+            && self.title.is_none()
+            && self.estimate.is_none()
+            && self.timer.is_none()
+    }
+
+    /// Applies to `board`, keeping its one invariant: every link joins two blocks on the board.
+    /// Returns the links left out or removed because one of their blocks is gone (a peer
+    /// deleted it while another linked to it): every peer drops the same ones.
+    pub(super) fn apply(self, board: &mut Board) -> Vec<LinkId> {
+        let Remote {
+            blocks,
+            links,
+            title,
+            estimate,
+            timer,
+        } = self;
+        for (id, block) in blocks {
+            match block {
+                Some(b) => {
+                    board.reserve(id.0);
+                    board.blocks.insert(id, b);
+                }
+                None => {
+                    board.blocks.remove(&id);
+                }
+            }
+        }
+        for (id, link) in links {
+            match link {
+                Some(l) => {
+                    board.reserve(id.0);
+                    board.links.insert(id, l);
+                }
+                None => {
+                    board.links.remove(&id);
+                }
+            }
+        }
+        let dangling: Vec<LinkId> = board
+            .links
+            .values()
+            .filter(|l| {
+                !board.blocks.contains_key(&l.from.block) || !board.blocks.contains_key(&l.to.block)
+            })
+            .map(|l| l.id)
+            .collect();
+        for id in &dangling {
+            board.links.remove(id);
+        }
+        if let Some(t) = title {
+            board.title = t;
+        }
+        if let Some(e) = estimate {
+            board.estimate = e;
+        }
+        if let Some(t) = timer {
+            board.timer = t;
+        }
+        dangling
+    }
+}
