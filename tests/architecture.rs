@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("timer", &["model"]),
     ("theme", &["palette"]),
     ("review", &["model", "palette", "lens", "text"]),
+    ("collab", &["model", "persistence", "text"]),
     (
         "canvas",
         &[
@@ -48,6 +49,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "persistence",
             "command",
             "text",
+            "collab",
         ],
     ),
     (
@@ -61,6 +63,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "persistence",
             "text",
             "app",
+            "collab",
         ],
     ),
 ];
