@@ -32,6 +32,11 @@ pub struct Cli {
     /// Print how long start-up took, up to the first frame on screen.
     #[arg(long)]
     pub timings: bool,
+
+    /// Open the window in a shared room (ws://HOST:PORT/ROOM): the room's board, kept in sync
+    /// with everyone in it. An empty room gets FILE's board.
+    #[arg(long, value_name = "URL")]
+    pub join: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +84,39 @@ pub enum Command {
         /// Board file (.ron, or a PNG exported by archboard).
         file: PathBuf,
     },
+    /// Run a relay for shared boards (the y-websocket protocol) until Ctrl+C.
+    Serve {
+        /// Address to listen on; 127.0.0.1 keeps it to this computer, 0.0.0.0 opens it to the
+        /// network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value_t = 7317)]
+        port: u16,
+        /// Keep each room's document in this folder, so rooms survive a restart.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Refuse peers that do not give this token (?token=… in the room address).
+        #[arg(long)]
+        token: Option<String>,
+        /// Let peers with this token in to watch without editing.
+        #[arg(long)]
+        view_token: Option<String>,
+    },
+    /// Put a board file into a shared room (it then holds exactly that board).
+    Push {
+        /// Board file (.ron, or a PNG exported by archboard).
+        file: PathBuf,
+        /// Room address, ws://HOST:PORT/ROOM.
+        url: String,
+    },
+    /// Write a shared room's board to a file.
+    Pull {
+        /// Room address, ws://HOST:PORT/ROOM.
+        url: String,
+        /// The board file to write (.ron).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
         /// Number of blocks (at most 200,000).
@@ -110,21 +148,34 @@ pub fn parse_args() -> Result<Cli, ExitCode> {
 
 /// Runs what the command line asks for. `started` is when the process started.
 pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
-    let launch = |file, bench: Option<usize>| crate::app::Launch {
+    let join = match cli
+        .join
+        .as_deref()
+        .map(crate::collab::RoomUrl::parse)
+        .transpose()
+    {
+        Ok(j) => j,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let launch = |file, bench: Option<usize>, join| crate::app::Launch {
         file,
         started,
         timings: cli.timings || bench.is_some(),
         bench,
+        join,
     };
     let window = match cli.command {
-        None => launch(cli.file, None),
+        None => launch(cli.file, None, join),
         Some(Command::Bench { file, frames }) => {
             // Fail here, with the file named, rather than benchmark an empty board.
             if let Err(e) = persistence::load_board(&file) {
                 let _ = writeln!(std::io::stderr().lock(), "error: {e}");
                 return ExitCode::from(EXIT_INVALID);
             }
-            launch(Some(file), Some(frames as usize))
+            launch(Some(file), Some(frames as usize), join)
         }
         Some(command) => return run_headless(command),
     };
@@ -147,6 +198,35 @@ pub fn run_headless(command: Command) -> ExitCode {
             EXIT_INVALID
         }
         Command::Review { file } => review(&file, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Serve {
+            bind,
+            port,
+            dir,
+            token,
+            view_token,
+        } => {
+            let opts = crate::collab::relay::RelayOptions {
+                bind,
+                port,
+                dir,
+                token,
+                view_token,
+            };
+            let log: crate::collab::relay::Log = std::sync::Arc::new(|line: String| {
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            });
+            match crate::collab::relay::serve(opts, log) {
+                Ok(()) => 0,
+                Err(e) => {
+                    let _ = writeln!(stderr.lock(), "error: {e}");
+                    EXIT_INVALID
+                }
+            }
+        }
+        Command::Push { file, url } => push(&file, &url, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Pull { url, output } => {
+            pull(&url, &output, &mut stdout.lock(), &mut stderr.lock())
+        }
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
         Command::Export {
             file,
@@ -250,6 +330,93 @@ pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let (risks, gaps) = r.counts();
     let _ = writeln!(out, "{}, {}", count(risks, "risk"), count(gaps, "gap"));
     u8::from(risks + gaps > 0)
+}
+
+/// How long `push` and `pull` wait for a relay.
+const ROOM_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Joins a room for a command: the session and a document to hold the room's board.
+fn join_room(
+    url: &str,
+    err: &mut dyn Write,
+) -> Result<(crate::collab::Session, crate::model::Document), u8> {
+    let url = crate::collab::RoomUrl::parse(url).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        EXIT_INVALID
+    })?;
+    let mut doc = crate::model::Document::new(crate::model::Board::default());
+    let presence = r##"{"user":{"name":"archboard (command line)","color":"#888888"}}"##.to_owned();
+    let mut session = crate::collab::Session::join(
+        url.clone(),
+        &mut doc,
+        false,
+        presence,
+        std::sync::Arc::new(|| {}),
+    );
+    match session.wait_for_sync(&mut doc, ROOM_WAIT) {
+        Ok(round) => {
+            for n in round.notices {
+                let _ = writeln!(err, "note: {n}");
+            }
+            if let Some(board) = round.replace {
+                doc = crate::model::Document::new(board);
+            }
+            Ok((session, doc))
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {url}: {e}");
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
+/// `archboard push FILE URL`: the room then holds exactly the file's board.
+pub fn push(file: &Path, url: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let board = match persistence::load_board(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let (mut session, mut doc) = match join_room(url, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    session.replace_room(&board);
+    if let Err(e) = session.confirm(&mut doc, ROOM_WAIT) {
+        let _ = writeln!(err, "error: {url}: {e}");
+        return EXIT_INVALID;
+    }
+    let _ = writeln!(
+        out,
+        "pushed {} to {url}",
+        counts_line(board.blocks.len(), board.links.len())
+    );
+    0
+}
+
+/// `archboard pull URL -o FILE`: writes the room's board, checked like a file.
+pub fn pull(url: &str, output: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (_session, doc) = match join_room(url, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let board = doc.board();
+    match persistence::save_board(output, board) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "{} from {url}",
+                counts_line(board.blocks.len(), board.links.len())
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_INVALID
+        }
+    }
 }
 
 /// Loads `file` and writes it as a PNG. Returns the exit code.

@@ -391,3 +391,21 @@ fn a_chain_of_updates_arriving_backwards_is_placed_in_full() {
         Some(-2.0)
     );
 }
+
+#[test]
+fn moving_one_block_of_ten_thousand_sends_a_few_dozen_bytes() {
+    let mut doc = Document::new(archboard::model::generate::synthetic(10_000, 10_000));
+    let mut shared = SharedBoard::new(5);
+    shared.replace_with(doc.board());
+    let _ = shared.take_outgoing();
+    let id = *doc.board().blocks.keys().nth(1_234).expect("block");
+    doc.apply(Edit::Move {
+        blocks: vec![id],
+        delta: Point::new(20.0, 0.0),
+    })
+    .expect("move");
+    assert!(shared.publish(&mut doc));
+    let update = shared.take_outgoing().expect("an update");
+    let wire = archboard::collab::protocol::update(update).len();
+    assert!(wire <= 200, "{wire} bytes for one move");
+}

@@ -16,6 +16,7 @@ mod interview;
 mod lifecycle;
 mod overlays;
 mod palette_panel;
+mod room;
 mod settings;
 mod sidebar;
 mod startup;
@@ -47,6 +48,8 @@ pub struct Launch {
     pub timings: bool,
     /// Run `archboard bench` with this many frames per phase, then quit.
     pub bench: Option<usize>,
+    /// Join this shared room on start.
+    pub join: Option<crate::collab::RoomUrl>,
 }
 
 /// Opens the window and runs until it closes.
@@ -66,6 +69,9 @@ pub fn run_window(launch: Launch) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let mut app = ArchboardApp::new(cc, launch.file);
             app.startup = startup::Startup::new(launch.started, launch.timings, launch.bench);
+            if let Some(url) = launch.join {
+                app = app.join_on_start(url);
+            }
             Ok(Box::new(app))
         }),
     )
@@ -92,6 +98,7 @@ pub struct ArchboardApp {
     export: Option<export_dialog::ExportDialog>,
     shown_title: String,
     startup: startup::Startup,
+    room: room::Room,
 }
 
 impl ArchboardApp {
@@ -146,6 +153,7 @@ impl ArchboardApp {
             export: None,
             shown_title: String::new(),
             startup: startup::Startup::default(),
+            room: room::Room::default(),
         }
     }
 
@@ -211,6 +219,8 @@ impl ArchboardApp {
         for event in events {
             match event {
                 FileEvent::Replaced { fit } => {
+                    // Another board now: it is not the room's.
+                    self.leave_room();
                     self.canvas.reset_for_new_board();
                     self.canvas.fit_on_next_frame(fit);
                     self.design.reset();
@@ -233,6 +243,7 @@ impl ArchboardApp {
         }
         let colors = Colors::for_dark_mode(ui.visuals().dark_mode);
         self.tick_timer(&ctx);
+        self.tick_room(&ctx);
         self.with_files(&ctx, |files, sh| files.tick_autosave(sh));
         self.refresh_design(&ctx);
 

@@ -23,6 +23,12 @@ impl ArchboardApp {
                 ui.separator();
                 let board = self.board.doc.board();
                 ui.label(counts_line(board.blocks.len(), board.links.len()));
+                if let Some((text, ok)) = self.room_status() {
+                    ui.separator();
+                    let color = if ok { colors.ok } else { colors.warning };
+                    ui.colored_label(color, text)
+                        .on_hover_text(self.room_detail());
+                }
                 if let Some(risks) = self.fresh_risks() {
                     ui.separator();
                     let color = if risks == 0 { colors.ok } else { colors.error };

@@ -23,6 +23,9 @@ use yrs::types::map::MapPrelim;
 use yrs::types::text::TextPrelim;
 use yrs::{Any, Doc, GetString, Map, MapRef, Out, ReadTxn, Text, TextRef, TransactionMut};
 
+/// Prefix of the keys that hold a block's lens ticks (`tick:cache/eviction`).
+pub const TICK: &str = "tick:";
+
 /// Names of the root types.
 pub const BLOCKS: &str = "blocks";
 pub const LINKS: &str = "links";
@@ -78,14 +81,13 @@ pub fn write_block(txn: &mut TransactionMut, roots: &Roots, block: &Block) {
         _ => {
             let map = roots.blocks.insert(txn, key, MapPrelim::default());
             map.insert(txn, "label", TextPrelim::new(""));
-            map.insert(txn, "notes", TextPrelim::new(""));
-            map.insert(txn, "checked", MapPrelim::default());
             update_block(txn, &map, block);
         }
     }
 }
 
 fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
+    drop_unknown(txn, map, BLOCK_KEYS);
     let Block {
         id: _,
         kind,
@@ -101,24 +103,29 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
     } = b;
     set_str(txn, map, "kind", Some(kind));
     set_text(txn, map, "label", label);
-    set_text(txn, map, "notes", notes);
-    for (k, v) in [("x", rect.x), ("y", rect.y), ("w", rect.w), ("h", rect.h)] {
-        set_num(txn, map, k, Some(f64::from(v)));
+    // Most blocks never get notes: their text is made when the first note is written.
+    if !notes.is_empty() || map.contains_key(txn, "notes") {
+        set_text(txn, map, "notes", notes);
     }
+    // Position and size are a key each: a move and a resize from the far side both survive,
+    // and a block costs two items, not four (each item costs some 300 bytes).
+    set_pair(txn, map, "pos", rect.x, rect.y);
+    set_pair(txn, map, "size", rect.w, rect.h);
     set_num(txn, map, "z", (*z != 0).then_some(f64::from(*z)));
     set_str(txn, map, "group", group.map(id_key).as_deref());
     set_bool(txn, map, "locked", *locked);
     set_bool(txn, map, "deep_dive", *deep_dive);
-    let ticks = match map.get(txn, "checked") {
-        Some(Out::YMap(m)) => m,
-        _ => map.insert(txn, "checked", MapPrelim::default()),
-    };
-    let have: Vec<String> = ticks.keys(txn).map(str::to_owned).collect();
+    // Each tick is a key of its own, so ticks on different items never conflict.
+    let have: Vec<String> = map
+        .keys(txn)
+        .filter_map(|k| k.strip_prefix(TICK))
+        .map(str::to_owned)
+        .collect();
     for k in have.iter().filter(|k| !checked.contains(*k)) {
-        ticks.remove(txn, k);
+        map.remove(txn, &format!("{TICK}{k}"));
     }
     for k in checked.iter().filter(|k| !have.contains(k)) {
-        ticks.insert(txn, k.as_str(), true);
+        map.insert(txn, format!("{TICK}{k}"), true);
     }
     let Props {
         instances,
@@ -148,6 +155,7 @@ pub fn write_link(txn: &mut TransactionMut, roots: &Roots, link: &Link) {
             map
         }
     };
+    drop_unknown(txn, &map, LINK_KEYS);
     let Link {
         id: _,
         from,
@@ -168,22 +176,23 @@ pub fn write_link(txn: &mut TransactionMut, roots: &Roots, link: &Link) {
     );
     set_str(txn, &map, "to_anchor", anchor_text(to.anchor).as_deref());
     set_text(txn, &map, "label", label);
+    // The usual values are left out, as in a file.
     let style = match style {
-        LinkStyle::Sync => "sync",
-        LinkStyle::Async => "async",
+        LinkStyle::Sync => None,
+        LinkStyle::Async => Some("async"),
     };
-    set_str(txn, &map, "style", Some(style));
+    set_str(txn, &map, "style", style);
     let direction = match direction {
-        Direction::Forward => "forward",
-        Direction::Both => "both",
-        Direction::None => "none",
+        Direction::Forward => None,
+        Direction::Both => Some("both"),
+        Direction::None => Some("none"),
     };
-    set_str(txn, &map, "direction", Some(direction));
+    set_str(txn, &map, "direction", direction);
     let route = match route {
-        Route::Straight => "straight",
-        Route::Elbow => "elbow",
+        Route::Straight => None,
+        Route::Elbow => Some("elbow"),
     };
-    set_str(txn, &map, "route", Some(route));
+    set_str(txn, &map, "route", route);
     set_num(txn, &map, "share", share.map(f64::from));
 }
 
@@ -275,6 +284,40 @@ pub fn write_board(txn: &mut TransactionMut, roots: &Roots, board: &Board) {
     write_title(txn, roots, &board.title);
     write_estimate(txn, roots, &board.estimate);
     write_timer(txn, roots, &board.timer);
+}
+
+/// Writes a two-number array, `[a, b]`, unless it holds those already.
+fn set_pair(txn: &mut TransactionMut, map: &MapRef, key: &str, a: f32, b: f32) {
+    let want = [f64::from(a), f64::from(b)];
+    let same = match map.get(txn, key) {
+        Some(Out::Any(Any::Array(v))) => {
+            v.len() == 2
+                && v.iter()
+                    .zip(want)
+                    .all(|(x, w)| matches!(x, Any::Number(n) if n.as_f64() == Some(w)))
+        }
+        _ => false,
+    };
+    if !same {
+        map.insert(txn, key, Any::Array(want.map(Any::from).into()));
+    }
+}
+
+/// Whether `key` is one of `known`, or a block's tick.
+fn is_known(known: &[&str], key: &str) -> bool {
+    known.contains(&key) || (known == BLOCK_KEYS && key.starts_with(TICK))
+}
+
+/// Removes keys no archboard writes: writing a refused entry back must leave it readable.
+fn drop_unknown(txn: &mut TransactionMut, map: &MapRef, known: &[&str]) {
+    let junk: Vec<String> = map
+        .keys(txn)
+        .filter(|k| !is_known(known, k))
+        .map(str::to_owned)
+        .collect();
+    for k in junk {
+        map.remove(txn, &k);
+    }
 }
 
 fn set_num(txn: &mut TransactionMut, map: &MapRef, key: &str, v: Option<f64>) {
@@ -413,7 +456,7 @@ struct Fields<'a, T: ReadTxn> {
 
 impl<'a, T: ReadTxn> Fields<'a, T> {
     fn new(txn: &'a T, map: &'a MapRef, known: &'static [&'static str]) -> Result<Self, String> {
-        if let Some(k) = map.keys(txn).find(|k| !known.contains(k)) {
+        if let Some(k) = map.keys(txn).find(|k| !is_known(known, k)) {
             return Err(format!("unknown field `{}`", clip(k)));
         }
         Ok(Self { txn, map, known })
@@ -435,11 +478,6 @@ impl<'a, T: ReadTxn> Fields<'a, T> {
         }
     }
 
-    fn need_num(&self, key: &str) -> Result<f64, EntryError> {
-        self.num(key)?
-            .ok_or_else(|| EntryError::Incomplete(format!("{key} is missing")))
-    }
-
     fn string(&self, key: &str) -> Result<Option<String>, String> {
         match self.get(key) {
             None => Ok(None),
@@ -450,6 +488,21 @@ impl<'a, T: ReadTxn> Fields<'a, T> {
                 Ok(Some(s.to_string()))
             }
             Some(_) => Err(format!("{key} is not a string")),
+        }
+    }
+
+    /// A two-number array, `[a, b]`.
+    fn need_pair(&self, key: &str) -> Result<(f64, f64), EntryError> {
+        match self.get(key) {
+            None => Err(EntryError::Incomplete(format!("{key} is missing"))),
+            Some(Out::Any(Any::Array(v))) => match &v[..] {
+                [Any::Number(a), Any::Number(b)] => match (a.as_f64(), b.as_f64()) {
+                    (Some(a), Some(b)) => Ok((a, b)),
+                    _ => Err(format!("{key} is not two numbers").into()),
+                },
+                _ => Err(format!("{key} is not two numbers").into()),
+            },
+            Some(_) => Err(format!("{key} is not two numbers").into()),
         }
     }
 
@@ -496,15 +549,12 @@ const BLOCK_KEYS: &[&str] = &[
     "kind",
     "label",
     "notes",
-    "x",
-    "y",
-    "w",
-    "h",
+    "pos",
+    "size",
     "z",
     "group",
     "locked",
     "deep_dive",
-    "checked",
     "instances",
     "capacity",
     "replication",
@@ -583,11 +633,13 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
     let whose = format!("block #{key}");
     let f = Fields::new(txn, &map, BLOCK_KEYS).map_err(|e| EntryError::from(e).within(&whose))?;
     let block = (|| -> Result<Block, EntryError> {
+        let (x, y) = f.need_pair("pos")?;
+        let (w, h) = f.need_pair("size")?;
         let rect = Rect::new(
-            coord(f.need_num("x")?, "x")?,
-            coord(f.need_num("y")?, "y")?,
-            coord(f.need_num("w")?, "w")?,
-            coord(f.need_num("h")?, "h")?,
+            coord(x, "pos")?,
+            coord(y, "pos")?,
+            coord(w, "size")?,
+            coord(h, "size")?,
         );
         let mut b = Block::new(
             id,
@@ -608,14 +660,12 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
         b.group = f.string("group")?.map(|g| parse_id(&g)).transpose()?;
         b.locked = f.flag("locked")?;
         b.deep_dive = f.flag("deep_dive")?;
-        if let Some(ticks) = f.map("checked")? {
-            if ticks.len(txn) as usize > crate::model::limits::MAX_CHECKED {
-                return Err(EntryError::Invalid("too many lens items are ticked".into()));
-            }
-            for (k, v) in ticks.iter(txn) {
-                if matches!(v, Out::Any(Any::Bool(true))) {
-                    b.checked.insert(k.to_owned());
+        for (k, v) in map.iter(txn) {
+            if let Some(key) = k.strip_prefix(TICK) {
+                if !matches!(v, Out::Any(Any::Bool(true))) {
+                    return Err(format!("tick {} is not true", clip(key)).into());
                 }
+                b.checked.insert(key.to_owned());
             }
         }
         b.props = Props {
@@ -853,13 +903,17 @@ mod tests {
         let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
             panic!("a map");
         };
-        m.remove(&mut doc.transact_mut(), "x");
+        m.remove(&mut doc.transact_mut(), "pos");
         let txn = doc.transact();
         let v = roots.blocks.get(&txn, "7").expect("entry");
         let r = read_block(&txn, "7", v);
         assert!(matches!(r, Err(EntryError::Incomplete(_))), "{r:?}");
         drop(txn);
-        m.insert(&mut doc.transact_mut(), "x", f64::NAN);
+        m.insert(
+            &mut doc.transact_mut(),
+            "pos",
+            Any::Array([Any::from(f64::NAN), Any::from(1.0)].into()),
+        );
         let txn = doc.transact();
         let v = roots.blocks.get(&txn, "7").expect("entry");
         assert!(matches!(

@@ -7,8 +7,15 @@
 //! server, `url` room addresses.
 
 pub mod layout;
+pub mod net;
+pub mod protocol;
+pub mod relay;
+pub mod session;
 pub mod shared;
+mod tls;
 pub mod url;
 
+pub use net::Connection;
+pub use session::{Round, Session};
 pub use shared::{Refused, SharedBoard};
 pub use url::{RoomUrl, UrlError};

@@ -50,7 +50,12 @@ pub struct SharedBoard {
     /// Updates received while the document waits for others (see [`SharedBoard::receive`]).
     held: Vec<Vec<u8>>,
     held_bytes: usize,
+    /// The timer's plan and phase as last written, and when.
+    timer_sent: Option<((String, usize), std::time::Instant)>,
 }
+
+/// How often a running timer's time is written.
+const TIMER_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// At most this much is held for offering again; past it the oldest go (a sync with the relay
 /// fills any gap that leaves).
@@ -86,6 +91,7 @@ impl SharedBoard {
             repair: Changes::default(),
             held: Vec::new(),
             held_bytes: 0,
+            timer_sent: None,
         }
     }
 
@@ -134,7 +140,20 @@ impl SharedBoard {
             layout::write_estimate(&mut txn, r, &board.estimate);
         }
         if changes.timer {
-            layout::write_timer(&mut txn, r, &board.timer);
+            // A running clock changes the timer every frame; the room hears of a new phase or
+            // plan at once and of the time spent every few seconds.
+            let t = &board.timer;
+            let key = (t.plan.clone(), t.phase);
+            let due = self
+                .timer_sent
+                .as_ref()
+                .is_none_or(|(k, at)| *k != key || at.elapsed() >= TIMER_EVERY);
+            if due {
+                layout::write_timer(&mut txn, r, t);
+                self.timer_sent = Some((key, std::time::Instant::now()));
+            } else {
+                self.repair.timer = true;
+            }
         }
         true
     }
@@ -283,6 +302,11 @@ impl SharedBoard {
         let dropped = doc.apply_remote(remote);
         self.repair.links.extend(dropped);
         problems
+    }
+
+    /// Forgets which entries peers touched (the board was just read whole from the document).
+    pub fn forget_touched(&mut self) {
+        *lock(&self.touched) = Touched::default();
     }
 
     /// Whether the document holds updates it cannot place yet (they build on ones that have

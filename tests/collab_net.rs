@@ -1,0 +1,306 @@
+//! Shared boards over a real relay on loopback: edits flow between clients, survive the relay's
+//! restart and the time offline, and hostile peers are refused without disturbing anyone.
+//! Everything talks to 127.0.0.1 only, on ports the system picks, and stops by itself.
+
+use archboard::collab::relay::{Log, Relay, RelayOptions};
+use archboard::collab::{Connection, RoomUrl, Session};
+use archboard::model::{Block, Board, Document, Edit, Rect};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn relay(port: u16, dir: Option<&std::path::Path>) -> (Relay, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let l = Arc::clone(&lines);
+    let log: Log = Arc::new(move |line| l.lock().expect("log").push(line));
+    let opts = RelayOptions {
+        bind: "127.0.0.1".into(),
+        port,
+        dir: dir.map(|d| d.to_path_buf()),
+        ..RelayOptions::default()
+    };
+    (Relay::start(opts, log).expect("relay starts"), lines)
+}
+
+struct Peer {
+    session: Session,
+    doc: Document,
+}
+
+impl Peer {
+    fn join(url: &RoomUrl) -> Self {
+        let mut doc = Document::new(Board::default());
+        let session = Session::join(
+            url.clone(),
+            &mut doc,
+            true,
+            r#"{"user":{"name":"t"}}"#.into(),
+            Arc::new(|| {}),
+        );
+        Self { session, doc }
+    }
+
+    fn round(&mut self) -> Vec<String> {
+        let r = self.session.round(&mut self.doc);
+        if let Some(board) = r.replace {
+            self.doc = Document::new(board);
+            self.doc.set_id_site(Some(self.session.site()));
+        }
+        r.notices
+    }
+
+    fn add(&mut self, label: &str) {
+        let id = self.doc.new_block_id();
+        let n = self.doc.board().blocks.len() as f32;
+        self.doc
+            .apply(Edit::Insert {
+                blocks: vec![Block::new(
+                    id,
+                    "service",
+                    label,
+                    Rect::new(n * 200.0, 0.0, 140.0, 70.0),
+                )],
+                links: vec![],
+            })
+            .expect("insert");
+    }
+
+    fn labels(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .doc
+            .board()
+            .blocks
+            .values()
+            .map(|b| b.label.clone())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// Runs rounds on every peer until `done` holds, failing after 10 s. Returns the notices seen.
+fn until(peers: &mut [&mut Peer], what: &str, done: impl Fn(&[&mut Peer]) -> bool) -> Vec<String> {
+    let start = Instant::now();
+    let mut notices = Vec::new();
+    loop {
+        for p in peers.iter_mut() {
+            notices.extend(p.round());
+        }
+        if done(peers) {
+            return notices;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}; notices: {notices:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn room(relay: &Relay) -> RoomUrl {
+    RoomUrl::parse(&format!(
+        "ws://127.0.0.1:{}/{}",
+        relay.addr().port(),
+        archboard::collab::url::new_room_name()
+    ))
+    .expect("url")
+}
+
+#[test]
+fn edits_flow_both_ways_survive_a_restart_and_time_offline() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (server, _) = relay(0, Some(dir.path()));
+    let port = server.addr().port();
+    let url = room(&server);
+    let (mut a, mut b) = (Peer::join(&url), Peer::join(&url));
+    until(&mut [&mut a, &mut b], "both in sync", |p| {
+        p.iter().all(|p| p.session.is_synced())
+    });
+    a.add("from A");
+    until(&mut [&mut a, &mut b], "A's block on B", |p| {
+        p[1].labels() == ["from A"]
+    });
+    b.add("from B");
+    until(&mut [&mut a, &mut b], "B's block on A", |p| {
+        p[0].labels().len() == 2
+    });
+
+    // The relay goes away; both keep editing.
+    server.stop();
+    until(&mut [&mut a, &mut b], "both to notice", |p| {
+        p.iter()
+            .all(|p| matches!(p.session.connection(), Connection::Reconnecting { .. }))
+    });
+    a.add("offline A");
+    b.add("offline B");
+    for _ in 0..20 {
+        a.round();
+        b.round();
+    }
+    assert!(
+        a.session.has_unsent_changes(),
+        "A knows its edit has not reached the room"
+    );
+
+    // It comes back from its folder, on the same port: both reconnect and merge.
+    let (server, _) = relay(port, Some(dir.path()));
+    until(&mut [&mut a, &mut b], "both to converge", |p| {
+        p.iter().all(|p| p.labels().len() == 4)
+    });
+    assert_eq!(a.labels(), b.labels());
+    assert_eq!(a.labels(), ["from A", "from B", "offline A", "offline B"]);
+    until(&mut [&mut a, &mut b], "nothing unsent", |p| {
+        p.iter().all(|p| !p.session.has_unsent_changes())
+    });
+
+    // A newcomer gets the same board, and it is one a file can hold.
+    let mut c = Peer::join(&url);
+    until(&mut [&mut c], "the newcomer's sync", |p| {
+        p[0].labels().len() == 4
+    });
+    let text = archboard::persistence::to_ron_string(c.doc.board()).expect("ser");
+    archboard::persistence::parse_board(&text, std::path::Path::new("pulled")).expect("valid");
+    drop(server);
+}
+
+#[test]
+fn a_token_is_required_when_set_and_a_wrong_one_is_a_clear_refusal() {
+    let opts = RelayOptions {
+        bind: "127.0.0.1".into(),
+        port: 0,
+        token: Some("s3cret".into()),
+        ..RelayOptions::default()
+    };
+    let server = Relay::start(opts, Arc::new(|_| {})).expect("relay");
+    let port = server.addr().port();
+    for (query, ok) in [("", false), ("?token=nope", false), ("?token=s3cret", true)] {
+        let url = RoomUrl::parse(&format!("ws://127.0.0.1:{port}/room1{query}")).expect("url");
+        let mut doc = Document::new(Board::default());
+        let mut s = Session::join(url, &mut doc, false, "{}".into(), Arc::new(|| {}));
+        let r = s.wait_for_sync(&mut doc, Duration::from_secs(5));
+        assert_eq!(r.is_ok(), ok, "{query}: {:?}", r.err());
+        if let Err(e) = r {
+            assert!(e.contains("token"), "{e}");
+        }
+    }
+}
+
+/// A raw WebSocket peer that sends whatever it is told to.
+fn raw(
+    port: u16,
+    room: &str,
+) -> tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>> {
+    let (ws, _) =
+        tungstenite::connect(format!("ws://127.0.0.1:{port}/{room}")).expect("raw peer connects");
+    ws
+}
+
+fn send(
+    ws: &mut tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+    bytes: Vec<u8>,
+) {
+    let _ = ws.send(tungstenite::Message::Binary(bytes.into()));
+}
+
+#[test]
+fn hostile_peers_are_refused_and_honest_ones_never_notice() {
+    use yrs::{Map, Out, Transact};
+    let (server, log) = relay(0, None);
+    let port = server.addr().port();
+    let url = room(&server);
+    let mut honest = Peer::join(&url);
+    until(&mut [&mut honest], "sync", |p| p[0].session.is_synced());
+    honest.add("Cache");
+    until(&mut [&mut honest], "sent", |p| {
+        !p[0].session.has_unsent_changes()
+    });
+    let id = *honest.doc.board().blocks.keys().next().expect("block");
+
+    let mut evil = raw(port, &url.room);
+    // Random bytes, a truncated update, an unknown message kind.
+    send(&mut evil, vec![0xde, 0xad, 0xbe, 0xef, 0x42]);
+    send(&mut evil, vec![0, 2, 200, 1, 5]);
+    send(&mut evil, vec![9, 9, 9]);
+    // An update that is valid Yjs but sets a coordinate to NaN: made by a document that first
+    // takes the room's state, so it edits the honest peer's block.
+    let shadow = yrs::Doc::new();
+    let state = honest.session.shared().diff(&yrs::StateVector::default());
+    shadow
+        .transact_mut()
+        .apply_update(
+            <yrs::Update as yrs::updates::decoder::Decode>::decode_v1(&state).expect("state"),
+        )
+        .expect("apply");
+    let before = yrs::ReadTxn::state_vector(&shadow.transact());
+    {
+        let blocks = shadow.get_or_insert_map("blocks");
+        let mut txn = shadow.transact_mut();
+        let Some(Out::YMap(b)) = blocks.get(&txn, &id.0.to_string()) else {
+            panic!("the block")
+        };
+        b.insert(
+            &mut txn,
+            "pos",
+            yrs::Any::Array([yrs::Any::from(f64::NAN), yrs::Any::from(0.0)].into()),
+        );
+        b.insert(&mut txn, "bogus_field", "x");
+    }
+    let nan = yrs::ReadTxn::encode_diff_v1(&shadow.transact(), &before);
+    send(&mut evil, archboard::collab::protocol::update(nan));
+    // A message over the size limit: an update inserting ten million blocks would be hundreds
+    // of megabytes, far past it.
+    send(
+        &mut evil,
+        vec![0u8; archboard::collab::protocol::MAX_MESSAGE_BYTES + 16],
+    );
+
+    let notices = until(&mut [&mut honest], "the refusal", |p| {
+        p[0].doc
+            .board()
+            .block(id)
+            .is_some_and(|b| b.rect.x.is_finite())
+    });
+    // The honest peer refused the NaN, kept its block and stays connected.
+    let start = Instant::now();
+    let mut seen = notices;
+    while !seen.iter().any(|n| n.contains("Refused a change"))
+        && start.elapsed() < Duration::from_secs(5)
+    {
+        seen.extend(honest.round());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        seen.iter().any(|n| n.contains("Refused a change")),
+        "{seen:?}"
+    );
+    assert_eq!(honest.session.connection(), &Connection::Connected);
+    let b = honest.doc.board().block(id).expect("kept");
+    assert_eq!((b.label.as_str(), b.rect.x), ("Cache", 0.0));
+    // The relay logged each refusal and dropped only the one that went over the limit.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        let l = log.lock().expect("log");
+        if l.iter().any(|x| x.contains("over the limit")) {
+            break;
+        }
+        drop(l);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let lines = log.lock().expect("log").clone();
+    assert!(
+        lines.iter().filter(|l| l.contains("refused")).count() >= 2,
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("over the limit")),
+        "{lines:?}"
+    );
+    // The honest peer wrote its good value back: a newcomer sees a finite position and no junk.
+    let mut late = Peer::join(&url);
+    until(&mut [&mut honest, &mut late], "the repaired board", |p| {
+        p[1].doc.board().block(id).is_some_and(|b| b.rect.x == 0.0)
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("saved.ron");
+    archboard::persistence::save_board(&file, honest.doc.board()).expect("save");
+    archboard::persistence::load_board(&file).expect("the saved file is valid");
+}
