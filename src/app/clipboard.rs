@@ -57,7 +57,7 @@ impl ArchboardApp {
     /// Pastes archboard data at the pointer, or any other text as a text note.
     pub(super) fn paste_text(&mut self, text: &str, _ctx: &egui::Context) {
         let clip = match parse_clip(text) {
-            Some(frag) => Clip::Fragment(frag),
+            Some(frag) => Clip::Fragment(Box::new(frag)),
             None => Clip::Text(text.to_owned()),
         };
         let env = super::canvas_env(&self.palette, &self.lenses, &self.settings);

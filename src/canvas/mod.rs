@@ -154,7 +154,7 @@ pub struct KindPayload(pub String);
 /// What the clipboard held, as the app read it: a piece of a board, or plain text.
 #[derive(Clone, Debug)]
 pub enum Clip {
-    Fragment(Board),
+    Fragment(Box<Board>),
     Text(String),
 }
 
@@ -183,6 +183,20 @@ pub struct Env<'a> {
     pub palette: &'a Palette,
     pub lenses: &'a LensLibrary,
     pub prefs: Prefs,
+}
+
+/// Another person in a shared room, as the canvas draws them: their pointer (already smoothed
+/// by the app), what they have selected and the label they are typing in, in their colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeerMark {
+    pub name: String,
+    pub color: egui::Color32,
+    pub pointer: Option<Point>,
+    /// 1 while they move, fading to 0 when idle.
+    pub opacity: f32,
+    pub blocks: Vec<BlockId>,
+    pub links: Vec<LinkId>,
+    pub editing: Option<EditTarget>,
 }
 
 /// The board state a cached layout was computed for: (revision, whether a gesture was open).
@@ -219,6 +233,8 @@ pub struct CanvasState {
     layout: Option<(LayoutKey, Rc<layout::LinkLayout>)>,
     /// The design review's overlay and drill to draw, set by the app each frame.
     pub design: Option<Rc<design::Design>>,
+    /// Other people in the room, set by the app each frame.
+    pub peers: Vec<PeerMark>,
 }
 
 impl CanvasState {
@@ -269,6 +285,7 @@ impl CanvasState {
             camera: self.camera,
             default_route: self.default_route,
             last_view: self.last_view,
+            peers: std::mem::take(&mut self.peers),
             ..Self::default()
         };
     }
