@@ -37,6 +37,42 @@ pub struct Cli {
     /// with everyone in it. An empty room gets FILE's board.
     #[arg(long, value_name = "URL")]
     pub join: Option<String>,
+
+    /// Your name, as the others in the room see it.
+    #[arg(long, value_name = "NAME", requires = "join", value_parser = parse_name)]
+    pub name: Option<String>,
+
+    /// Join as the candidate (draws), the interviewer (draws, keeps private notes) or a viewer
+    /// (watches).
+    #[arg(long, value_enum, default_value = "candidate", requires = "join")]
+    pub role: JoinRole,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum JoinRole {
+    Candidate,
+    Interviewer,
+    Viewer,
+}
+
+impl From<JoinRole> for crate::collab::presence::Role {
+    fn from(r: JoinRole) -> Self {
+        use crate::collab::presence::Role;
+        match r {
+            JoinRole::Candidate => Role::Candidate,
+            JoinRole::Interviewer => Role::Interviewer,
+            JoinRole::Viewer => Role::Viewer,
+        }
+    }
+}
+
+/// A name others can read: printable, at most 40 characters.
+fn parse_name(s: &str) -> Result<String, String> {
+    let name = s.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err("a name of 1 to 40 printable characters".into());
+    }
+    Ok(name.to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +112,9 @@ pub enum Command {
         /// Frames per phase.
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         frames: u32,
+        /// Measure in this shared room (ws://HOST:PORT/ROOM), peers' pointers and all.
+        #[arg(long, value_name = "URL")]
+        join: Option<String>,
     },
     /// Print the design review of a board without a window: peak load, single points of
     /// failure, bottlenecks and gaps, one finding per line. Exits 0 when nothing is flagged,
@@ -148,12 +187,11 @@ pub fn parse_args() -> Result<Cli, ExitCode> {
 
 /// Runs what the command line asks for. `started` is when the process started.
 pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
-    let join = match cli
-        .join
-        .as_deref()
-        .map(crate::collab::RoomUrl::parse)
-        .transpose()
-    {
+    let join = match &cli.command {
+        Some(Command::Bench { join, .. }) => join.as_deref(),
+        _ => cli.join.as_deref(),
+    };
+    let join = match join.map(crate::collab::RoomUrl::parse).transpose() {
         Ok(j) => j,
         Err(e) => {
             let _ = writeln!(std::io::stderr().lock(), "error: {e}");
@@ -166,10 +204,12 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         timings: cli.timings || bench.is_some(),
         bench,
         join,
+        name: cli.name.clone(),
+        role: cli.role.into(),
     };
     let window = match cli.command {
         None => launch(cli.file, None, join),
-        Some(Command::Bench { file, frames }) => {
+        Some(Command::Bench { file, frames, .. }) => {
             // Fail here, with the file named, rather than benchmark an empty board.
             if let Err(e) = persistence::load_board(&file) {
                 let _ = writeln!(std::io::stderr().lock(), "error: {e}");

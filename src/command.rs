@@ -66,6 +66,8 @@ pub enum Scope {
     Interview,
     /// The design review and the failure drill.
     Review,
+    /// The shared room: sharing, joining, leaving.
+    Room,
 }
 
 /// What must be true for a command to do anything; menus grey it out otherwise.
@@ -82,6 +84,8 @@ pub enum Needs {
     Content,
     Undo,
     Redo,
+    /// Being in a shared room.
+    Room,
 }
 
 impl Needs {
@@ -95,6 +99,7 @@ impl Needs {
             Needs::Content => "The board is empty",
             Needs::Undo => "Nothing to undo",
             Needs::Redo => "Nothing to redo",
+            Needs::Room => "You are not in a shared room",
         }
     }
 }
@@ -107,6 +112,7 @@ pub struct Availability {
     pub board_has_content: bool,
     pub can_undo: bool,
     pub can_redo: bool,
+    pub in_room: bool,
 }
 
 /// One row of the table.
@@ -156,6 +162,9 @@ commands! {
     SaveAs: File, "Save As…", [key(CTRL_SHIFT, Key::S)], Nothing, File;
     ExportPng: File, "Export PNG…", [key(CTRL_SHIFT, Key::E)], Content, File;
     CopyPng: File, "Copy as PNG", [key(SHIFT_ALT, Key::C)], Content, File;
+    Share: File, "Share…", [], Nothing, Room;
+    Join: File, "Join…", [], Nothing, Room;
+    Leave: File, "Leave the room", [], Room, Room;
     Quit: File, "Quit", [key(CTRL, Key::Q)], Nothing, File;
     Undo: Edit, "Undo", [key(CTRL, Key::Z)], Undo, History;
     Redo: Edit, "Redo", [key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)], Redo, History;
@@ -230,6 +239,7 @@ impl Command {
             Needs::Content => a.board_has_content,
             Needs::Undo => a.can_undo,
             Needs::Redo => a.can_redo,
+            Needs::Room => a.in_room,
         }
     }
 

@@ -14,6 +14,8 @@ struct Session {
     display: String,
     xvfb: Child,
     app: Option<Child>,
+    /// More windows and the relay, in tests with more than one process.
+    others: Vec<Child>,
     home: tempfile::TempDir,
     /// Xvfb's end of `-displayfd`, kept open: Xvfb writes to it again when it resets, and a
     /// closed pipe would kill it with SIGPIPE.
@@ -29,6 +31,10 @@ impl Drop for Session {
         if let Some(app) = &mut self.app {
             let _ = app.kill();
             let _ = app.wait();
+        }
+        for other in &mut self.others {
+            let _ = other.kill();
+            let _ = other.wait();
         }
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
@@ -87,7 +93,8 @@ impl Session {
                 "1",
                 "-screen",
                 "0",
-                "1400x900x24",
+                // Wide enough for two windows side by side.
+                "2600x900x24",
                 "-nolisten",
                 "tcp",
             ])
@@ -115,6 +122,7 @@ impl Session {
             display,
             xvfb,
             app: None,
+            others: Vec::new(),
             _displayfd: displayfd,
             home: tempfile::tempdir().ok()?,
             _serial: serial,
@@ -141,28 +149,57 @@ impl Session {
 
     /// Launches the app on `file` and focuses its window.
     fn launch(&mut self, file: &Path) {
+        self.launch_window(&[file.as_os_str()], "app", true);
+    }
+
+    /// Launches the app with `args` as a second (third…) window, with its own settings folder
+    /// named `who`; returns its X window id.
+    fn launch_another(&mut self, args: &[&std::ffi::OsStr], who: &str) -> String {
+        self.launch_window(args, who, false)
+    }
+
+    fn launch_window(&mut self, args: &[&std::ffi::OsStr], who: &str, primary: bool) -> String {
+        let before: Vec<String> = self
+            .xdotool(&["search", "--onlyvisible", "--name", "archboard"])
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
         // The app's messages go to a file, shown if its window never appears.
-        let log_path = self.home.path().join("app.log");
+        let log_path = self.home.path().join(format!("{who}.log"));
         let log = std::fs::File::create(&log_path).expect("log file");
+        let (config, data) = if primary {
+            ("config".to_owned(), "data".to_owned())
+        } else {
+            (format!("config-{who}"), format!("data-{who}"))
+        };
         let child = Command::new(env!("CARGO_BIN_EXE_archboard"))
-            .arg(file)
+            .args(args)
             .env("DISPLAY", &self.display)
             .env_remove("WAYLAND_DISPLAY")
             // Keep the app's settings and data away from the developer's own.
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.home.path().join(config))
+            .env("XDG_DATA_HOME", self.home.path().join(data))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("start archboard");
-        self.app = Some(child);
+        if primary {
+            self.app = Some(child);
+        } else {
+            self.others.push(child);
+        }
         let start = Instant::now();
         let window = loop {
-            let found = self
+            let found: Vec<String> = self
                 .xdotool(&["search", "--onlyvisible", "--name", "archboard"])
-                .unwrap_or_default();
-            if !found.is_empty() {
-                break found;
+                .unwrap_or_default()
+                .lines()
+                .filter(|w| !before.iter().any(|b| b == w))
+                .map(str::to_owned)
+                .collect();
+            if let Some(w) = found.into_iter().next() {
+                break w;
             }
             if start.elapsed() > Duration::from_secs(30) || self.app_exited() {
                 let log = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -174,10 +211,10 @@ impl Session {
             }
             std::thread::sleep(Duration::from_millis(50));
         };
-        let w = window.lines().next().unwrap_or_default().to_owned();
         // Give the first frames a moment, then focus (no window manager: windowfocus, not activate).
         std::thread::sleep(Duration::from_millis(800));
-        self.x(&["windowfocus", "--sync", &w]);
+        self.x(&["windowfocus", "--sync", &window]);
+        window
     }
 
     fn app_exited(&mut self) -> bool {
@@ -485,4 +522,131 @@ fn work_survives_a_kill_and_is_restored_on_the_next_start() {
     wait_for("the recovery file to be removed after the save", 10, || {
         recovery_files(&s).is_empty()
     });
+}
+
+/// A relay (`archboard serve`) on 127.0.0.1, on `port` (0: any free one); returns it and its
+/// port, read from the line it prints once listening.
+fn serve(port: u16) -> (Child, u16) {
+    let mut relay = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the relay");
+    let mut out = std::io::BufReader::new(relay.stdout.take().expect("relay stdout"));
+    let mut line = String::new();
+    let _ = std::io::BufRead::read_line(&mut out, &mut line);
+    let port = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the relay said {line:?}"));
+    // Keep reading so the relay never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    (relay, port)
+}
+
+/// `archboard pull URL` as a third peer: the room's `N blocks, M links`, or the error.
+fn pull(url: &str, dir: &Path) -> String {
+    let file = dir.join("pulled.ron");
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["pull", url, "-o"])
+        .arg(&file)
+        .output()
+        .expect("pull");
+    if !out.status.success() {
+        return String::from_utf8_lossy(&out.stderr).trim().to_owned();
+    }
+    check(&file)
+}
+
+/// A window's part of the screen, to tell whether it changed.
+fn window_pixels(s: &Session, dir: &Path, x0: u32) -> Vec<u8> {
+    let shot = dir.join("room.png");
+    s.screenshot(&shot);
+    let img = image::open(&shot).expect("screenshot").to_rgba8();
+    // The canvas of a window at x0 (the palette and the sidebar left out).
+    image::imageops::crop_imm(&img, x0 + 220, 60, 600, 640)
+        .to_image()
+        .into_raw()
+}
+
+#[test]
+fn two_windows_share_one_room_and_converge_after_the_relay_restarts() {
+    let Some(mut s) = Session::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let (relay, port) = serve(0);
+    s.others.push(relay);
+    let url = format!("ws://127.0.0.1:{port}/mock");
+
+    // Ana (candidate) and Ivan (interviewer), side by side.
+    let ana_file = dir.path().join("ana.ron");
+    let ivan_file = dir.path().join("ivan.ron");
+    let ana = s.launch_another(
+        &[
+            ana_file.as_os_str(),
+            "--join".as_ref(),
+            url.as_ref(),
+            "--name".as_ref(),
+            "Ana".as_ref(),
+        ],
+        "ana",
+    );
+    let ivan = s.launch_another(
+        &[
+            ivan_file.as_os_str(),
+            "--join".as_ref(),
+            url.as_ref(),
+            "--name".as_ref(),
+            "Ivan".as_ref(),
+            "--role".as_ref(),
+            "interviewer".as_ref(),
+        ],
+        "ivan",
+    );
+    s.x(&["windowmove", &ivan, "1310", "0"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let ivan_before = window_pixels(&s, dir.path(), 1310);
+
+    // L in Ana's window: the room has the block, and Ivan's window draws it.
+    s.x(&["windowfocus", "--sync", &ana]);
+    s.key_at(450, 300, "l");
+    s.x(&["key", "Escape"]);
+    wait_for("the load balancer in the room", 15, || {
+        pull(&url, dir.path()) == "1 block, 0 links"
+    });
+    wait_for("Ivan's window to draw it", 10, || {
+        window_pixels(&s, dir.path(), 1310) != ivan_before
+    });
+
+    // The relay goes away; each of them places a database while it is gone.
+    // (The relay was the first process pushed.)
+    let mut gone = s.others.remove(0);
+    let _ = gone.kill();
+    let _ = gone.wait();
+    s.x(&["windowfocus", "--sync", &ana]);
+    s.key_at(450, 550, "d");
+    s.x(&["key", "Escape"]);
+    s.x(&["windowfocus", "--sync", &ivan]);
+    s.key_at(1310 + 750, 550, "d");
+    s.x(&["key", "Escape"]);
+    std::thread::sleep(Duration::from_millis(500));
+
+    // It comes back on the same port, empty: the two windows bring the board back, merged.
+    let (relay, _) = serve(port);
+    s.others.push(relay);
+    wait_for("both databases in the room", 30, || {
+        pull(&url, dir.path()) == "3 blocks, 0 links"
+    });
+    // Each window has all three: its Ctrl+S writes them to its own file.
+    for (window, file) in [(&ana, &ana_file), (&ivan, &ivan_file)] {
+        s.x(&["windowfocus", "--sync", window]);
+        save_and_expect(&s, file, "3 blocks, 0 links");
+    }
+    let ana_board = load_board(&ana_file).expect("Ana's copy");
+    let ivan_board = load_board(&ivan_file).expect("Ivan's copy");
+    assert_eq!(ana_board.blocks, ivan_board.blocks, "the two windows agree");
 }

@@ -19,6 +19,7 @@ impl ArchboardApp {
             board_has_content: !doc.board().blocks.is_empty(),
             can_undo: doc.can_undo() || self.canvas.editing.is_some(),
             can_redo: doc.can_redo(),
+            in_room: self.session().is_some(),
         }
     }
 
@@ -47,7 +48,14 @@ impl ArchboardApp {
             }
             Command::ExportPng => self.open_export_dialog(),
             Command::CopyPng => self.copy_png(self.picture_options(ctx), ctx),
-            Command::Quit => self.with_files(ctx, |f, sh| f.request(After::Quit, sh)),
+            Command::Quit => self.quit(ctx),
+            Command::Share => {
+                if !self.reopen_share_links() {
+                    self.open_share_dialog();
+                }
+            }
+            Command::Join => self.open_join_dialog(),
+            Command::Leave => self.leave_room(),
             Command::Undo => {
                 canvas.commit_label(doc);
                 if !doc.undo() {
@@ -176,6 +184,20 @@ impl ArchboardApp {
                     }
                 });
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let text = if self.session().is_some() {
+                    "Sharing"
+                } else {
+                    "Share…"
+                };
+                if ui
+                    .button(text)
+                    .on_hover_text("Share this board live, or show the links to hand out")
+                    .clicked()
+                {
+                    self.commands.push(Command::Share);
+                }
+            });
         });
     }
 

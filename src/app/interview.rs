@@ -30,6 +30,11 @@ impl ArchboardApp {
 
     /// Starts or pauses the clock, or moves between phases. The time so far is banked first.
     pub(super) fn run_timer(&mut self, step: TimerStep) {
+        if self.board.doc.is_read_only() {
+            self.status
+                .info("Watching: the interviewer and the candidate run the timer");
+            return;
+        }
         let Some(plan) = self.current_plan().cloned() else {
             return;
         };
@@ -67,6 +72,9 @@ impl ArchboardApp {
                 self.status.info("Timer reset");
             }
             TimerStep::Next | TimerStep::Previous => {}
+        }
+        if matches!(step, TimerStep::StartPause | TimerStep::Reset) {
+            self.share_clock();
         }
     }
 

@@ -18,13 +18,14 @@ mod overlays;
 mod palette_panel;
 mod room;
 mod settings;
+mod share_dialog;
 mod sidebar;
 mod startup;
 mod status;
 mod status_bar;
 
 pub use lifecycle::OpenBoard;
-pub use settings::{Settings, ThemeChoice};
+pub use settings::{Profile, Settings, ThemeChoice};
 pub use status::{Level, Status};
 
 use crate::canvas::{CanvasState, Env, Notice, Prefs};
@@ -50,6 +51,10 @@ pub struct Launch {
     pub bench: Option<usize>,
     /// Join this shared room on start.
     pub join: Option<crate::collab::RoomUrl>,
+    /// The name to show others in the room (remembered, as the Share dialog's is).
+    pub name: Option<String>,
+    /// The role to join in.
+    pub role: crate::collab::presence::Role,
 }
 
 /// Opens the window and runs until it closes.
@@ -69,8 +74,13 @@ pub fn run_window(launch: Launch) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let mut app = ArchboardApp::new(cc, launch.file);
             app.startup = startup::Startup::new(launch.started, launch.timings, launch.bench);
+            if let Some(name) = launch.name {
+                let mut profile = app.profile();
+                profile.name = name;
+                app.settings.profile = Some(profile);
+            }
             if let Some(url) = launch.join {
-                app = app.join_on_start(url);
+                app = app.join_on_start_as(url, launch.role);
             }
             Ok(Box::new(app))
         }),
@@ -99,6 +109,12 @@ pub struct ArchboardApp {
     shown_title: String,
     startup: startup::Startup,
     room: room::Room,
+    share_dialog: Option<share_dialog::ShareDialog>,
+    join_dialog: Option<share_dialog::JoinDialog>,
+    /// The share links are showing.
+    show_links: bool,
+    /// Asking before quitting with changes the room has not received.
+    unsent_prompt: bool,
 }
 
 impl ArchboardApp {
@@ -154,6 +170,10 @@ impl ArchboardApp {
             shown_title: String::new(),
             startup: startup::Startup::default(),
             room: room::Room::default(),
+            share_dialog: None,
+            join_dialog: None,
+            show_links: false,
+            unsent_prompt: false,
         }
     }
 
@@ -174,7 +194,12 @@ impl ArchboardApp {
     }
 
     pub fn has_dialog(&self) -> bool {
-        self.files.has_prompt() || self.export.is_some()
+        self.files.has_prompt()
+            || self.export.is_some()
+            || self.share_dialog.is_some()
+            || self.join_dialog.is_some()
+            || self.show_links
+            || self.unsent_prompt
     }
 
     /// Whether the restore prompt is showing (or about to).
@@ -219,8 +244,7 @@ impl ArchboardApp {
         for event in events {
             match event {
                 FileEvent::Replaced { fit } => {
-                    // Another board now: it is not the room's.
-                    self.leave_room();
+                    self.board_replaced();
                     self.canvas.reset_for_new_board();
                     self.canvas.fit_on_next_frame(fit);
                     self.design.reset();
@@ -280,6 +304,8 @@ impl ArchboardApp {
         self.show_lens_overlay(&ctx, &colors);
         self.show_overlays(&ctx);
         self.show_export_dialog(&ctx);
+        self.show_room_dialogs(&ctx);
+        self.show_unsent_prompt(&ctx);
         self.with_files(&ctx, |files, sh| files.show_prompts(sh));
         self.run_queued(&ctx);
         for notice in self.canvas.take_notices() {
@@ -325,6 +351,18 @@ impl ArchboardApp {
             review: self.design.review(),
             drill: self.design.drill(),
             failed: &self.design.failed,
+            private: self
+                .private_notes_shown()
+                .then_some(&self.board.doc.board().private),
+        }
+    }
+
+    /// The interviewer in a room sees their private notes; so does anyone alone with a board
+    /// that has some (their saved copy).
+    fn private_notes_shown(&self) -> bool {
+        match self.role() {
+            Some(role) => role == crate::collab::presence::Role::Interviewer,
+            None => !self.board.doc.board().private.is_empty(),
         }
     }
 

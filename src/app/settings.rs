@@ -34,6 +34,16 @@ pub struct Settings {
     pub badges: bool,
     /// Where the last PNG export went, to suggest it again.
     pub last_export_folder: Option<PathBuf>,
+    /// The name and colour others see in a shared room; chosen the first time.
+    pub profile: Option<Profile>,
+}
+
+/// How others see you in a shared room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
 }
 
 impl Default for Settings {
@@ -45,6 +55,7 @@ impl Default for Settings {
             sidebar: true,
             badges: true,
             last_export_folder: None,
+            profile: None,
         }
     }
 }

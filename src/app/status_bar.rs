@@ -25,6 +25,7 @@ impl ArchboardApp {
                 ui.label(counts_line(board.blocks.len(), board.links.len()));
                 if let Some((text, ok)) = self.room_status() {
                     ui.separator();
+                    self.people_list(ui);
                     let color = if ok { colors.ok } else { colors.warning };
                     ui.colored_label(color, text)
                         .on_hover_text(self.room_detail());
@@ -54,6 +55,34 @@ impl ArchboardApp {
                 }
             });
         });
+    }
+
+    /// Who else is here, each name in their colour; clicking one follows their view.
+    fn people_list(&mut self, ui: &mut egui::Ui) {
+        let following = self.following();
+        let mut follow = None;
+        for (id, name, color, role) in self.people().into_iter().rev() {
+            let text = if following == Some(id) {
+                format!("{name} (following)")
+            } else {
+                name.clone()
+            };
+            let hover = if following == Some(id) {
+                format!("{name}, {}: click to stop following", role.name())
+            } else {
+                format!("{name}, {}: click to follow their view", role.name())
+            };
+            if ui
+                .link(egui::RichText::new(text).color(color).strong())
+                .on_hover_text(hover)
+                .clicked()
+            {
+                follow = Some(id);
+            }
+        }
+        if let Some(id) = follow {
+            self.follow(id);
+        }
     }
 
     /// The zoom level, as a menu of zoom commands and fixed levels.

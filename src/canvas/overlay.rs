@@ -68,6 +68,7 @@ impl CanvasState {
                 );
             }
         }
+        self.paint_peers(painter, board, view, style);
         match &self.gesture {
             Gesture::Marquee { start, now, .. } => {
                 let r = egui::Rect::from_two_pos(view.to_screen(*start), view.to_screen(*now));
@@ -114,6 +115,78 @@ impl CanvasState {
         }
     }
 
+    /// Others in the room: what they selected, the label they type in, their pointer and name.
+    fn paint_peers(&self, painter: &egui::Painter, board: &Board, view: &View, style: &Style<'_>) {
+        for p in &self.peers {
+            let color = p.color;
+            let outline = Stroke::new(2.0, color);
+            for b in p.blocks.iter().filter_map(|id| board.block(*id)) {
+                let r = view.rect_to_screen(&b.rect).expand(5.0);
+                painter.rect_stroke(r, 5.0, outline, StrokeKind::Outside);
+            }
+            for l in p.links.iter().filter_map(|id| board.link(*id)) {
+                let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block))
+                else {
+                    continue;
+                };
+                let pts = paint::link_screen_path(a, b, l, view, style);
+                painter.add(egui::Shape::line(
+                    pts,
+                    Stroke::new(4.0, color.gamma_multiply(0.5)),
+                ));
+            }
+            match p.editing {
+                Some(EditTarget::Block(id)) => {
+                    if let Some(b) = board.block(id) {
+                        let r = view.rect_to_screen(&b.rect).expand(8.0);
+                        painter.rect_stroke(r, 6.0, Stroke::new(3.0, color), StrokeKind::Outside);
+                        name_tag(
+                            painter,
+                            r.left_top() - egui::vec2(0.0, 2.0),
+                            &format!("{} is typing", p.name),
+                            color,
+                            1.0,
+                        );
+                    }
+                }
+                Some(EditTarget::Link(id)) => {
+                    if let Some(l) = board.link(id)
+                        && let (Some(a), Some(b)) =
+                            (board.block(l.from.block), board.block(l.to.block))
+                    {
+                        let c = label_anchor(a, b, l, view, style);
+                        let r = egui::Rect::from_center_size(c, egui::vec2(60.0, 22.0));
+                        painter.rect_stroke(r, 4.0, Stroke::new(3.0, color), StrokeKind::Outside);
+                    }
+                }
+                None => {}
+            }
+            if let Some(at) = p.pointer
+                && p.opacity > 0.02
+            {
+                let tip = view.to_screen(at);
+                let c = color.gamma_multiply(p.opacity);
+                let arrow = vec![
+                    tip,
+                    tip + egui::vec2(0.0, 16.0),
+                    tip + egui::vec2(11.0, 11.0),
+                ];
+                painter.add(egui::Shape::convex_polygon(
+                    arrow,
+                    c,
+                    Stroke::new(1.0, style.colors.background.gamma_multiply(p.opacity)),
+                ));
+                name_tag(
+                    painter,
+                    tip + egui::vec2(12.0, 14.0),
+                    &p.name,
+                    color,
+                    p.opacity,
+                );
+            }
+        }
+    }
+
     /// Outlines the block a link being drawn would attach to.
     fn highlight_target(
         &self,
@@ -147,6 +220,18 @@ impl CanvasState {
         style: &Style<'_>,
     ) {
         const MAX_NODES: usize = 2_000;
+        for p in &self.peers {
+            if let Some(at) = p.pointer.filter(|_| p.opacity > 0.02) {
+                let rect = egui::Rect::from_min_size(view.to_screen(at), egui::vec2(12.0, 16.0));
+                let r = ui.interact(
+                    rect,
+                    ui.scope_id().with(("peer", &p.name)),
+                    egui::Sense::hover(),
+                );
+                let label = format!("Pointer of {}", p.name);
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+            }
+        }
         let visible = view.world_rect();
         let mut shown = 0;
         for b in board
@@ -333,6 +418,28 @@ impl CanvasState {
             }
         }
     }
+}
+
+/// A name on a pill of the person's colour.
+fn name_tag(
+    painter: &egui::Painter,
+    at: egui::Pos2,
+    name: &str,
+    color: egui::Color32,
+    opacity: f32,
+) {
+    let galley = painter.layout_no_wrap(
+        name.to_owned(),
+        egui::FontId::proportional(12.0),
+        egui::Color32::WHITE,
+    );
+    let r = egui::Rect::from_min_size(at, galley.size() + egui::vec2(10.0, 4.0));
+    painter.rect_filled(r, 4.0, color.gamma_multiply(opacity));
+    painter.galley(
+        r.min + egui::vec2(5.0, 2.0),
+        galley,
+        egui::Color32::WHITE.gamma_multiply(opacity),
+    );
 }
 
 /// Where a link's label sits on screen: the place the layout gave it, else its middle.

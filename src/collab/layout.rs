@@ -773,12 +773,45 @@ pub fn read_estimate<T: ReadTxn>(txn: &T, roots: &Roots) -> Result<EstimateInput
     Ok(e)
 }
 
-pub fn read_timer<T: ReadTxn>(txn: &T, roots: &Roots) -> Result<TimerState, String> {
-    let f = Fields::new(
+const INTERVIEW_KEYS: [&str; 6] = ["plan", "phase", "phase_ms", "block_ms", "running", "run"];
+
+/// Whether the room's interview clock runs, and which start of it this is.
+///
+/// Peers agree on the clock without comparing wall clocks (which disagree by seconds): the
+/// time spent so far is in the document, and each peer counts on from the moment it learns the
+/// clock was started, on its own monotonic clock. The peer that started it writes the time spent
+/// every few seconds, so one that joins late is never far off.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SharedClock {
+    pub running: bool,
+    /// Changes with every start, so a pause and a start in between are not missed.
+    pub run: String,
+}
+
+pub fn write_clock(txn: &mut TransactionMut, roots: &Roots, c: &SharedClock) {
+    set_bool(txn, &roots.interview, "running", c.running);
+    set_str(
         txn,
         &roots.interview,
-        &["plan", "phase", "phase_ms", "block_ms"],
-    )?;
+        "run",
+        (!c.run.is_empty()).then_some(c.run.as_str()),
+    );
+}
+
+pub fn read_clock<T: ReadTxn>(txn: &T, roots: &Roots) -> SharedClock {
+    let running = matches!(
+        roots.interview.get(txn, "running"),
+        Some(Out::Any(Any::Bool(true)))
+    );
+    let run = match roots.interview.get(txn, "run") {
+        Some(Out::Any(Any::String(s))) => s.chars().take(64).collect(),
+        _ => String::new(),
+    };
+    SharedClock { running, run }
+}
+
+pub fn read_timer<T: ReadTxn>(txn: &T, roots: &Roots) -> Result<TimerState, String> {
+    let f = Fields::new(txn, &roots.interview, &INTERVIEW_KEYS)?;
     let mut t = TimerState {
         plan: f.string("plan")?.unwrap_or_default(),
         ..Default::default()

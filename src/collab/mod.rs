@@ -8,6 +8,7 @@
 
 pub mod layout;
 pub mod net;
+pub mod presence;
 pub mod protocol;
 pub mod relay;
 pub mod session;

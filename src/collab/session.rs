@@ -18,6 +18,10 @@ pub struct Round {
     pub replace: Option<Board>,
     /// Whether peers' changes reached the board.
     pub changed: bool,
+    /// A peer started (`true`) or paused (`false`) the room's interview clock.
+    pub clock: Option<bool>,
+    /// This round brought the first sync with the room.
+    pub joined: bool,
 }
 
 pub struct Session {
@@ -134,6 +138,7 @@ impl Session {
                 Incoming::Problem(p) => round.notices.push(p),
             }
         }
+        round.joined = first_sync;
         if first_sync {
             if self.shared.is_empty() && self.seed_empty_room {
                 // The room is new: it gets the local board.
@@ -149,6 +154,8 @@ impl Session {
                 round.notices.extend(problems.into_iter().map(refused));
                 round.replace = Some(board);
                 self.shared.forget_touched();
+                // A clock already running in the room runs here too.
+                round.clock = Some(self.shared.clock().running);
                 got = false;
             }
         }
@@ -157,6 +164,9 @@ impl Session {
                 let problems = self.shared.absorb(doc);
                 round.changed = true;
                 round.notices.extend(problems.into_iter().map(refused));
+                if let Some(c) = self.shared.take_clock_change() {
+                    round.clock = Some(c.running);
+                }
             }
             self.shared.publish(doc);
         }
@@ -167,6 +177,11 @@ impl Session {
             }
         }
         round
+    }
+
+    /// Starts or pauses the room's interview clock at `timer`'s time spent.
+    pub fn set_clock(&mut self, running: bool, timer: &crate::model::TimerState) {
+        self.shared.set_clock(running, timer);
     }
 
     /// Makes the room hold exactly `board` (`archboard push`).

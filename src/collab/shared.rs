@@ -52,6 +52,11 @@ pub struct SharedBoard {
     held_bytes: usize,
     /// The timer's plan and phase as last written, and when.
     timer_sent: Option<((String, usize), std::time::Instant)>,
+    /// The room's clock as last seen, and a change a peer made that the owner has not taken.
+    clock: layout::SharedClock,
+    clock_changed: Option<layout::SharedClock>,
+    /// Whether this peer started the clock's current run: it writes the time spent.
+    clock_owner: bool,
 }
 
 /// How often a running timer's time is written.
@@ -92,6 +97,9 @@ impl SharedBoard {
             held: Vec::new(),
             held_bytes: 0,
             timer_sent: None,
+            clock: layout::SharedClock::default(),
+            clock_changed: None,
+            clock_owner: false,
         }
     }
 
@@ -144,14 +152,15 @@ impl SharedBoard {
             // plan at once and of the time spent every few seconds.
             let t = &board.timer;
             let key = (t.plan.clone(), t.phase);
-            let due = self
-                .timer_sent
-                .as_ref()
-                .is_none_or(|(k, at)| *k != key || at.elapsed() >= TIMER_EVERY);
-            if due {
+            let (new_phase, waited) = match &self.timer_sent {
+                None => (true, true),
+                Some((k, at)) => (*k != key, at.elapsed() >= TIMER_EVERY),
+            };
+            if new_phase || (waited && self.clock_owner) {
                 layout::write_timer(&mut txn, r, t);
                 self.timer_sent = Some((key, std::time::Instant::now()));
-            } else {
+            } else if self.clock_owner {
+                // Written with a later round, when it is due.
                 self.repair.timer = true;
             }
         }
@@ -291,6 +300,11 @@ impl SharedBoard {
                         self.repair.timer = true;
                     }
                 }
+                let clock = layout::read_clock(&txn, r);
+                if clock != self.clock {
+                    self.clock = clock.clone();
+                    self.clock_changed = Some(clock);
+                }
             }
         }
         {
@@ -302,6 +316,37 @@ impl SharedBoard {
         let dropped = doc.apply_remote(remote);
         self.repair.links.extend(dropped);
         problems
+    }
+
+    /// Starts or stops the room's clock, with the time spent so far (`timer`); this peer then
+    /// owns the run and writes its time every few seconds.
+    pub fn set_clock(&mut self, running: bool, timer: &crate::model::TimerState) {
+        let run = if running {
+            let mut b = [0u8; 8];
+            super::url::fill_random(&mut b);
+            b.iter().map(|x| format!("{x:02x}")).collect()
+        } else {
+            self.clock.run.clone()
+        };
+        self.clock = layout::SharedClock { running, run };
+        self.clock_owner = running;
+        let mut txn = self.doc.transact_mut();
+        layout::write_clock(&mut txn, &self.roots, &self.clock);
+        layout::write_timer(&mut txn, &self.roots, timer);
+        self.timer_sent = Some(((timer.plan.clone(), timer.phase), std::time::Instant::now()));
+    }
+
+    /// A change peers made to the room's clock since the last call.
+    pub fn take_clock_change(&mut self) -> Option<layout::SharedClock> {
+        let c = self.clock_changed.take()?;
+        // Someone else started or stopped it: their run, not ours.
+        self.clock_owner = false;
+        Some(c)
+    }
+
+    /// The room's clock as the document holds it.
+    pub fn clock(&self) -> layout::SharedClock {
+        layout::read_clock(&self.doc.transact(), &self.roots)
     }
 
     /// Forgets which entries peers touched (the board was just read whole from the document).

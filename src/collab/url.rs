@@ -16,6 +16,9 @@ pub struct RoomUrl {
     pub prefix: String,
     pub room: String,
     pub token: Option<String>,
+    /// A viewer link (`&role=viewer`): the window opens read-only. The relay enforces it by
+    /// the token, whatever the link says.
+    pub viewer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,26 +66,37 @@ impl RoomUrl {
             return Err(UrlError::NoRoom(text.to_owned()));
         }
         check_room(room)?;
-        let token = query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "token")
-            .map(|(_, v)| v.to_owned());
+        let param = |name: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+        };
         Ok(Self {
             secure,
             host,
             port,
             prefix,
             room: room.to_owned(),
-            token,
+            token: param("token"),
+            viewer: param("role").as_deref() == Some("viewer"),
         })
     }
 
     /// The path and query the WebSocket request asks for.
     pub fn request_path(&self) -> String {
-        match &self.token {
-            Some(t) => format!("{}{}?token={t}", self.prefix, self.room),
-            None => format!("{}{}", self.prefix, self.room),
+        let mut query = Vec::new();
+        if let Some(t) = &self.token {
+            query.push(format!("token={t}"));
+        }
+        if self.viewer {
+            query.push("role=viewer".into());
+        }
+        if query.is_empty() {
+            format!("{}{}", self.prefix, self.room)
+        } else {
+            format!("{}{}?{}", self.prefix, self.room, query.join("&"))
         }
     }
 }
@@ -150,6 +164,13 @@ mod tests {
             ("127.0.0.1", 7317, "abc-1")
         );
         assert_eq!(u.token.as_deref(), Some("s3cret"));
+        assert!(!u.viewer);
+        let v = RoomUrl::parse("ws://h:1/r?token=v&role=viewer").expect("viewer link");
+        assert!(v.viewer);
+        assert_eq!(
+            v.to_string(),
+            "ws://h:1:1/r?token=v&role=viewer".replace(":1:1", ":1")
+        );
         assert_eq!(u.request_path(), "/abc-1?token=s3cret");
         let u = RoomUrl::parse("wss://relay.example/yjs/room_9").expect("url");
         assert!(u.secure);

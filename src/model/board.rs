@@ -20,6 +20,8 @@ pub struct Board {
     pub timer: super::TimerState,
     /// The estimator's inputs: the numbers the design review starts from.
     pub estimate: super::EstimateInputs,
+    /// The interviewer's private notes: saved here, never shared.
+    pub private: super::PrivateNotes,
 }
 
 impl Default for Board {
@@ -31,6 +33,7 @@ impl Default for Board {
             next_id: 1,
             timer: Default::default(),
             estimate: Default::default(),
+            private: Default::default(),
         }
     }
 }

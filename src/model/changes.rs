@@ -18,6 +18,8 @@ pub struct Changes {
     pub estimate: bool,
     /// The interview timer's saved state.
     pub timer: bool,
+    /// The interviewer's private notes (never shared: mirrors ignore this).
+    pub private: bool,
 }
 
 impl Changes {
@@ -27,6 +29,7 @@ impl Changes {
             && !self.title
             && !self.estimate
             && !self.timer
+            && !self.private
     }
 
     /// Notes what `edit` touches. Called with an edit and with its inverse, so links removed
@@ -52,6 +55,7 @@ impl Changes {
             }
             Edit::SetTitle(_) => self.title = true,
             Edit::SetEstimate(_) => self.estimate = true,
+            Edit::SetPrivateNote { .. } => self.private = true,
         }
     }
 
@@ -63,11 +67,13 @@ impl Changes {
             title,
             estimate,
             timer,
+            private,
         } = other;
         self.blocks.extend(blocks);
         self.links.extend(links);
         self.title |= title;
         self.estimate |= estimate;
         self.timer |= timer;
+        self.private |= private;
     }
 }

@@ -41,6 +41,11 @@ pub enum Edit {
     SetTitle(String),
     /// Replaces the estimator's inputs.
     SetEstimate(super::EstimateInputs),
+    /// Sets an interviewer's private note about a block (`Some`) or the whole interview.
+    SetPrivateNote {
+        block: Option<BlockId>,
+        text: String,
+    },
 }
 
 /// Why an edit could not be applied. The board is left unchanged.
@@ -58,6 +63,8 @@ pub enum EditError {
     DanglingLink(LinkId),
     #[error("{0} would connect a block to itself")]
     SelfLink(LinkId),
+    #[error("this board is read-only: you joined to watch")]
+    ReadOnly,
 }
 
 impl Edit {
@@ -82,6 +89,7 @@ impl Edit {
             Edit::PatchLink(_, f) => 8 + f.iter().map(LinkField::approx_bytes).sum::<usize>(),
             Edit::SetTitle(t) => t.len(),
             Edit::SetEstimate(_) => std::mem::size_of::<super::EstimateInputs>(),
+            Edit::SetPrivateNote { text, .. } => 16 + text.len(),
         }
     }
 
@@ -94,7 +102,10 @@ impl Edit {
             Edit::UpdateBlocks(blocks) => blocks.is_empty(),
             Edit::PatchBlocks(p) => p.iter().all(|(_, f)| f.is_empty()),
             Edit::PatchLink(_, f) => f.is_empty(),
-            Edit::UpdateLink(_) | Edit::SetTitle(_) | Edit::SetEstimate(_) => false,
+            Edit::UpdateLink(_)
+            | Edit::SetTitle(_)
+            | Edit::SetEstimate(_)
+            | Edit::SetPrivateNote { .. } => false,
         }
     }
 
@@ -182,6 +193,23 @@ impl Edit {
                 &mut board.estimate,
                 inputs,
             ))),
+            Edit::SetPrivateNote { block, text } => {
+                let notes = &mut board.private;
+                let old = match block {
+                    None => std::mem::replace(&mut notes.board, text),
+                    Some(id) => {
+                        if !board.blocks.contains_key(&id) {
+                            return skip_or(lenient, EditError::MissingBlock(id));
+                        }
+                        let old = notes.blocks.remove(&id).unwrap_or_default();
+                        if !text.is_empty() {
+                            notes.blocks.insert(id, text);
+                        }
+                        old
+                    }
+                };
+                Ok(Edit::SetPrivateNote { block, text: old })
+            }
         }
     }
 }

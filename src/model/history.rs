@@ -91,6 +91,8 @@ pub struct Document {
     revision: u64,
     /// Counts the changes that came from elsewhere ([`Document::apply_remote`]).
     remote: u64,
+    /// Refuses every local change (a viewer in a shared room).
+    read_only: bool,
 }
 
 /// Where new ids come from.
@@ -121,7 +123,17 @@ impl Document {
             ids: IdSource::Counter,
             revision: 0,
             remote: 0,
+            read_only: false,
         }
+    }
+
+    /// Makes every local edit, undo and redo refuse (`true`), or allows them again.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Applies changes a peer made: not undoable (undo is personal), not noted in
@@ -213,6 +225,9 @@ impl Document {
 
     /// Applies an edit as its own undo step, or as part of the open gesture.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        if self.read_only {
+            return Err(EditError::ReadOnly);
+        }
         let mut touched = Changes::default();
         touched.note(&edit);
         let inverse = edit.apply(&mut self.board)?;
@@ -233,6 +248,9 @@ impl Document {
 
     /// Applies several edits as one undo step. If one fails, the ones before it are rolled back.
     pub fn apply_all(&mut self, edits: impl IntoIterator<Item = Edit>) -> Result<(), EditError> {
+        if self.read_only {
+            return Err(EditError::ReadOnly);
+        }
         let was_open = self.open.is_some();
         if !was_open {
             self.begin_gesture();
@@ -302,6 +320,9 @@ impl Document {
     /// undo.
     pub fn undo(&mut self) -> bool {
         self.end_gesture();
+        if self.read_only {
+            return false;
+        }
         while let Some(step) = self.undo.pop_back() {
             self.undo_bytes -= step.bytes;
             self.revision += 1;
@@ -317,6 +338,9 @@ impl Document {
     /// Redoes the newest undone step. Returns false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
         self.end_gesture();
+        if self.read_only {
+            return false;
+        }
         while let Some(step) = self.redo.pop() {
             self.revision += 1;
             let undo = step.unapply(&mut self.board, &mut self.changes);

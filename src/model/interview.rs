@@ -53,6 +53,25 @@ impl TimerState {
     }
 }
 
+/// An interviewer's own notes: kept on the interviewer's machine and in their saved copy, never
+/// in a shared room (the shared document has no place for them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivateNotes {
+    /// About the interview as a whole.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub board: String,
+    /// About one block each.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub blocks: BTreeMap<BlockId, String>,
+}
+
+impl PrivateNotes {
+    pub fn is_empty(&self) -> bool {
+        self.board.is_empty() && self.blocks.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ pub use edit::{Edit, EditError};
 pub use geom::{Point, Rect, snap, snap_point};
 pub use history::Document;
 pub use ids::{BlockId, LinkId};
-pub use interview::{MAX_RECORDED_MS, TimerState};
+pub use interview::{MAX_RECORDED_MS, PrivateNotes, TimerState};
 pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};
 pub use remote::Remote;
 pub use sizing::{EstimateInputs, Props};

@@ -3,12 +3,12 @@
 //! This is kept apart from [`Board`] so the file can list blocks and links in order (making
 //! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
 
-use crate::model::{Block, Board, EstimateInputs, Link, TimerState};
+use crate::model::{Block, Board, EstimateInputs, Link, PrivateNotes, TimerState};
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
 /// older build could misread the new shape.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The board as written to disk. Unknown fields are refused, so a typo is reported rather than
 /// silently dropped on the next save.
@@ -29,6 +29,9 @@ pub struct BoardFile {
     /// The estimator's inputs (version 2).
     #[serde(default, skip_serializing_if = "EstimateInputs::is_default")]
     pub estimate: EstimateInputs,
+    /// An interviewer's private notes (version 3): in their own copy only.
+    #[serde(default, skip_serializing_if = "PrivateNotes::is_empty")]
+    pub private: PrivateNotes,
     /// Present only in autosaved recovery files: whose unsaved work this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoveryInfo>,
@@ -55,6 +58,7 @@ impl BoardFile {
             links: board.links.values().cloned().collect(),
             timer: board.timer.clone(),
             estimate: board.estimate.clone(),
+            private: board.private.clone(),
             recovery: None,
         }
     }

@@ -19,7 +19,9 @@ pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile
     match version {
         // Version 2 added optional fields only (block properties, link shares, the estimator's
         // inputs), so a version 1 file is a valid version 2 file with those left at defaults.
-        1 => {
+        // Version 3 added one more optional field (an interviewer's private notes), so a
+        // version 2 file is a valid version 3 file too.
+        1 | 2 => {
             let mut file = super::ron_options()
                 .from_str::<BoardFile>(text)
                 .map_err(|e| super::syntax_error(e, text, name))?;
@@ -46,7 +48,25 @@ mod tests {
         assert!(board.blocks.values().all(|b| b.props.is_default()));
         assert_eq!(board.estimate, Default::default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 2,"), "{text}");
-        assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v2"), board);
+        assert!(text.starts_with("(\n  format_version: 3,"), "{text}");
+        assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v3"), board);
+    }
+
+    #[test]
+    fn version_2_files_load_with_no_private_notes_and_save_as_version_3() {
+        let v2 = "(\n  format_version: 2,\n  title: \"two\",\n  next_id: 2,\n  blocks: [\n    (id: 1, kind: \"cache\", label: \"Redis\", rect: (x: 0.0, y: 0.0, w: 100.0, h: 50.0), props: (instances: Some(3))),\n  ],\n  links: [],\n  estimate: (daily_active_users: 5000.0),\n)\n";
+        let board = parse_board(v2, Path::new("two.ron")).expect("v2 loads");
+        assert!(board.private.is_empty());
+        assert_eq!(
+            board.blocks[&crate::model::BlockId(1)].props.instances,
+            Some(3)
+        );
+        assert_eq!(board.estimate.daily_active_users, 5000.0);
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 3,"), "{text}");
+        assert_eq!(
+            parse_board(&text, Path::new("three.ron")).expect("v3"),
+            board
+        );
     }
 }

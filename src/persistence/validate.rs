@@ -43,6 +43,17 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     timer.block_ms.retain(|id, _| blocks.contains_key(id));
     check_timer(&timer)?;
     check_estimate(&file.estimate)?;
+    let mut private = file.private;
+    check_text("the private notes", &private.board, MAX_NOTES_CHARS)?;
+    // A note about a block that is gone means nothing any more.
+    private.blocks.retain(|id, _| blocks.contains_key(id));
+    for (id, note) in &private.blocks {
+        check_text(
+            &format!("the private note on block #{}", id.0),
+            note,
+            MAX_NOTES_CHARS,
+        )?;
+    }
     if max_id == u64::MAX {
         return Err(format!("id {max_id} leaves no room for new ids"));
     }
@@ -54,6 +65,7 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         next_id: file.next_id.max(max_id + 1),
         timer,
         estimate: file.estimate,
+        private,
     })
 }
 
@@ -223,6 +235,7 @@ mod tests {
             links,
             timer: Default::default(),
             estimate: Default::default(),
+            private: Default::default(),
             recovery: None,
         }
     }

@@ -55,6 +55,35 @@ pub fn show(
         let notes = truncate_chars(&notes, MAX_NOTES_CHARS);
         out.push(update(block, |b| b.notes = notes));
     }
+    if let Some(private) = cx.private {
+        let current = private.blocks.get(&block.id).map_or("", String::as_str);
+        private_note(fields, ui, Some(block.id), current, out);
+    }
+}
+
+/// The interviewer's own note, with the promise that it stays on this computer.
+pub fn private_note(
+    fields: &mut Fields,
+    ui: &mut egui::Ui,
+    block: Option<crate::model::BlockId>,
+    current: &str,
+    out: &mut Vec<SidebarAction>,
+) {
+    ui.separator();
+    ui.strong("Private notes");
+    ui.weak("Only on this computer, in your saved copy: never shared with the room.");
+    if let Some(text) = fields.draft_field(
+        ui,
+        Field::PrivateNote(block),
+        current,
+        4,
+        "What you think of the answer",
+    ) {
+        out.push(SidebarAction::Edit(crate::model::Edit::SetPrivateNote {
+            block,
+            text: truncate_chars(&text, MAX_NOTES_CHARS),
+        }));
+    }
 }
 
 /// The lens's questions, ticked as they are discussed, and the cross-cutting ones.

@@ -34,6 +34,8 @@ pub struct SidebarContext<'a> {
     /// The failure drill's verdict, while blocks are marked failed.
     pub drill: Option<&'a crate::review::Drill>,
     pub failed: &'a std::collections::BTreeSet<BlockId>,
+    /// The interviewer's private notes, shown only to the interviewer.
+    pub private: Option<&'a crate::model::PrivateNotes>,
 }
 
 /// An edit replacing `block` with a changed copy.

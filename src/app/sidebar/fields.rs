@@ -51,6 +51,7 @@ pub enum Field {
     Notes(BlockId),
     LinkLabel(LinkId),
     PartitionKey(BlockId),
+    PrivateNote(Option<BlockId>),
 }
 
 impl Fields {

@@ -46,6 +46,15 @@ impl Sidebar {
                     ([], []) => {
                         review::drill(ui, cx, &mut out);
                         overview::overview(ui, cx, &mut out);
+                        if let Some(private) = cx.private {
+                            block::private_note(
+                                &mut self.fields,
+                                ui,
+                                None,
+                                &private.board,
+                                &mut out,
+                            );
+                        }
                         ui.separator();
                         review::findings(ui, cx, &mut out);
                         estimator::show(&mut self.fields, ui, cx.board, &mut out);
