@@ -157,6 +157,7 @@ macro_rules! commands {
 
 commands! {
     New: File, "New", [key(CTRL, Key::N)], Nothing, File;
+    NewFromProblem: File, "New from problem…", [], Nothing, File;
     Open: File, "Open…", [key(CTRL, Key::O)], Nothing, File;
     Save: File, "Save", [key(CTRL, Key::S)], Nothing, File;
     SaveAs: File, "Save As…", [key(CTRL_SHIFT, Key::S)], Nothing, File;
@@ -206,6 +207,7 @@ commands! {
     TimerNext: Interview, "Next phase", [key(NONE, Key::F6)], Nothing, Interview;
     TimerPrevious: Interview, "Previous phase", [key(SHIFT, Key::F6)], Nothing, Interview;
     TimerReset: Interview, "Reset timer", [], Nothing, Interview;
+    StudyMode: Interview, "Study mode (show the rubric as you work)", [], Nothing, View;
     ReviewOverlay: Review, "Review overlay (load and capacity)", [key(NONE, Key::F7)], Nothing, Review;
     DrillToggle: Review, "Fail or restore selection (drill)", [key(NONE, Key::F8)], Blocks, Review;
     DrillClear: Review, "Clear all failures", [key(SHIFT, Key::F8)], Nothing, Review;

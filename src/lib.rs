@@ -13,6 +13,7 @@ pub mod lens;
 pub mod model;
 pub mod palette;
 pub mod persistence;
+pub mod practice;
 pub mod review;
 pub mod text;
 pub mod theme;

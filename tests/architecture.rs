@@ -26,6 +26,18 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("review", &["model", "palette", "lens", "text"]),
     ("collab", &["model", "persistence", "text"]),
     (
+        "practice",
+        &[
+            "model",
+            "palette",
+            "lens",
+            "review",
+            "timer",
+            "text",
+            "persistence",
+        ],
+    ),
+    (
         "canvas",
         &[
             "model", "palette", "lens", "theme", "review", "command", "text",
@@ -50,6 +62,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "command",
             "text",
             "collab",
+            "practice",
         ],
     ),
     (
@@ -64,6 +77,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "text",
             "app",
             "collab",
+            "timer",
+            "practice",
         ],
     ),
 ];

@@ -40,6 +40,15 @@ impl ArchboardApp {
         let canvas = &mut self.canvas;
         match cmd {
             Command::New => self.with_files(ctx, |f, sh| f.request(After::New, sh)),
+            Command::NewFromProblem => self.open_problem_dialog(),
+            Command::StudyMode => {
+                self.settings.study_mode = !self.settings.study_mode;
+                self.status.info(if self.settings.study_mode {
+                    "Study mode: the rubric and the answers show as you work"
+                } else {
+                    "Interview mode: the rubric shows after Finish"
+                });
+            }
             Command::Open => self.with_files(ctx, |f, sh| f.request(After::Open(None), sh)),
             Command::Save => self.with_files(ctx, |f, sh| f.save(sh)),
             Command::SaveAs => {

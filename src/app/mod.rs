@@ -16,6 +16,7 @@ mod interview;
 mod lifecycle;
 mod overlays;
 mod palette_panel;
+mod practice;
 mod room;
 mod settings;
 mod share_dialog;
@@ -111,6 +112,13 @@ pub struct ArchboardApp {
     room: room::Room,
     share_dialog: Option<share_dialog::ShareDialog>,
     join_dialog: Option<share_dialog::JoinDialog>,
+    /// Practice problems, bundled and the user's.
+    pub problems: Arc<crate::practice::Library>,
+    /// The New from problem dialog, while open.
+    problem_dialog: bool,
+    problem_pick: Option<String>,
+    /// The board revision the rubric was last checked at.
+    rubric_revision: Option<u64>,
     /// The share links are showing.
     show_links: bool,
     /// Asking before quitting with changes the room has not received.
@@ -132,6 +140,11 @@ impl ArchboardApp {
         app.palette = Arc::new(palette);
         if let Some(first) = problems.first() {
             app.status.error(format!("Palette not loaded: {first}"));
+        }
+        let (library, problems) = crate::practice::Library::for_user();
+        app.problems = Arc::new(library);
+        if let Some(first) = problems.first() {
+            app.status.error(format!("Problems not loaded: {first}"));
         }
         app
     }
@@ -172,6 +185,10 @@ impl ArchboardApp {
             room: room::Room::default(),
             share_dialog: None,
             join_dialog: None,
+            problems: Arc::new(crate::practice::Library::bundled()),
+            problem_dialog: false,
+            problem_pick: None,
+            rubric_revision: None,
             show_links: false,
             unsent_prompt: false,
         }
@@ -198,6 +215,7 @@ impl ArchboardApp {
             || self.export.is_some()
             || self.share_dialog.is_some()
             || self.join_dialog.is_some()
+            || self.problem_dialog
             || self.show_links
             || self.unsent_prompt
     }
@@ -305,9 +323,15 @@ impl ArchboardApp {
         self.show_overlays(&ctx);
         self.show_export_dialog(&ctx);
         self.show_room_dialogs(&ctx);
+        self.show_problem_dialog(&ctx);
         self.show_unsent_prompt(&ctx);
         self.with_files(&ctx, |files, sh| files.show_prompts(sh));
         self.run_queued(&ctx);
+        if self.rubric_revision != Some(self.board.doc.revision()) && self.design.review().is_some()
+        {
+            self.rubric_revision = Some(self.board.doc.revision());
+            self.track_rubric();
+        }
         for notice in self.canvas.take_notices() {
             match notice {
                 Notice::Info(t) => self.status.info(t),
@@ -354,6 +378,8 @@ impl ArchboardApp {
             private: self
                 .private_notes_shown()
                 .then_some(&self.board.doc.board().private),
+            problem: self.current_problem(),
+            practice_open_book: self.practice_open_book(),
         }
     }
 
@@ -379,6 +405,7 @@ impl ArchboardApp {
                 SidebarAction::ToggleFailed(id) => self.toggle_failed(&[id]),
                 SidebarAction::ClearDrill => self.design.failed.clear(),
                 SidebarAction::SetPlan(id) => self.set_plan(id),
+                SidebarAction::Practice(action) => self.practice_action(action),
             }
         }
     }

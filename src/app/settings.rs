@@ -36,6 +36,8 @@ pub struct Settings {
     pub last_export_folder: Option<PathBuf>,
     /// The name and colour others see in a shared room; chosen the first time.
     pub profile: Option<Profile>,
+    /// Practice in study mode: the rubric and the answers show all along.
+    pub study_mode: bool,
 }
 
 /// How others see you in a shared room.
@@ -56,6 +58,7 @@ impl Default for Settings {
             badges: true,
             last_export_folder: None,
             profile: None,
+            study_mode: false,
         }
     }
 }

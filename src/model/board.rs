@@ -22,6 +22,10 @@ pub struct Board {
     pub estimate: super::EstimateInputs,
     /// The interviewer's private notes: saved here, never shared.
     pub private: super::PrivateNotes,
+    /// The practice session this board answers, if it was started from a problem.
+    pub practice: Option<super::Practice>,
+    /// Every change with its interview time, for replay and the report.
+    pub recording: super::Recording,
 }
 
 impl Default for Board {
@@ -34,6 +38,8 @@ impl Default for Board {
             timer: Default::default(),
             estimate: Default::default(),
             private: Default::default(),
+            practice: None,
+            recording: Default::default(),
         }
     }
 }

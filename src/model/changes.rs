@@ -20,6 +20,8 @@ pub struct Changes {
     pub timer: bool,
     /// The interviewer's private notes (never shared: mirrors ignore this).
     pub private: bool,
+    /// The practice session (local to each peer for now).
+    pub practice: bool,
 }
 
 impl Changes {
@@ -30,6 +32,7 @@ impl Changes {
             && !self.estimate
             && !self.timer
             && !self.private
+            && !self.practice
     }
 
     /// Notes what `edit` touches. Called with an edit and with its inverse, so links removed
@@ -68,6 +71,7 @@ impl Changes {
             estimate,
             timer,
             private,
+            practice,
         } = other;
         self.blocks.extend(blocks);
         self.links.extend(links);
@@ -75,5 +79,6 @@ impl Changes {
         self.estimate |= estimate;
         self.timer |= timer;
         self.private |= private;
+        self.practice |= practice;
     }
 }

@@ -89,7 +89,8 @@ pub struct Document {
     /// Counts every change to the board's content (not the clock's), for caches that must
     /// follow each frame of a drag, which the undo step's id does not.
     revision: u64,
-    /// Counts the changes that came from elsewhere ([`Document::apply_remote`]).
+    /// Counts the changes made outside the undo history: those that came from elsewhere
+    /// ([`Document::apply_remote`]) and the practice session's ([`Document::update_practice`]).
     remote: u64,
     /// Refuses every local change (a viewer in a shared room).
     read_only: bool,
@@ -145,7 +146,53 @@ impl Document {
         }
         self.revision += 1;
         self.remote += 1;
-        remote.apply(&mut self.board)
+        self.begin_recording();
+        let mut touched = Changes::default();
+        touched
+            .blocks
+            .extend(remote.blocks.iter().map(|(id, _)| *id));
+        touched.links.extend(remote.links.iter().map(|(id, _)| *id));
+        let dropped = remote.apply(&mut self.board);
+        touched.links.extend(dropped.iter().copied());
+        self.record(&touched);
+        dropped
+    }
+
+    /// Starts the recording from the board as it is, before its first recorded change.
+    fn begin_recording(&mut self) {
+        if !self.board.recording.started {
+            let mut rec = std::mem::take(&mut self.board.recording);
+            rec.begin(&self.board);
+            self.board.recording = rec;
+        }
+    }
+
+    /// Notes the current state of everything `touched` names in the recording.
+    fn record(&mut self, touched: &Changes) {
+        use super::recording::{Moment, Op};
+        if !self.board.recording.is_recording() {
+            return;
+        }
+        let when = Moment {
+            at_ms: self.board.timer.elapsed_ms(),
+            phase: self.board.timer.phase,
+        };
+        let mut ops = Vec::with_capacity(touched.blocks.len() + touched.links.len());
+        for id in &touched.blocks {
+            ops.push(match self.board.blocks.get(id) {
+                Some(b) => Op::Block(b.clone()),
+                None => Op::DropBlock(*id),
+            });
+        }
+        for id in &touched.links {
+            ops.push(match self.board.links.get(id) {
+                Some(l) => Op::Link(l.clone()),
+                None => Op::DropLink(*id),
+            });
+        }
+        for op in ops {
+            self.board.recording.push(when, op);
+        }
     }
 
     /// Changes whenever the board's content changes: every edit, undo and redo, also within a
@@ -170,6 +217,19 @@ impl Document {
         let out = f(&mut self.board.timer);
         if self.board.timer != before {
             self.changes.timer = true;
+        }
+        out
+    }
+
+    /// Changes the practice session, outside the undo history: asking a question or taking a
+    /// hint is part of what is scored, so undo must not take it back. The board counts as
+    /// changed (it needs saving).
+    pub fn update_practice<R>(&mut self, f: impl FnOnce(&mut Option<super::Practice>) -> R) -> R {
+        let before = self.board.practice.clone();
+        let out = f(&mut self.board.practice);
+        if self.board.practice != before {
+            self.remote += 1;
+            self.changes.practice = true;
         }
         out
     }
@@ -230,8 +290,10 @@ impl Document {
         }
         let mut touched = Changes::default();
         touched.note(&edit);
+        self.begin_recording();
         let inverse = edit.apply(&mut self.board)?;
         touched.note(&inverse);
+        self.record(&touched);
         self.changes.merge(touched);
         self.revision += 1;
         self.redo.clear();
@@ -257,6 +319,7 @@ impl Document {
         }
         let mut done = Vec::new();
         let mut touched = Changes::default();
+        self.begin_recording();
         for edit in edits {
             touched.note(&edit);
             match edit.apply(&mut self.board) {
@@ -276,6 +339,7 @@ impl Document {
                 }
             }
         }
+        self.record(&touched);
         self.changes.merge(touched);
         self.revision += 1;
         self.redo.clear();
@@ -323,10 +387,14 @@ impl Document {
         if self.read_only {
             return false;
         }
+        self.begin_recording();
         while let Some(step) = self.undo.pop_back() {
             self.undo_bytes -= step.bytes;
             self.revision += 1;
-            let redo = step.unapply(&mut self.board, &mut self.changes);
+            let mut touched = Changes::default();
+            let redo = step.unapply(&mut self.board, &mut touched);
+            self.record(&touched);
+            self.changes.merge(touched);
             if !redo.inverses.is_empty() {
                 self.redo.push(redo);
                 return true;
@@ -341,9 +409,13 @@ impl Document {
         if self.read_only {
             return false;
         }
+        self.begin_recording();
         while let Some(step) = self.redo.pop() {
             self.revision += 1;
-            let undo = step.unapply(&mut self.board, &mut self.changes);
+            let mut touched = Changes::default();
+            let undo = step.unapply(&mut self.board, &mut touched);
+            self.record(&touched);
+            self.changes.merge(touched);
             if !undo.inverses.is_empty() {
                 self.undo_bytes += undo.bytes;
                 self.undo.push_back(undo);

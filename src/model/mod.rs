@@ -13,6 +13,8 @@ mod interview;
 pub mod limits;
 mod link;
 pub mod patch;
+pub mod practice_state;
+pub mod recording;
 mod remote;
 mod sizing;
 
@@ -25,5 +27,7 @@ pub use history::Document;
 pub use ids::{BlockId, LinkId};
 pub use interview::{MAX_RECORDED_MS, PrivateNotes, TimerState};
 pub use link::{Anchor, Direction, End, Link, LinkStyle, Route, Side};
+pub use practice_state::Practice;
+pub use recording::{Moment, Recording};
 pub use remote::Remote;
 pub use sizing::{EstimateInputs, Props};

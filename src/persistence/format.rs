@@ -3,12 +3,14 @@
 //! This is kept apart from [`Board`] so the file can list blocks and links in order (making
 //! duplicate ids detectable, which a map would silently merge) while the model keeps maps.
 
-use crate::model::{Block, Board, EstimateInputs, Link, PrivateNotes, TimerState};
+use crate::model::{
+    Block, Board, EstimateInputs, Link, Practice, PrivateNotes, Recording, TimerState,
+};
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
 /// older build could misread the new shape.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The board as written to disk. Unknown fields are refused, so a typo is reported rather than
 /// silently dropped on the next save.
@@ -32,6 +34,12 @@ pub struct BoardFile {
     /// An interviewer's private notes (version 3): in their own copy only.
     #[serde(default, skip_serializing_if = "PrivateNotes::is_empty")]
     pub private: PrivateNotes,
+    /// The practice session, for a board started from a problem (version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<Practice>,
+    /// Every change with its interview time, for replay and the report (version 4).
+    #[serde(default, skip_serializing_if = "Recording::is_default")]
+    pub recording: Recording,
     /// Present only in autosaved recovery files: whose unsaved work this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoveryInfo>,
@@ -59,6 +67,8 @@ impl BoardFile {
             timer: board.timer.clone(),
             estimate: board.estimate.clone(),
             private: board.private.clone(),
+            practice: board.practice.clone(),
+            recording: board.recording.clone(),
             recovery: None,
         }
     }

@@ -20,8 +20,9 @@ pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile
         // Version 2 added optional fields only (block properties, link shares, the estimator's
         // inputs), so a version 1 file is a valid version 2 file with those left at defaults.
         // Version 3 added one more optional field (an interviewer's private notes), so a
-        // version 2 file is a valid version 3 file too.
-        1 | 2 => {
+        // version 2 file is a valid version 3 file too. Version 4 added two more (a practice
+        // session and the recording of changes), so the same holds for version 3.
+        1..=3 => {
             let mut file = super::ron_options()
                 .from_str::<BoardFile>(text)
                 .map_err(|e| super::syntax_error(e, text, name))?;
@@ -48,7 +49,7 @@ mod tests {
         assert!(board.blocks.values().all(|b| b.props.is_default()));
         assert_eq!(board.estimate, Default::default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 3,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
         assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v3"), board);
     }
 
@@ -63,9 +64,24 @@ mod tests {
         );
         assert_eq!(board.estimate.daily_active_users, 5000.0);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 3,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("three.ron")).expect("v3"),
+            board
+        );
+    }
+
+    #[test]
+    fn version_3_files_load_with_no_practice_or_recording_and_save_as_version_4() {
+        let v3 = "(\n  format_version: 3,\n  title: \"three\",\n  next_id: 2,\n  blocks: [\n    (id: 1, kind: \"queue\", label: \"Kafka\", rect: (x: 0.0, y: 0.0, w: 100.0, h: 50.0)),\n  ],\n  links: [],\n  private: (board: \"ask about retries\"),\n)\n";
+        let board = parse_board(v3, Path::new("three.ron")).expect("v3 loads");
+        assert_eq!(board.private.board, "ask about retries");
+        assert!(board.practice.is_none());
+        assert!(board.recording.is_default());
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
+        assert_eq!(
+            parse_board(&text, Path::new("four.ron")).expect("v4"),
             board
         );
     }

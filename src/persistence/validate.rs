@@ -57,6 +57,18 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     if max_id == u64::MAX {
         return Err(format!("id {max_id} leaves no room for new ids"));
     }
+    let mut practice = file.practice;
+    if let Some(p) = &mut practice {
+        check_text(
+            "the practice problem id",
+            &p.problem,
+            crate::model::practice_state::MAX_ID_CHARS,
+        )?;
+        p.repair();
+    }
+    let mut recording = file.recording;
+    check_recording(&recording, &blocks)?;
+    recording.repair();
     Ok(Board {
         title: file.title,
         blocks,
@@ -66,7 +78,53 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         timer,
         estimate: file.estimate,
         private,
+        practice,
+        recording,
     })
+}
+
+/// A recording replays into boards, so each block and link in it passes the same checks as the
+/// board's own (a link in a recording may name a block the recording drops later: replay
+/// removes such links, so only its shape is checked here).
+fn check_recording(
+    r: &crate::model::Recording,
+    board_blocks: &BTreeMap<BlockId, Block>,
+) -> Result<(), String> {
+    use crate::model::recording::{MAX_BASE, MAX_ENTRIES, Op};
+    if r.entries.is_empty() && r.base_blocks.is_empty() && r.base_links.is_empty() {
+        return Ok(());
+    }
+    if r.entries.len() > MAX_ENTRIES
+        || r.base_blocks.len() > MAX_BASE
+        || r.base_links.len() > MAX_BASE
+    {
+        return Err(format!(
+            "the recording holds more than {MAX_ENTRIES} changes or a start of more than {MAX_BASE} items"
+        ));
+    }
+    let blocks = r
+        .base_blocks
+        .iter()
+        .chain(r.entries.iter().filter_map(|e| match &e.op {
+            Op::Block(b) => Some(b),
+            _ => None,
+        }));
+    let mut known = board_blocks.clone();
+    for b in blocks {
+        check_block(b).map_err(|e| format!("the recording's {}: {e}", describe_block(b)))?;
+        known.insert(b.id, b.clone());
+    }
+    let links = r
+        .base_links
+        .iter()
+        .chain(r.entries.iter().filter_map(|e| match &e.op {
+            Op::Link(l) => Some(l),
+            _ => None,
+        }));
+    for l in links {
+        check_link(l, &known).map_err(|e| format!("the recording's link #{}: {e}", l.id.0))?;
+    }
+    Ok(())
 }
 
 /// Refuses boards larger than [`MAX_BLOCKS`] blocks or [`MAX_LINKS`] links.
@@ -236,6 +294,8 @@ mod tests {
             timer: Default::default(),
             estimate: Default::default(),
             private: Default::default(),
+            practice: None,
+            recording: Default::default(),
             recovery: None,
         }
     }

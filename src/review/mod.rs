@@ -5,7 +5,7 @@
 
 pub mod drill;
 pub mod estimator;
-mod graph;
+pub mod graph;
 pub mod load;
 mod spof;
 

@@ -77,7 +77,7 @@ pub enum Job {
 pub enum JobDone {
     Loaded {
         path: PathBuf,
-        result: Result<Board, LoadError>,
+        result: Result<Box<Board>, LoadError>,
     },
     Exported {
         path: PathBuf,
@@ -225,7 +225,7 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
         },
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
         Job::Load { path } => {
-            let result = persistence::load_board(&path);
+            let result = persistence::load_board(&path).map(Box::new);
             JobDone::Loaded { path, result }
         }
         Job::Save {

@@ -361,7 +361,7 @@ impl BoardFiles {
                             .info(format!("Opened {} ({counts})", display_name(&path)));
                         sh.settings.remember(&path);
                         let fit = board.bounds();
-                        self.replace(OpenBoard::new(board, Some(path)), fit, sh);
+                        self.replace(OpenBoard::new(*board, Some(path)), fit, sh);
                     }
                     // The board in memory is untouched, and stays bound to where it was.
                     Err(e) => sh.status.error(e.to_string()),

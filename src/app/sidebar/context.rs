@@ -19,6 +19,18 @@ pub enum SidebarAction {
     /// Fail the block in the drill, or restore it.
     ToggleFailed(BlockId),
     ClearDrill,
+    Practice(PracticeAction),
+}
+
+/// What the problem tab asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PracticeAction {
+    /// Ask clarifying question n.
+    Ask(usize),
+    Hint,
+    /// Tick (or untick) a rubric item the board cannot show.
+    Tick(String, bool),
+    Finish,
 }
 
 /// Everything the sidebar reads.
@@ -36,6 +48,10 @@ pub struct SidebarContext<'a> {
     pub failed: &'a std::collections::BTreeSet<BlockId>,
     /// The interviewer's private notes, shown only to the interviewer.
     pub private: Option<&'a crate::model::PrivateNotes>,
+    /// The problem this board answers, when it is a practice board.
+    pub problem: Option<&'a crate::practice::Problem>,
+    /// Show the answers and the rubric all along (the interviewer, or study mode).
+    pub practice_open_book: bool,
 }
 
 /// An edit replacing `block` with a changed copy.

@@ -10,21 +10,52 @@ mod estimator;
 mod fields;
 mod link;
 mod overview;
+mod problem;
 mod review;
 mod sizing;
 
-pub use context::{SidebarAction, SidebarContext};
+pub use context::{PracticeAction, SidebarAction, SidebarContext};
 
 use crate::model::{Block, Link};
+
+/// The sidebar's tabs; the problem tab exists on practice boards only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Design,
+    Problem,
+}
 
 #[derive(Default)]
 pub struct Sidebar {
     fields: fields::Fields,
+    pub tab: Tab,
+    /// Whether something was selected last frame: selecting a block brings its lens forward.
+    had_selection: bool,
 }
 
 impl Sidebar {
     pub fn show(&mut self, ui: &mut egui::Ui, cx: &SidebarContext<'_>) -> Vec<SidebarAction> {
         let mut out = Vec::new();
+        let selected = !cx.selection.blocks.is_empty() || !cx.selection.links.is_empty();
+        if selected && !self.had_selection {
+            self.tab = Tab::Design;
+        }
+        self.had_selection = selected;
+        if let Some(problem) = cx.problem {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.tab, Tab::Problem, "Problem");
+                ui.selectable_value(&mut self.tab, Tab::Design, "Design");
+            });
+            ui.separator();
+            if self.tab == Tab::Problem {
+                egui::ScrollArea::vertical()
+                    .id_salt("problem")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| problem::show(ui, cx, problem, &mut out));
+                return out;
+            }
+        }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {

@@ -2,6 +2,7 @@
 //!
 //! Headless commands never touch a display, so they run in CI, over SSH and in scripts.
 
+mod practice;
 use crate::persistence;
 use crate::text::{count, counts_line};
 use clap::{CommandFactory, Parser, Subcommand};
@@ -156,6 +157,25 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// List the practice problems (bundled and the config folder's): id and title.
+    Problems,
+    /// Start a new board from a practice problem (see `archboard problems`).
+    New {
+        /// The board file to write (.ron); refused if it exists.
+        file: PathBuf,
+        /// The problem's id.
+        #[arg(long)]
+        problem: String,
+    },
+    /// Write the interview report of a board as Markdown, with the board's PNG beside it
+    /// (REPORT with .png for the extension).
+    Report {
+        /// Board file (.ron, or a PNG exported by archboard).
+        file: PathBuf,
+        /// The Markdown file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
         /// Number of blocks (at most 200,000).
@@ -268,6 +288,13 @@ pub fn run_headless(command: Command) -> ExitCode {
             pull(&url, &output, &mut stdout.lock(), &mut stderr.lock())
         }
         Command::Check { files } => check(&files, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Problems => practice::problems(&mut stdout.lock(), &mut stderr.lock()),
+        Command::New { file, problem } => {
+            practice::new(&file, &problem, &mut stdout.lock(), &mut stderr.lock())
+        }
+        Command::Report { file, output } => {
+            practice::report(&file, &output, &mut stdout.lock(), &mut stderr.lock())
+        }
         Command::Export {
             file,
             output,
@@ -516,7 +543,7 @@ pub fn export(
 
 /// The palette the window would use (bundled plus the user's own); a user palette that cannot
 /// be read is reported as a note and left out, as the window does.
-fn user_palette(err: &mut dyn Write) -> crate::palette::Palette {
+pub(crate) fn user_palette(err: &mut dyn Write) -> crate::palette::Palette {
     let (palette, problems) = crate::palette::Palette::for_user();
     for p in problems {
         let _ = writeln!(err, "note: palette not loaded: {p}");

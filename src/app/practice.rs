@@ -1,0 +1,200 @@
+//! Practice mode in the window: starting a board from a problem, the problem tab's actions, and
+//! keeping the rubric's "first met" times as the board changes.
+
+use super::ArchboardApp;
+use super::lifecycle::After;
+use super::sidebar::{PracticeAction, Tab};
+use crate::model::{Edit, Moment};
+use crate::practice::{self, Problem};
+
+impl ArchboardApp {
+    /// The problem the open board answers, when it is a practice board.
+    pub(super) fn current_problem(&self) -> Option<&Problem> {
+        let id = &self.board.doc.board().practice.as_ref()?.problem;
+        self.problems.get(id)
+    }
+
+    /// The interviewer sees answers and the rubric all along; so does a candidate in study
+    /// mode.
+    pub(super) fn practice_open_book(&self) -> bool {
+        self.settings.study_mode || self.role() == Some(crate::collab::presence::Role::Interviewer)
+    }
+
+    fn moment(&self) -> Moment {
+        let t = &self.board.doc.board().timer;
+        Moment {
+            at_ms: t.elapsed_ms(),
+            phase: t.phase,
+        }
+    }
+
+    pub(super) fn open_problem_dialog(&mut self) {
+        self.problem_dialog = true;
+    }
+
+    /// Replaces the board (asking to save first) with a new one answering problem `id`.
+    pub fn start_problem(&mut self, id: &str, ctx: &egui::Context) {
+        let Some(problem) = self.problems.get(id) else {
+            self.status.error(format!("No problem `{id}`"));
+            return;
+        };
+        let board = practice::new_board(problem);
+        let message = format!(
+            "{}: ask your clarifying questions in the Problem tab, then start the timer",
+            problem.title
+        );
+        self.sidebar.tab = Tab::Problem;
+        self.settings.sidebar = true;
+        self.with_files(ctx, |f, sh| {
+            f.request(
+                After::Untitled {
+                    board: Box::new(board),
+                    message,
+                },
+                sh,
+            )
+        });
+    }
+
+    pub(super) fn practice_action(&mut self, action: PracticeAction) {
+        let Some(problem) = self.current_problem().cloned() else {
+            return;
+        };
+        let now = self.moment();
+        match action {
+            PracticeAction::Ask(q) => {
+                let fill = self.board.doc.update_practice(|p| {
+                    p.as_mut().and_then(|p| practice::ask(p, &problem, q, now))
+                });
+                if let Some(inputs) = fill
+                    && let Err(e) = self.board.doc.apply(Edit::SetEstimate(inputs))
+                {
+                    self.status.error(e.to_string());
+                }
+            }
+            PracticeAction::Hint => {
+                let hint = self.board.doc.update_practice(|p| {
+                    p.as_mut()
+                        .and_then(|p| practice::take_hint(p, &problem, now).map(str::to_owned))
+                });
+                if hint.is_none() {
+                    self.status.info("No hints left");
+                }
+            }
+            PracticeAction::Tick(id, on) => {
+                self.board.doc.update_practice(|p| {
+                    if let Some(p) = p {
+                        if on {
+                            p.ticked.insert(id);
+                        } else {
+                            p.ticked.remove(&id);
+                        }
+                    }
+                });
+                self.track_rubric();
+            }
+            PracticeAction::Finish => {
+                self.track_rubric();
+                self.board.doc.update_practice(|p| {
+                    if let Some(p) = p {
+                        p.finished = Some(now);
+                    }
+                });
+                if self.timer.is_running() {
+                    self.run_timer(super::interview::TimerStep::StartPause);
+                }
+                self.status
+                    .info("Finished: the score is in the Problem tab");
+            }
+        }
+    }
+
+    /// Notes when each rubric item is first met (and forgets ones that stopped holding),
+    /// whenever the board or the review has changed.
+    pub(super) fn track_rubric(&mut self) {
+        let Some(problem) = self.current_problem().cloned() else {
+            return;
+        };
+        let Some(review) = self.design.review() else {
+            return;
+        };
+        let now = self.moment();
+        let board = self.board.doc.board();
+        let mut session = board.practice.clone();
+        let changed = session.as_mut().is_some_and(|p| {
+            practice::rubric::track(&problem, p, board, &self.palette, review, now)
+        });
+        if changed {
+            self.board.doc.update_practice(|p| *p = session);
+        }
+    }
+
+    /// The New from problem dialog: the problems on the left, the chosen one's prompt and
+    /// Start on the right.
+    pub(super) fn show_problem_dialog(&mut self, ctx: &egui::Context) {
+        if !self.problem_dialog {
+            return;
+        }
+        let mut open = true;
+        let mut start = false;
+        let library = self.problems.clone();
+        let pick = self.problem_pick.get_or_insert_with(|| {
+            library
+                .problems()
+                .first()
+                .map(|p| p.id.clone())
+                .unwrap_or_default()
+        });
+        egui::Window::new("New from problem")
+            .collapsible(false)
+            .resizable(false)
+            .fixed_size([640.0, 420.0])
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.horizontal_top(|ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("problem list")
+                        .max_width(220.0)
+                        .max_height(400.0)
+                        .show(ui, |ui| {
+                            ui.set_width(210.0);
+                            for p in library.problems() {
+                                if ui.selectable_label(*pick == p.id, &p.title).clicked() {
+                                    *pick = p.id.clone();
+                                }
+                            }
+                        });
+                    ui.separator();
+                    ui.vertical(|ui| {
+                        if let Some(p) = library.get(pick) {
+                            ui.heading(&p.title);
+                            ui.label(&p.prompt);
+                            ui.add_space(6.0);
+                            ui.weak(format!(
+                                "{} questions to ask · {} · {} rubric items",
+                                p.questions.len(),
+                                crate::text::count(p.hints.len(), "hint"),
+                                p.rubric.len()
+                            ));
+                            ui.weak(
+                                "The board starts paused on the problem's time plan. Ask your \
+                                 questions in the Problem tab before you draw.",
+                            );
+                            ui.add_space(8.0);
+                            if ui.button("Start this problem").clicked() {
+                                start = true;
+                            }
+                        }
+                    });
+                });
+            });
+        if start {
+            self.problem_dialog = false;
+            let id = pick.clone();
+            self.start_problem(&id, ctx);
+        } else if !open {
+            self.problem_dialog = false;
+        }
+    }
+}
