@@ -86,6 +86,8 @@ pub enum Needs {
     Redo,
     /// Being in a shared room.
     Room,
+    /// A board started from a practice problem.
+    Practice,
 }
 
 impl Needs {
@@ -100,6 +102,9 @@ impl Needs {
             Needs::Undo => "Nothing to undo",
             Needs::Redo => "Nothing to redo",
             Needs::Room => "You are not in a shared room",
+            Needs::Practice => {
+                "This board is not a practice problem: start one with File, New from problem…"
+            }
         }
     }
 }
@@ -113,6 +118,7 @@ pub struct Availability {
     pub can_undo: bool,
     pub can_redo: bool,
     pub in_room: bool,
+    pub practice: bool,
 }
 
 /// One row of the table.
@@ -162,6 +168,7 @@ commands! {
     Save: File, "Save", [key(CTRL, Key::S)], Nothing, File;
     SaveAs: File, "Save As…", [key(CTRL_SHIFT, Key::S)], Nothing, File;
     ExportPng: File, "Export PNG…", [key(CTRL_SHIFT, Key::E)], Content, File;
+    ExportReport: File, "Export report…", [], Nothing, File;
     CopyPng: File, "Copy as PNG", [key(SHIFT_ALT, Key::C)], Content, File;
     Share: File, "Share…", [], Nothing, Room;
     Join: File, "Join…", [], Nothing, Room;
@@ -207,6 +214,9 @@ commands! {
     TimerNext: Interview, "Next phase", [key(NONE, Key::F6)], Nothing, Interview;
     TimerPrevious: Interview, "Previous phase", [key(SHIFT, Key::F6)], Nothing, Interview;
     TimerReset: Interview, "Reset timer", [], Nothing, Interview;
+    Replay: Interview, "Replay the interview", [key(CTRL_SHIFT, Key::R)], Nothing, Interview;
+    PracticeHint: Interview, "Take a hint", [key(CTRL_SHIFT, Key::H)], Practice, Interview;
+    PracticeFinish: Interview, "Finish and score", [key(CTRL_SHIFT, Key::Enter)], Practice, Interview;
     StudyMode: Interview, "Study mode (show the rubric as you work)", [], Nothing, View;
     ReviewOverlay: Review, "Review overlay (load and capacity)", [key(NONE, Key::F7)], Nothing, Review;
     DrillToggle: Review, "Fail or restore selection (drill)", [key(NONE, Key::F8)], Blocks, Review;
@@ -242,6 +252,7 @@ impl Command {
             Needs::Undo => a.can_undo,
             Needs::Redo => a.can_redo,
             Needs::Room => a.in_room,
+            Needs::Practice => a.practice,
         }
     }
 

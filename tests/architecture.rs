@@ -45,7 +45,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "export",
-        &["model", "palette", "lens", "theme", "canvas", "persistence"],
+        &[
+            "model",
+            "palette",
+            "lens",
+            "theme",
+            "canvas",
+            "persistence",
+            "practice",
+            "timer",
+        ],
     ),
     (
         "app",

@@ -650,3 +650,107 @@ fn two_windows_share_one_room_and_converge_after_the_relay_restarts() {
     let ivan_board = load_board(&ivan_file).expect("Ivan's copy");
     assert_eq!(ana_board.blocks, ivan_board.blocks, "the two windows agree");
 }
+
+/// The seconds in a report's "m:ss" cell.
+fn seconds(cell: &str) -> u64 {
+    let (m, s) = cell.trim().split_once(':').expect("m:ss");
+    m.parse::<u64>().expect("minutes") * 60 + s.parse::<u64>().expect("seconds")
+}
+
+/// The "spent" cell of a phase's row in the report's time table.
+fn spent(md: &str, phase: &str) -> u64 {
+    let row = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {phase} |")))
+        .unwrap_or_else(|| panic!("no row for {phase} in:\n{md}"));
+    seconds(row.split('|').nth(3).expect("spent cell"))
+}
+
+#[test]
+fn a_short_practice_interview_in_a_window_shows_in_its_report() {
+    let Some(mut s) = Session::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("practice.ron");
+    let made = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args([
+            "new".as_ref(),
+            file.as_os_str(),
+            "--problem".as_ref(),
+            "url-shortener".as_ref(),
+        ])
+        .output()
+        .expect("archboard new");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    s.launch(&file);
+
+    // Understand and scope: the clock runs for about three seconds, and one hint is taken.
+    s.x(&["key", "F5"]);
+    s.x(&["key", "ctrl+shift+h"]);
+    std::thread::sleep(Duration::from_millis(3000));
+    // High-level design: a load balancer, a cache and a database, for about three seconds.
+    s.x(&["key", "F6"]);
+    for (x, y, key) in [(320, 250, "l"), (520, 250, "c"), (720, 250, "d")] {
+        s.key_at(x, y, key);
+        s.x(&["key", "Escape"]);
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    // Deep dive, then finish (which stops the clock) and save.
+    s.x(&["key", "F6"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    s.x(&["key", "ctrl+shift+Return"]);
+    save_and_expect(&s, &file, "3 blocks, 0 links");
+
+    let board = load_board(&file).expect("saved board");
+    let practice = board.practice.as_ref().expect("still a practice board");
+    assert!(practice.finished.is_some(), "Ctrl+Shift+Enter finished it");
+    assert_eq!(practice.hints.len(), 1, "one hint taken");
+
+    let md_path = dir.path().join("practice.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args([
+            "report".as_ref(),
+            file.as_os_str(),
+            "-o".as_ref(),
+            md_path.as_os_str(),
+        ])
+        .output()
+        .expect("archboard report");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(&md_path).expect("report");
+    let scope = spent(&md, "Understand and scope");
+    let design = spent(&md, "High-level design");
+    let deep = spent(&md, "Deep dive");
+    assert!((2..=30).contains(&scope), "scoping took about 3 s: {scope}");
+    assert!(
+        (2..=30).contains(&design),
+        "design took about 3 s: {design}"
+    );
+    assert!(deep <= 30, "deep dive: {deep}");
+    assert_eq!(spent(&md, "Wrap-up"), 0, "wrap-up never started");
+    // The three components were added in the design phase, and the report says so.
+    let added = md
+        .split("## Components added in each phase")
+        .nth(1)
+        .expect("components section");
+    let design_line = added
+        .lines()
+        .find(|l| l.contains("High-level design"))
+        .unwrap_or_else(|| panic!("no design phase in:\n{added}"));
+    for kind in ["Load balancer", "Cache", "Database"] {
+        assert!(
+            design_line.to_lowercase().contains(&kind.to_lowercase()),
+            "{kind} in {design_line}"
+        );
+    }
+    assert!(md.contains("1 hint of"), "the hint is counted: {md}");
+}

@@ -100,7 +100,9 @@ fn new_from_problem_ask_hint_build_and_finish_scores_the_board() {
         .expect("practice");
     assert_eq!(practice.hints.len(), 1);
     assert!(
-        h.query_by_label_contains("Reads dwarf writes").is_some(),
+        h.query_all_by_label_contains("Reads dwarf writes")
+            .next()
+            .is_some(),
         "the first hint shows"
     );
 
@@ -176,5 +178,148 @@ fn new_from_problem_ask_hint_build_and_finish_scores_the_board() {
         h.query_by_label_contains(&format!("Finished: {met} of 11 met"))
             .is_some(),
         "the score line counts what the board met"
+    );
+}
+
+#[test]
+fn replay_shows_the_board_as_it_was_and_leaving_restores_it_byte_for_byte() {
+    let (mut h, clock) = app_with_clock(None);
+    h.run_steps(2);
+    let first = place(&mut h, Pos2::new(400.0, 300.0), Key::D);
+    h.key_press(Key::F5);
+    h.run_steps(2);
+    clock.advance_ms(60_000);
+    h.run_steps(2);
+    let second = place(&mut h, Pos2::new(700.0, 300.0), Key::C);
+    clock.advance_ms(60_000);
+    h.run_steps(2);
+    h.key_press(Key::F5);
+    h.run_steps(2);
+    let before = archboard::persistence::to_ron_string(h.state().board.doc.board()).expect("ron");
+    let entries = &h.state().board.doc.board().recording.entries;
+    let added_at = entries
+        .iter()
+        .find(|e| matches!(&e.op, archboard::model::recording::Op::Block(b) if b.id == second))
+        .expect("the second block is recorded")
+        .at_ms;
+    assert!(added_at >= 60_000, "recorded at interview time {added_at}");
+
+    h.key_press_modifiers(common::ctrl_shift(), Key::R);
+    h.run_steps(2);
+    assert!(h.state().is_replaying());
+    assert!(
+        h.query_by_label("Leave replay").is_some(),
+        "the timeline shows"
+    );
+    h.state_mut().replay_seek(added_at - 1);
+    h.run_steps(2);
+    let shown: Vec<BlockId> = replay_blocks(&h);
+    assert_eq!(
+        shown,
+        vec![first],
+        "before the cache was added, only the database shows"
+    );
+    h.state_mut().replay_seek(added_at);
+    h.run_steps(2);
+    assert_eq!(replay_blocks(&h).len(), 2);
+
+    // Replay is read-only: Delete does nothing to either board.
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    h.get_by_label("Leave replay").click();
+    h.run_steps(2);
+    assert!(!h.state().is_replaying());
+    let after = archboard::persistence::to_ron_string(h.state().board.doc.board()).expect("ron");
+    assert_eq!(
+        before, after,
+        "leaving replay restores the board byte for byte"
+    );
+}
+
+fn replay_blocks(h: &H) -> Vec<BlockId> {
+    h.state()
+        .replay_board()
+        .expect("replaying")
+        .blocks
+        .keys()
+        .copied()
+        .collect()
+}
+
+#[test]
+fn an_empty_board_shows_the_start_card_until_the_first_block() {
+    let (mut h, _clock) = app_with_clock(None);
+    h.run_steps(3);
+    assert!(h.state().shows_start_card());
+    assert!(h.query_by_label("Start your design").is_some());
+    h.get_by_label("Start from a problem…").click();
+    h.run_steps(4);
+    assert!(
+        h.query_by_label("Start this problem").is_some(),
+        "the card opens the problem dialog"
+    );
+    assert!(
+        h.query_by_label("Start your design").is_none(),
+        "the card hides under a dialog"
+    );
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    let (mut h, _clock) = app_with_clock(None);
+    h.run_steps(3);
+    place(&mut h, Pos2::new(1000.0, 650.0), Key::Q);
+    h.run_steps(2);
+    assert!(!h.state().shows_start_card());
+    assert!(
+        h.query_by_label("Start your design").is_none(),
+        "the first block removes it"
+    );
+}
+
+#[test]
+fn hint_and_finish_have_keys_that_only_act_on_a_practice_board() {
+    let (mut h, _clock) = app_with_clock(None);
+    h.run_steps(2);
+    // An ordinary board: the keys say why they do nothing.
+    h.key_press_modifiers(common::ctrl_shift(), Key::H);
+    h.run_steps(2);
+    assert!(h.state().board.doc.board().practice.is_none());
+    assert!(
+        h.query_by_label_contains("not a practice problem")
+            .is_some(),
+        "the status says why the key did nothing"
+    );
+
+    let ctx = h.ctx.clone();
+    h.state_mut().start_problem("rate-limiter", &ctx);
+    h.run_steps(4);
+    h.key_press_modifiers(common::ctrl_shift(), Key::H);
+    h.run_steps(2);
+    h.key_press_modifiers(common::ctrl_shift(), Key::H);
+    h.run_steps(2);
+    let practice = h
+        .state()
+        .board
+        .doc
+        .board()
+        .practice
+        .clone()
+        .expect("practice");
+    assert_eq!(practice.hints.len(), 2, "two presses, two hints");
+    assert!(practice.finished.is_none());
+    h.key_press_modifiers(common::ctrl_shift(), Key::Enter);
+    h.run_steps(3);
+    let practice = h
+        .state()
+        .board
+        .doc
+        .board()
+        .practice
+        .clone()
+        .expect("practice");
+    assert!(practice.finished.is_some(), "Ctrl+Shift+Enter finishes");
+    // The score line, in the Problem tab the key brought forward.
+    assert!(
+        h.query_by_label_contains("used.").is_some(),
+        "the score shows"
     );
 }

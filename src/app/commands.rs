@@ -4,10 +4,30 @@
 
 use super::interview::TimerStep;
 use super::lifecycle::After;
+use super::sidebar::{PracticeAction, Tab};
 use super::{ArchboardApp, ThemeChoice, examples};
 use crate::canvas::Tool;
 use crate::command::{Availability, Command, Menu};
 use crate::export::{Background, ExportOptions};
+
+/// What a replay lets through: looking around, saving the live board, leaving.
+fn allowed_in_replay(cmd: Command) -> bool {
+    use crate::command::Scope;
+    matches!(
+        cmd,
+        Command::Replay
+            | Command::Save
+            | Command::SaveAs
+            | Command::Quit
+            | Command::ToolSelect
+            | Command::ToolHand
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::ZoomReset
+            | Command::FitBoard
+            | Command::FitSelection
+    ) || cmd.spec().scope == Scope::View
+}
 
 impl ArchboardApp {
     /// What commands can act on right now.
@@ -20,6 +40,7 @@ impl ArchboardApp {
             can_undo: doc.can_undo() || self.canvas.editing.is_some(),
             can_redo: doc.can_redo(),
             in_room: self.session().is_some(),
+            practice: doc.board().practice.is_some(),
         }
     }
 
@@ -36,9 +57,25 @@ impl ArchboardApp {
             self.status.info(cmd.spec().needs.hint());
             return;
         }
+        if self.replay.is_some() && !allowed_in_replay(cmd) {
+            self.status
+                .info("Replay is read-only: leave it (Ctrl+Shift+R) to change the board");
+            return;
+        }
         let doc = &mut self.board.doc;
         let canvas = &mut self.canvas;
         match cmd {
+            Command::Replay => self.toggle_replay(),
+            Command::PracticeHint | Command::PracticeFinish => {
+                // The answer shows in the Problem tab, so bring it forward.
+                self.sidebar.tab = Tab::Problem;
+                self.settings.sidebar = true;
+                self.practice_action(if cmd == Command::PracticeHint {
+                    PracticeAction::Hint
+                } else {
+                    PracticeAction::Finish
+                });
+            }
             Command::New => self.with_files(ctx, |f, sh| f.request(After::New, sh)),
             Command::NewFromProblem => self.open_problem_dialog(),
             Command::StudyMode => {
@@ -56,6 +93,7 @@ impl ArchboardApp {
                 self.files.ask_save_as(start.as_deref());
             }
             Command::ExportPng => self.open_export_dialog(),
+            Command::ExportReport => self.ask_report(),
             Command::CopyPng => self.copy_png(self.picture_options(ctx), ctx),
             Command::Quit => self.quit(ctx),
             Command::Share => {
@@ -214,21 +252,26 @@ impl ArchboardApp {
         ui.menu_button("Open example", |ui| {
             for (name, text) in examples::EXAMPLES {
                 if ui.button(*name).clicked() {
-                    match crate::persistence::parse_board(text, std::path::Path::new(name)) {
-                        Ok(board) => {
-                            let after = After::Untitled {
-                                board: Box::new(board),
-                                message: format!(
-                                    "Opened the {name} example (untitled: Save As keeps your copy)"
-                                ),
-                            };
-                            self.with_files(ctx, |f, sh| f.request(after, sh));
-                        }
-                        Err(e) => self.status.error(e.to_string()),
-                    }
+                    self.open_example(name, text, ctx);
                 }
             }
         });
+    }
+
+    /// Opens a bundled example as an untitled board (asking to save the current one first).
+    pub(super) fn open_example(&mut self, name: &str, text: &str, ctx: &egui::Context) {
+        match crate::persistence::parse_board(text, std::path::Path::new(name)) {
+            Ok(board) => {
+                let after = After::Untitled {
+                    board: Box::new(board),
+                    message: format!(
+                        "Opened the {name} example (untitled: Save As keeps your copy)"
+                    ),
+                };
+                self.with_files(ctx, |f, sh| f.request(after, sh));
+            }
+            Err(e) => self.status.error(e.to_string()),
+        }
     }
 
     fn theme_menu(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {

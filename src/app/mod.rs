@@ -17,10 +17,12 @@ mod lifecycle;
 mod overlays;
 mod palette_panel;
 mod practice;
+mod replay;
 mod room;
 mod settings;
 mod share_dialog;
 mod sidebar;
+mod start_card;
 mod startup;
 mod status;
 mod status_bar;
@@ -117,6 +119,8 @@ pub struct ArchboardApp {
     /// The New from problem dialog, while open.
     problem_dialog: bool,
     problem_pick: Option<String>,
+    /// The replay of the interview, while it is shown instead of the live board.
+    replay: Option<replay::Replay>,
     /// The board revision the rubric was last checked at.
     rubric_revision: Option<u64>,
     /// The share links are showing.
@@ -188,6 +192,7 @@ impl ArchboardApp {
             problems: Arc::new(crate::practice::Library::bundled()),
             problem_dialog: false,
             problem_pick: None,
+            replay: None,
             rubric_revision: None,
             show_links: false,
             unsent_prompt: false,
@@ -292,6 +297,9 @@ impl ArchboardApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
         egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors, &ctx));
+        if self.replay.is_some() {
+            egui::Panel::bottom("replay").show(ui, |ui| self.replay_bar(ui, &colors));
+        }
         egui::Panel::left("palette")
             .resizable(true)
             .default_size(210.0)
@@ -311,14 +319,19 @@ impl ArchboardApp {
             self.sidebar = sidebar;
             self.handle_sidebar_actions(actions);
         }
-        egui::CentralPanel::no_frame().show(ui, |ui| {
+        let canvas_rect = egui::CentralPanel::no_frame().show(ui, |ui| {
             if self.files.is_loading() {
                 ui.disable();
             }
             let env = canvas_env(&self.palette, &self.lenses, &self.settings);
-            self.canvas
-                .show(ui, &mut self.board.doc, &env, &colors, &mut self.commands);
+            let doc = match &mut self.replay {
+                Some(replay) => &mut replay.doc,
+                None => &mut self.board.doc,
+            };
+            self.canvas.show(ui, doc, &env, &colors, &mut self.commands);
+            ui.max_rect()
         });
+        self.start_card(&ctx, canvas_rect.inner);
         self.show_lens_overlay(&ctx, &colors);
         self.show_overlays(&ctx);
         self.show_export_dialog(&ctx);
@@ -380,6 +393,7 @@ impl ArchboardApp {
                 .then_some(&self.board.doc.board().private),
             problem: self.current_problem(),
             practice_open_book: self.practice_open_book(),
+            practice_interviewer: self.is_interviewer(),
         }
     }
 

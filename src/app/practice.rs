@@ -16,8 +16,20 @@ impl ArchboardApp {
 
     /// The interviewer sees answers and the rubric all along; so does a candidate in study
     /// mode.
+    /// A candidate in a room also sees them once the interviewer reveals them.
     pub(super) fn practice_open_book(&self) -> bool {
-        self.settings.study_mode || self.role() == Some(crate::collab::presence::Role::Interviewer)
+        let revealed = self
+            .board
+            .doc
+            .board()
+            .practice
+            .as_ref()
+            .is_some_and(|p| p.revealed);
+        self.settings.study_mode || self.is_interviewer() || revealed
+    }
+
+    pub(super) fn is_interviewer(&self) -> bool {
+        self.role() == Some(crate::collab::presence::Role::Interviewer)
     }
 
     fn moment(&self) -> Moment {
@@ -26,6 +38,29 @@ impl ArchboardApp {
             at_ms: t.elapsed_ms(),
             phase: t.phase,
         }
+    }
+
+    /// Asks where to write the interview report of the board as it is now.
+    pub(super) fn ask_report(&mut self) {
+        let board = self.board.doc.board().clone();
+        let look = self.look();
+        let plans = self.plans.clone();
+        let problems = self.problems.clone();
+        let start = self
+            .board
+            .path
+            .as_ref()
+            .map(|p| p.with_extension("report.md"));
+        self.files.ask_report(
+            start.as_deref(),
+            Box::new(move |path| super::lifecycle::Job::Report {
+                board,
+                path,
+                look,
+                plans,
+                problems,
+            }),
+        );
     }
 
     pub(super) fn open_problem_dialog(&mut self) {
@@ -61,7 +96,20 @@ impl ArchboardApp {
             return;
         };
         let now = self.moment();
+        if self.board.doc.is_read_only() && action != PracticeAction::Report {
+            self.status
+                .info("Watching: the candidate and the interviewer run the problem");
+            return;
+        }
         match action {
+            PracticeAction::Report => self.ask_report(),
+            PracticeAction::Reveal(on) => {
+                self.board.doc.update_practice(|p| {
+                    if let Some(p) = p {
+                        p.revealed = on;
+                    }
+                });
+            }
             PracticeAction::Ask(q) => {
                 let fill = self.board.doc.update_practice(|p| {
                     p.as_mut().and_then(|p| practice::ask(p, &problem, q, now))
@@ -77,8 +125,9 @@ impl ArchboardApp {
                     p.as_mut()
                         .and_then(|p| practice::take_hint(p, &problem, now).map(str::to_owned))
                 });
-                if hint.is_none() {
-                    self.status.info("No hints left");
+                match hint {
+                    Some(text) => self.status.info(format!("Hint: {text}")),
+                    None => self.status.info("No hints left"),
                 }
             }
             PracticeAction::Tick(id, on) => {
@@ -118,6 +167,10 @@ impl ArchboardApp {
         let Some(review) = self.design.review() else {
             return;
         };
+        // A viewer's copy follows the room's; it does not score on its own.
+        if self.board.doc.is_read_only() {
+            return;
+        }
         let now = self.moment();
         let board = self.board.doc.board();
         let mut session = board.practice.clone();

@@ -70,40 +70,15 @@ pub fn report(file: &Path, output: &Path, out: &mut dyn Write, err: &mut dyn Wri
     let lenses = crate::lens::LensLibrary::bundled();
     let plans = crate::timer::bundled_plans();
     let problems = library(err);
-    let picture = output.with_extension("png");
-    let picture_name = picture
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
-    // The picture: the same export as `archboard export`, at its defaults.
-    let has_picture = !board.blocks.is_empty()
-        && match crate::export::export_png(
-            &board,
-            &crate::export::ExportOptions::default(),
-            &palette,
-            Some(&lenses),
-            &picture,
-        ) {
-            Ok(_) => true,
-            Err(e) => {
-                let _ = writeln!(err, "error: {}: {e}", picture.display());
-                return EXIT_INVALID;
-            }
-        };
-    let md = crate::practice::report::markdown(&crate::practice::report::Inputs {
-        board: &board,
-        palette: &palette,
-        lenses: &lenses,
-        plans: &plans,
-        problems: &problems,
-        picture: picture_name.as_deref().filter(|_| has_picture),
-    });
-    match persistence::write_atomic(output, md.as_bytes()) {
-        Ok(()) => {
-            let _ = writeln!(out, "wrote {}", output.display());
+    match crate::export::report::write_report(&board, &palette, &lenses, &plans, &problems, output)
+    {
+        Ok(picture) => {
+            let beside = picture.map_or(String::new(), |p| format!(" and {}", p.display()));
+            let _ = writeln!(out, "wrote {}{beside}", output.display());
             0
         }
         Err(e) => {
-            let _ = writeln!(err, "error: {}: {e}", output.display());
+            let _ = writeln!(err, "error: {e}");
             EXIT_INVALID
         }
     }

@@ -209,6 +209,50 @@ pub fn write_title(txn: &mut TransactionMut, roots: &Roots, title: &str) {
     set_str(txn, &roots.board, "title", Some(title));
 }
 
+/// Longest practice session entry accepted from a peer, in bytes of JSON.
+const MAX_PRACTICE_JSON: usize = 64 * 1024;
+
+/// The practice session as one JSON string under `board.practice` (absent on boards that are
+/// not practice boards). It is one value: the candidate is the one who asks and takes hints,
+/// so whole-value merging loses nothing a person would expect to keep.
+pub fn write_practice(
+    txn: &mut TransactionMut,
+    roots: &Roots,
+    practice: Option<&crate::model::Practice>,
+) {
+    let json = practice.and_then(|p| serde_json::to_string(p).ok());
+    set_str(txn, &roots.board, "practice", json.as_deref());
+}
+
+pub fn read_practice<T: ReadTxn>(
+    txn: &T,
+    roots: &Roots,
+) -> Result<Option<crate::model::Practice>, String> {
+    let f = Fields::new(txn, &roots.board, BOARD_KEYS)?;
+    let Some(json) = f.string("practice")? else {
+        return Ok(None);
+    };
+    if json.len() > MAX_PRACTICE_JSON {
+        return Err("the practice session is too large".into());
+    }
+    let mut p: crate::model::Practice = serde_json::from_str(&json).map_err(|e| {
+        format!(
+            "the practice session is not valid: {}",
+            clip(&e.to_string())
+        )
+    })?;
+    validate::check_text(
+        "the practice problem id",
+        &p.problem,
+        crate::model::practice_state::MAX_ID_CHARS,
+    )?;
+    p.repair();
+    Ok(Some(p))
+}
+
+/// The keys the `board` map may hold.
+const BOARD_KEYS: &[&str] = &["title", "layout", "practice"];
+
 pub fn write_estimate(txn: &mut TransactionMut, roots: &Roots, e: &EstimateInputs) {
     for (name, v) in e.fields() {
         set_num(txn, &roots.estimate, name, Some(v));
@@ -284,6 +328,7 @@ pub fn write_board(txn: &mut TransactionMut, roots: &Roots, board: &Board) {
     write_title(txn, roots, &board.title);
     write_estimate(txn, roots, &board.estimate);
     write_timer(txn, roots, &board.timer);
+    write_practice(txn, roots, board.practice.as_ref());
 }
 
 /// Writes a two-number array, `[a, b]`, unless it holds those already.
@@ -739,7 +784,7 @@ pub fn read_link<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Link, Ent
 }
 
 pub fn read_title<T: ReadTxn>(txn: &T, roots: &Roots) -> Result<String, String> {
-    let f = Fields::new(txn, &roots.board, &["title", "layout"])?;
+    let f = Fields::new(txn, &roots.board, BOARD_KEYS)?;
     if let Some(v) = f.num("layout")?
         && v > LAYOUT_VERSION
     {
@@ -890,6 +935,10 @@ pub fn read_board<T: ReadTxn>(txn: &T, roots: &Roots) -> Result<(Board, Vec<Stri
             t.block_ms.retain(|id, _| board.blocks.contains_key(id));
             board.timer = t;
         }
+        Err(e) => problems.push(e),
+    }
+    match read_practice(txn, roots) {
+        Ok(p) => board.practice = p,
         Err(e) => problems.push(e),
     }
     Ok((board, problems))

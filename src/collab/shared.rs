@@ -147,6 +147,9 @@ impl SharedBoard {
         if changes.estimate {
             layout::write_estimate(&mut txn, r, &board.estimate);
         }
+        if changes.practice {
+            layout::write_practice(&mut txn, r, board.practice.as_ref());
+        }
         if changes.timer {
             // A running clock changes the timer every frame; the room hears of a new phase or
             // plan at once and of the time spent every few seconds.
@@ -280,6 +283,13 @@ impl SharedBoard {
                     Err(e) => {
                         problems.push(e);
                         self.repair.title = true;
+                    }
+                }
+                match layout::read_practice(&txn, r) {
+                    Ok(p) => remote.practice = Some(p),
+                    Err(e) => {
+                        problems.push(e);
+                        self.repair.practice = true;
                     }
                 }
             }

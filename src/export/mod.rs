@@ -2,6 +2,7 @@
 //! board embedded so the picture opens again as an editable board. Runs without a display.
 
 mod raster;
+pub mod report;
 
 pub use raster::{Pixmap, Textures};
 

@@ -81,6 +81,8 @@ pub enum Gap {
     TooBig,
     /// The budget ran out; changes after the last entry are not recorded.
     Full,
+    /// Never recorded: a replay's own copy of the board.
+    Off,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -121,6 +123,15 @@ fn is_no_gap(g: &Gap) -> bool {
 impl Recording {
     pub fn is_default(&self) -> bool {
         !self.started && self.entries.is_empty() && self.gap == Gap::None
+    }
+
+    /// A recording that never records (for copies of a board that are not the board).
+    pub fn off() -> Self {
+        Self {
+            started: true,
+            gap: Gap::Off,
+            ..Self::default()
+        }
     }
 
     /// Begins recording from `board` as it is now, unless it has begun already.
@@ -203,6 +214,7 @@ impl Recording {
             next_id: now.next_id,
             timer: now.timer.clone(),
             estimate: now.estimate.clone(),
+            recording: Recording::off(),
             ..Board::default()
         };
         for b in &self.base_blocks {

@@ -16,6 +16,8 @@ pub struct Remote {
     pub title: Option<String>,
     pub estimate: Option<EstimateInputs>,
     pub timer: Option<TimerState>,
+    /// The practice session: `Some(None)` means the board has none any more.
+    pub practice: Option<Option<super::Practice>>,
 }
 
 impl Remote {
@@ -25,6 +27,7 @@ impl Remote {
             && self.title.is_none()
             && self.estimate.is_none()
             && self.timer.is_none()
+            && self.practice.is_none()
     }
 
     /// Applies to `board`, keeping its one invariant: every link joins two blocks on the board.
@@ -37,6 +40,7 @@ impl Remote {
             title,
             estimate,
             timer,
+            practice,
         } = self;
         for (id, block) in blocks {
             match block {
@@ -79,6 +83,9 @@ impl Remote {
         }
         if let Some(t) = timer {
             board.timer = t;
+        }
+        if let Some(p) = practice {
+            board.practice = p;
         }
         dangling
     }

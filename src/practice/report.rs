@@ -152,11 +152,13 @@ fn phases_section(md: &mut String, board: &Board, plan: Option<&Plan>) {
 fn components_section(md: &mut String, board: &Board, plan: Option<&Plan>, palette: &Palette) {
     let _ = writeln!(md, "## Components added in each phase\n");
     let added = board.recording.added_by_phase();
-    if !board.recording.started || (added.is_empty() && board.recording.base_blocks.is_empty()) {
+    if !board.recording.started {
         let _ = writeln!(
             md,
-            "No recording: the board was not drawn with the timer's record.\n"
+            "No recording: this board was drawn before archboard kept a record of its changes.\n"
         );
+    } else if added.is_empty() && board.recording.base_blocks.is_empty() {
+        let _ = writeln!(md, "No components were added.\n");
     }
     if !board.recording.base_blocks.is_empty() {
         let _ = writeln!(

@@ -11,6 +11,8 @@ use std::sync::mpsc::{Receiver, channel};
 pub enum Purpose {
     Open,
     SaveAs,
+    /// Where to write the interview report (Markdown, with the PNG beside it).
+    Report,
 }
 
 pub struct FileDialog {
@@ -45,6 +47,7 @@ impl FileDialog {
         match self.purpose {
             Purpose::Open => "Open board",
             Purpose::SaveAs => "Save board as",
+            Purpose::Report => "Export the interview report",
         }
     }
 
@@ -102,6 +105,7 @@ impl FileDialog {
                 let ok = match self.purpose {
                     Purpose::Open => "Open",
                     Purpose::SaveAs => "Save",
+                    Purpose::Report => "Export",
                 };
                 if ui.button(ok).clicked() || entered {
                     outcome = self.confirm();
@@ -143,9 +147,13 @@ impl FileDialog {
                     return DialogOutcome::Pending;
                 }
             }
-            Purpose::SaveAs => {
+            Purpose::SaveAs | Purpose::Report => {
                 if path.extension().is_none() {
-                    path.set_extension("ron");
+                    path.set_extension(if self.purpose == Purpose::Report {
+                        "md"
+                    } else {
+                        "ron"
+                    });
                 }
                 if path.is_dir() {
                     self.error = Some(format!("{} is a folder; add a file name.", path.display()));
@@ -178,6 +186,10 @@ impl FileDialog {
                 let picked = match purpose {
                     Purpose::Open => dialog.pick_file(),
                     Purpose::SaveAs => dialog.set_file_name("board.ron").save_file(),
+                    Purpose::Report => rfd::FileDialog::new()
+                        .add_filter("Markdown", &["md"])
+                        .set_file_name("report.md")
+                        .save_file(),
                 };
                 let _ = tx.send(picked);
                 ctx.request_repaint();

@@ -60,6 +60,14 @@ pub enum Job {
         path: PathBuf,
         look: Look,
     },
+    /// Write the interview report and its picture.
+    Report {
+        board: Board,
+        path: PathBuf,
+        look: Look,
+        plans: Vec<crate::timer::Plan>,
+        problems: Arc<crate::practice::Library>,
+    },
     /// Render a PNG and put it on the system clipboard.
     CopyImage {
         board: Board,
@@ -87,6 +95,10 @@ pub enum JobDone {
     },
     CopiedImage {
         result: Result<(usize, usize), CopyError>,
+    },
+    Reported {
+        path: PathBuf,
+        result: Result<Option<PathBuf>, ExportError>,
     },
     /// A recovery file was written or removed; only failures matter to the UI.
     Recovery {
@@ -223,6 +235,23 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             result: persistence::recovery::remove(&path, lock)
                 .map_err(|source| RecoveryError::Remove { path, source }),
         },
+        Job::Report {
+            board,
+            path,
+            look,
+            plans,
+            problems,
+        } => {
+            let result = export::report::write_report(
+                &board,
+                &look.palette,
+                &look.lenses,
+                &plans,
+                &problems,
+                &path,
+            );
+            JobDone::Reported { path, result }
+        }
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
         Job::Load { path } => {
             let result = persistence::load_board(&path).map(Box::new);

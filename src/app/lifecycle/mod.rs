@@ -11,7 +11,7 @@ mod jobs;
 mod open_board;
 mod recovery;
 
-pub use jobs::Look;
+pub use jobs::{Job, Look};
 pub use open_board::OpenBoard;
 pub use recovery::DataDir;
 
@@ -22,7 +22,7 @@ use crate::model::{Board, Rect};
 use crate::text::{counts_line, display_name};
 use autosave::Autosave;
 use dialogs::{DialogOutcome, FileDialog, PromptChoice, Purpose};
-use jobs::{Job, JobDone, Jobs};
+use jobs::{JobDone, Jobs};
 use std::path::{Path, PathBuf};
 
 /// What to do once unsaved changes are dealt with.
@@ -94,6 +94,8 @@ pub struct BoardFiles {
     /// Says that another window should know this board's file is open here.
     board_lock: Option<crate::persistence::lock::Held>,
     autosave_failed: bool,
+    /// The report to write once its path is chosen.
+    report_job: Option<Box<dyn FnOnce(PathBuf) -> Job>>,
 }
 
 impl BoardFiles {
@@ -174,6 +176,13 @@ impl BoardFiles {
         self.prompt = Some(Prompt::File(FileDialog::new(Purpose::SaveAs, start)));
     }
 
+    /// Asks where to write the interview report, then writes it off the UI thread with what
+    /// `job` makes of the chosen path.
+    pub fn ask_report(&mut self, start: Option<&Path>, job: Box<dyn FnOnce(PathBuf) -> Job>) {
+        self.report_job = Some(job);
+        self.prompt = Some(Prompt::File(FileDialog::new(Purpose::Report, start)));
+    }
+
     /// Renders the board off the UI thread and writes it as a PNG.
     pub fn export(
         &mut self,
@@ -226,6 +235,13 @@ impl BoardFiles {
                     // Unsaved changes were dealt with before the dialog opened.
                     Purpose::Open => self.perform(After::Open(Some(path)), sh),
                     Purpose::SaveAs => self.start_save(path, sh),
+                    Purpose::Report => {
+                        if let Some(job) = self.report_job.take() {
+                            sh.status
+                                .info(format!("Writing the report {}…", path.display()));
+                            self.submit(job(path), sh);
+                        }
+                    }
                 },
             },
             Some(Prompt::Unsaved(after)) => {
@@ -381,6 +397,15 @@ impl BoardFiles {
                     sh.status
                         .info(format!("Exported {} ({w}×{h} px{note})", path.display()));
                     sh.settings.last_export_folder = path.parent().map(Path::to_path_buf);
+                }
+                Err(e) => sh.status.error(format!("{}: {e}", path.display())),
+            },
+            JobDone::Reported { path, result } => match result {
+                Ok(picture) => {
+                    let beside =
+                        picture.map_or(String::new(), |p| format!(" with {}", display_name(&p)));
+                    sh.status
+                        .info(format!("Wrote the report {}{beside}", path.display()));
                 }
                 Err(e) => sh.status.error(format!("{}: {e}", path.display())),
             },

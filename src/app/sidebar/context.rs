@@ -31,6 +31,10 @@ pub enum PracticeAction {
     /// Tick (or untick) a rubric item the board cannot show.
     Tick(String, bool),
     Finish,
+    /// Write the interview report.
+    Report,
+    /// The interviewer shows (or hides) the answers and the rubric on the candidate's copy.
+    Reveal(bool),
 }
 
 /// Everything the sidebar reads.
@@ -52,6 +56,8 @@ pub struct SidebarContext<'a> {
     pub problem: Option<&'a crate::practice::Problem>,
     /// Show the answers and the rubric all along (the interviewer, or study mode).
     pub practice_open_book: bool,
+    /// We are the interviewer in a room: the problem tab offers to reveal the answers.
+    pub practice_interviewer: bool,
 }
 
 /// An edit replacing `block` with a changed copy.

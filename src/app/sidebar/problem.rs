@@ -19,6 +19,20 @@ pub fn show(
     let open_book = cx.practice_open_book || finished;
     ui.heading(&problem.title);
     ui.label(&problem.prompt);
+    if cx.practice_interviewer {
+        ui.add_space(4.0);
+        ui.weak("You are the interviewer: you see every answer and the rubric.");
+        let mut shown = practice.revealed;
+        if ui
+            .checkbox(
+                &mut shown,
+                "Show the answers and the rubric to the candidate",
+            )
+            .changed()
+        {
+            out.push(SidebarAction::Practice(PracticeAction::Reveal(shown)));
+        }
+    }
     ui.separator();
 
     ui.strong(format!(
@@ -123,6 +137,13 @@ pub fn show(
             score.count(Standing::Late),
             crate::text::count(practice.hints.len(), "hint")
         ));
+        if ui
+            .button("Export report…")
+            .on_hover_text("A Markdown account of the interview, with the board's picture")
+            .clicked()
+        {
+            out.push(SidebarAction::Practice(PracticeAction::Report));
+        }
     } else if ui
         .button("Finish")
         .on_hover_text("Ends the session and shows the score")
