@@ -323,3 +323,26 @@ fn hint_and_finish_have_keys_that_only_act_on_a_practice_board() {
         "the score shows"
     );
 }
+
+#[test]
+fn a_practice_board_opens_on_its_problem_and_its_start_card_points_there() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("kv.ron");
+    let library = archboard::practice::Library::bundled();
+    let board = archboard::practice::new_board(library.get("key-value-store").expect("problem"));
+    archboard::persistence::save_board(&file, &board).expect("save");
+    let (mut h, _clock) = app_with_clock(Some(file));
+    common::wait_until(&mut h, "the board loads", |app| {
+        app.board.doc.board().practice.is_some()
+    });
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Clarifying questions").is_some(),
+        "the Problem tab is in front"
+    );
+    assert!(h.query_by_label("Start your design").is_some());
+    assert!(
+        h.query_by_label("Start from a problem…").is_none(),
+        "a practice board already has its problem"
+    );
+}

@@ -272,6 +272,12 @@ impl ArchboardApp {
                     self.canvas.fit_on_next_frame(fit);
                     self.design.reset();
                     self.timer.pause();
+                    // A replay belongs to the board it was made from.
+                    self.replay = None;
+                    // A practice board opens on its problem: the prompt comes first.
+                    if self.board.doc.board().practice.is_some() {
+                        self.sidebar.tab = sidebar::Tab::Problem;
+                    }
                 }
             }
         }

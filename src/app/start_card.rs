@@ -19,6 +19,7 @@ impl ArchboardApp {
             return;
         }
         let mut example = None;
+        let practice = self.board.doc.board().practice.is_some();
         egui::Area::new(egui::Id::unique("archboard-start-card"))
             .order(egui::Order::Middle)
             .pivot(egui::Align2::CENTER_CENTER)
@@ -35,6 +36,13 @@ impl ArchboardApp {
                              D database, Q queue, N CDN, or Tab to search them all.",
                         );
                         ui.add_space(8.0);
+                        if practice {
+                            ui.label(
+                                "Read the problem in the sidebar and ask your clarifying \
+                                 questions first: asking is part of the score.",
+                            );
+                            return;
+                        }
                         ui.horizontal_wrapped(|ui| {
                             ui.menu_button("Open an example", |ui| {
                                 for (name, text) in examples::EXAMPLES {

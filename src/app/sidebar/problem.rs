@@ -104,10 +104,18 @@ pub fn show(
         ui.horizontal_wrapped(|ui| {
             if manual {
                 let mut on = practice.ticked.contains(&item.id);
-                if ui
-                    .add_enabled(!finished, egui::Checkbox::without_text(&mut on))
-                    .clicked()
-                {
+                let tick = ui.add_enabled(!finished, egui::Checkbox::without_text(&mut on));
+                // The text sits beside the box as its own label; name the box for screen
+                // readers (and tests) all the same.
+                tick.widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::CheckBox,
+                        !finished,
+                        on,
+                        format!("Covered: {}", item.text),
+                    )
+                });
+                if tick.clicked() {
                     out.push(SidebarAction::Practice(PracticeAction::Tick(
                         item.id.clone(),
                         on,
