@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collab;
 pub mod command;
 pub mod export;
+pub mod interchange;
 pub mod lens;
 pub mod model;
 pub mod palette;

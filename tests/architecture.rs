@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("theme", &["palette"]),
     ("review", &["model", "palette", "lens", "text"]),
     ("collab", &["model", "persistence", "text"]),
+    ("interchange", &["model", "palette", "persistence", "text"]),
     (
         "practice",
         &[
@@ -72,6 +73,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "text",
             "collab",
             "practice",
+            "interchange",
         ],
     ),
     (
@@ -86,6 +88,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "text",
             "app",
             "collab",
+            "interchange",
             "timer",
             "practice",
         ],

@@ -2,6 +2,7 @@
 //!
 //! Headless commands never touch a display, so they run in CI, over SSH and in scripts.
 
+mod diagrams;
 mod practice;
 use crate::persistence;
 use crate::text::{count, counts_line};
@@ -85,11 +86,12 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Export a board (or a PNG with an embedded board) as a PNG image, without a window.
+    /// Export a board without a window, in the format OUTPUT's extension names: .png, .svg,
+    /// .excalidraw, .drawio or .mmd (Mermaid).
     Export {
         /// Board file (.ron, or a PNG exported by archboard).
         file: PathBuf,
-        /// The PNG to write.
+        /// The file to write.
         #[arg(short, long)]
         output: PathBuf,
         /// Pixels per board unit (any positive number; lowered if the picture would be too big).
@@ -175,6 +177,19 @@ pub enum Command {
         /// The Markdown file to write.
         #[arg(short, long)]
         output: PathBuf,
+    },
+    /// Import an Excalidraw (.excalidraw, .excalidraw.png/.svg), draw.io (.drawio, .xml,
+    /// .drawio.png/.svg) or Mermaid (.mmd, .md) diagram as a board file, and say what was kept
+    /// and what was skipped.
+    Import {
+        /// The diagram to read.
+        input: PathBuf,
+        /// The board file to write (.ron).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Which page of a draw.io file, or which chart of a Markdown file (from 1).
+        #[arg(long)]
+        page: Option<usize>,
     },
     /// Write a synthetic board of N labelled blocks and links, for benchmarks and stress tests.
     Generate {
@@ -295,6 +310,17 @@ pub fn run_headless(command: Command) -> ExitCode {
         Command::Report { file, output } => {
             practice::report(&file, &output, &mut stdout.lock(), &mut stderr.lock())
         }
+        Command::Import {
+            input,
+            output,
+            page,
+        } => diagrams::import(
+            &input,
+            &output,
+            page,
+            &mut stdout.lock(),
+            &mut stderr.lock(),
+        ),
         Command::Export {
             file,
             output,
@@ -511,6 +537,10 @@ pub fn export(
             missing.0
         );
         return EXIT_INVALID;
+    }
+    if let Some(format) = crate::interchange::Format::for_output(output) {
+        let subject = crate::export::subject(&board, opts);
+        return diagrams::export(&subject, format, output, out, err);
     }
     let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();

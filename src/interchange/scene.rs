@@ -1,0 +1,465 @@
+//! What every importer produces: shapes and edges in the file's own coordinates and ids, before
+//! they become a board. One builder turns a scene into a board, so kind guessing, binding loose
+//! arrow ends, id allocation, limits and the summary are the same for every format.
+
+use super::kinds;
+use crate::model::limits::{MAX_BLOCKS, MAX_LABEL_CHARS, MAX_LINKS, truncate_chars};
+use crate::model::{
+    BOX_KIND, Block, BlockId, Board, Direction, FRAME_KIND, Link, LinkStyle, Point, Rect, Route,
+    TEXT_KIND,
+};
+use crate::palette::Palette;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a shape is on the board.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Role {
+    /// A component: its kind is `kind` when the file says it, otherwise guessed.
+    Block,
+    /// Free text: a text note.
+    Text,
+    /// A container, subgraph or frame: drawn behind what it holds.
+    Frame,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// The file's own id, used only to resolve edges and groups.
+    pub key: String,
+    pub rect: Rect,
+    pub label: String,
+    pub role: Role,
+    /// Style text or shape name from the file (`shape=cylinder3`, `ellipse`, `mxgraph.aws4.rds`),
+    /// read by the kind guess.
+    pub style: String,
+    /// A kind the file names outright (archboard's own data carried in another format).
+    pub kind: Option<String>,
+    /// The file's group, for shapes that move together.
+    pub group: Option<String>,
+    /// What archboard wrote into the file beside the shape, restored as it was.
+    pub extra: Option<Extra>,
+}
+
+impl Shape {
+    pub fn new(key: impl Into<String>, rect: Rect, label: impl Into<String>, role: Role) -> Self {
+        Self {
+            key: key.into(),
+            rect,
+            label: label.into(),
+            role,
+            style: String::new(),
+            kind: None,
+            group: None,
+            extra: None,
+        }
+    }
+}
+
+/// archboard's own block data, carried through another tool (Excalidraw's `customData`).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Extra {
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub checked: std::collections::BTreeSet<String>,
+    #[serde(default)]
+    pub deep_dive: bool,
+    #[serde(default)]
+    pub props: crate::model::Props,
+}
+
+/// Where an edge ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum End {
+    /// Bound to the shape with this key.
+    Shape(String),
+    /// Not bound: a point, which binds to a shape it touches.
+    Point(Point),
+    /// The file gives neither.
+    Missing,
+}
+
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub from: End,
+    pub to: End,
+    pub label: String,
+    pub dashed: bool,
+    pub direction: Direction,
+    pub elbow: bool,
+}
+
+impl Edge {
+    pub fn new(from: End, to: End) -> Self {
+        Self {
+            from,
+            to,
+            label: String::new(),
+            dashed: false,
+            direction: Direction::Forward,
+            elbow: false,
+        }
+    }
+}
+
+/// Everything a file held, in the file's terms.
+#[derive(Clone, Debug, Default)]
+pub struct Scene {
+    pub title: String,
+    pub shapes: Vec<Shape>,
+    pub edges: Vec<Edge>,
+    /// What the importer could not represent, by what it was ("images", "free lines").
+    pub skipped: BTreeMap<&'static str, usize>,
+    /// Extra words for the summary ("page 2 of 3: Network").
+    pub note: Option<String>,
+}
+
+impl Scene {
+    pub fn skip(&mut self, what: &'static str) {
+        *self.skipped.entry(what).or_default() += 1;
+    }
+}
+
+/// What an import did, for the status bar and the CLI.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub blocks: usize,
+    pub links: usize,
+    pub frames: usize,
+    pub notes: usize,
+    /// Links made from arrows whose loose ends touched shapes.
+    pub snapped: usize,
+    pub skipped: BTreeMap<&'static str, usize>,
+    pub note: Option<String>,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::count;
+        write!(
+            f,
+            "imported {}, {}",
+            count(self.blocks, "block"),
+            count(self.links, "link")
+        )?;
+        if self.snapped > 0 {
+            write!(f, " ({} from arrows touching shapes)", self.snapped)?;
+        }
+        if self.frames > 0 {
+            write!(f, ", {}", count(self.frames, "frame"))?;
+        }
+        if self.notes > 0 {
+            write!(f, ", {}", count(self.notes, "text note"))?;
+        }
+        if !self.skipped.is_empty() {
+            let parts: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(what, n)| {
+                    let what = if *n == 1 { singular(what) } else { what };
+                    format!("{n} {what}")
+                })
+                .collect();
+            write!(f, "; skipped {}", parts.join(", "))?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
+/// One of what the importers count as skipped (they name them in the plural).
+fn singular(plural: &'static str) -> &'static str {
+    match plural {
+        "free lines" => "free line",
+        "freehand drawings" => "freehand drawing",
+        "images" => "image",
+        "embeds" => "embed",
+        "elements of unknown types" => "element of an unknown type",
+        "shapes with unusable geometry" => "shape with unusable geometry",
+        "shapes without geometry" => "shape without geometry",
+        "edges past the link limit" => "edge past the link limit",
+        "edges missing an end" => "edge missing an end",
+        "unbound arrows" => "unbound arrow",
+        "arrows from a shape to itself" => "arrow from a shape to itself",
+        "invisible links" => "invisible link",
+        other => other,
+    }
+}
+
+/// How far (in the file's units, about pixels) a loose arrow end may stop short of a shape and
+/// still bind to it. Real files hold many arrows drawn to touch a shape that never bound; a few
+/// pixels catches those without binding arrows that merely pass nearby.
+pub const SNAP_TOLERANCE: f32 = 12.0;
+
+/// Smallest block side an import makes: a zero-sized shape could not be seen or clicked.
+const MIN_SIDE: f32 = 8.0;
+
+/// Turns a scene into a board with fresh ids. Blocks come in the file's order (later on top).
+pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String> {
+    let Scene {
+        title,
+        shapes,
+        edges,
+        mut skipped,
+        note,
+    } = scene;
+    if shapes.len() > MAX_BLOCKS {
+        return Err(format!(
+            "{} shapes; a board holds at most {MAX_BLOCKS}",
+            shapes.len()
+        ));
+    }
+    let mut board = Board::new(truncate_chars(
+        &title,
+        crate::model::limits::MAX_TITLE_CHARS,
+    ));
+    let mut summary = Summary {
+        note,
+        ..Summary::default()
+    };
+    let mut by_key: HashMap<String, BlockId> = HashMap::new();
+    let mut groups: HashMap<String, u64> = HashMap::new();
+    let mut z = 0;
+    for shape in shapes {
+        let Some(rect) = clean_rect(shape.rect) else {
+            skipped_one(&mut skipped, "shapes with unusable geometry");
+            continue;
+        };
+        let kind = match shape.role {
+            Role::Frame => FRAME_KIND.to_owned(),
+            Role::Text => TEXT_KIND.to_owned(),
+            Role::Block => shape
+                .kind
+                .filter(|k| palette.get(k).is_some())
+                .or_else(|| kinds::guess(&shape.style, &shape.label).map(str::to_owned))
+                .filter(|k| palette.get(k).is_some())
+                .unwrap_or_else(|| BOX_KIND.to_owned()),
+        };
+        match shape.role {
+            Role::Frame => summary.frames += 1,
+            Role::Text => summary.notes += 1,
+            Role::Block => summary.blocks += 1,
+        }
+        let id = board.alloc_block_id();
+        let label = truncate_chars(shape.label.trim(), MAX_LABEL_CHARS);
+        let mut block = Block::new(id, kind, label, rect);
+        if !block.is_frame() {
+            z += 1;
+            block.z = z.min(i32::MAX as usize) as i32;
+        }
+        if let Some(g) = shape.group {
+            let next = groups.len() as u64 + 1;
+            block.group = Some(*groups.entry(g).or_insert(next));
+        }
+        if let Some(extra) = shape.extra {
+            block.notes = truncate_chars(&extra.notes, crate::model::limits::MAX_NOTES_CHARS);
+            block.checked = extra.checked;
+            block.deep_dive = extra.deep_dive;
+            block.props = extra.props;
+        }
+        by_key.insert(shape.key, id);
+        board.blocks.insert(id, block);
+    }
+    // A group of one is no group.
+    let mut members: HashMap<u64, usize> = HashMap::new();
+    for b in board.blocks.values() {
+        if let Some(g) = b.group {
+            *members.entry(g).or_default() += 1;
+        }
+    }
+    for b in board.blocks.values_mut() {
+        if b.group.is_some_and(|g| members.get(&g) == Some(&1)) {
+            b.group = None;
+        }
+    }
+    // Group ids live in their own space, but start them past the ids so none looks reused.
+    let base = board.next_id;
+    for b in board.blocks.values_mut() {
+        if let Some(g) = &mut b.group {
+            *g += base;
+        }
+    }
+
+    for edge in edges {
+        if board.links.len() >= MAX_LINKS {
+            skipped_one(&mut skipped, "edges past the link limit");
+            continue;
+        }
+        let (from, from_snapped) = resolve(&edge.from, &by_key, &board);
+        let (to, to_snapped) = resolve(&edge.to, &by_key, &board);
+        let (Some(from), Some(to)) = (from, to) else {
+            let what = if matches!(edge.from, End::Missing) || matches!(edge.to, End::Missing) {
+                "edges missing an end"
+            } else {
+                "unbound arrows"
+            };
+            skipped_one(&mut skipped, what);
+            continue;
+        };
+        if from == to {
+            skipped_one(&mut skipped, "arrows from a shape to itself");
+            continue;
+        }
+        let id = board.alloc_link_id();
+        let mut link = Link::new(id, from, to);
+        link.label = truncate_chars(edge.label.trim(), MAX_LABEL_CHARS);
+        link.style = if edge.dashed {
+            LinkStyle::Async
+        } else {
+            LinkStyle::Sync
+        };
+        link.direction = edge.direction;
+        link.route = if edge.elbow {
+            Route::Elbow
+        } else {
+            Route::Straight
+        };
+        if from_snapped || to_snapped {
+            summary.snapped += 1;
+        }
+        board.links.insert(id, link);
+    }
+    summary.links = board.links.len();
+    summary.skipped = skipped;
+    Ok((board, summary))
+}
+
+fn skipped_one(skipped: &mut BTreeMap<&'static str, usize>, what: &'static str) {
+    *skipped.entry(what).or_default() += 1;
+}
+
+/// A rect with finite numbers inside the model's limits, or `None`.
+fn clean_rect(r: Rect) -> Option<Rect> {
+    use crate::model::limits::{MAX_COORD, MAX_SIDE};
+    let nums = [r.x, r.y, r.w, r.h];
+    if nums.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let (mut x, mut y, mut w, mut h) = (r.x, r.y, r.w, r.h);
+    // Negative sizes mean the shape was drawn from its other corner.
+    if w < 0.0 {
+        x += w;
+        w = -w;
+    }
+    if h < 0.0 {
+        y += h;
+        h = -h;
+    }
+    if x.abs() > MAX_COORD || y.abs() > MAX_COORD || w > MAX_SIDE || h > MAX_SIDE {
+        return None;
+    }
+    Some(Rect::new(x, y, w.max(MIN_SIDE), h.max(MIN_SIDE)))
+}
+
+/// The block an end binds to, and whether it was a loose end that touched it.
+fn resolve(end: &End, by_key: &HashMap<String, BlockId>, board: &Board) -> (Option<BlockId>, bool) {
+    match end {
+        End::Shape(key) => (by_key.get(key).copied(), false),
+        End::Point(p) => (touching(*p, board), true),
+        End::Missing => (None, false),
+    }
+}
+
+/// The smallest block (frames last) whose outline, grown by the tolerance, holds `p`.
+fn touching(p: Point, board: &Board) -> Option<BlockId> {
+    if !p.x.is_finite() || !p.y.is_finite() {
+        return None;
+    }
+    board
+        .blocks
+        .values()
+        .filter(|b| !b.is_text())
+        .filter(|b| {
+            let r = b.rect;
+            p.x >= r.x - SNAP_TOLERANCE
+                && p.x <= r.x + r.w + SNAP_TOLERANCE
+                && p.y >= r.y - SNAP_TOLERANCE
+                && p.y <= r.y + r.h + SNAP_TOLERANCE
+        })
+        .min_by(|a, b| {
+            (a.is_frame(), a.rect.w * a.rect.h)
+                .partial_cmp(&(b.is_frame(), b.rect.w * b.rect.h))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|b| b.id)
+}
+
+/// The axis-aligned box around `r` turned by `angle` radians about its centre.
+pub fn rotated_bounds(r: Rect, angle: f32) -> Rect {
+    if !angle.is_finite() || angle.abs() < 1e-4 {
+        return r;
+    }
+    let (s, c) = angle.sin_cos();
+    let w = (r.w * c).abs() + (r.h * s).abs();
+    let h = (r.w * s).abs() + (r.h * c).abs();
+    let cx = r.x + r.w / 2.0;
+    let cy = r.y + r.h / 2.0;
+    Rect::new(cx - w / 2.0, cy - h / 2.0, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(key: &str, x: f32, label: &str) -> Shape {
+        Shape::new(key, Rect::new(x, 0.0, 100.0, 60.0), label, Role::Block)
+    }
+
+    #[test]
+    fn loose_ends_that_touch_bind_and_are_counted_apart() {
+        let scene = Scene {
+            shapes: vec![shape("a", 0.0, "Redis"), shape("b", 300.0, "orders db")],
+            edges: vec![
+                Edge::new(End::Shape("a".into()), End::Shape("b".into())),
+                // Stops 5 px short of b's left side.
+                Edge::new(End::Shape("a".into()), End::Point(Point::new(295.0, 30.0))),
+                // Ends in the middle of nowhere.
+                Edge::new(End::Shape("a".into()), End::Point(Point::new(200.0, 500.0))),
+                Edge::new(End::Missing, End::Shape("b".into())),
+            ],
+            ..Scene::default()
+        };
+        let (board, summary) = build(scene, &Palette::bundled()).expect("builds");
+        assert_eq!(summary.blocks, 2);
+        assert_eq!(summary.links, 2);
+        assert_eq!(summary.snapped, 1);
+        assert_eq!(summary.skipped.get("unbound arrows"), Some(&1));
+        assert_eq!(summary.skipped.get("edges missing an end"), Some(&1));
+        let kinds: Vec<&str> = board.blocks.values().map(|b| b.kind.as_str()).collect();
+        assert_eq!(kinds, ["cache", "database"]);
+        assert_eq!(
+            summary.to_string(),
+            "imported 2 blocks, 2 links (1 from arrows touching shapes); skipped 1 edge missing an end, 1 unbound arrow"
+        );
+    }
+
+    #[test]
+    fn bad_geometry_is_skipped_not_saved() {
+        let mut nan = shape("n", 0.0, "x");
+        nan.rect.x = f32::NAN;
+        let mut huge = shape("h", 0.0, "y");
+        huge.rect.w = 1e12;
+        let scene = Scene {
+            shapes: vec![nan, huge, shape("ok", 0.0, "ok")],
+            ..Scene::default()
+        };
+        let (board, summary) = build(scene, &Palette::bundled()).expect("builds");
+        assert_eq!(board.blocks.len(), 1);
+        assert_eq!(
+            summary.skipped.get("shapes with unusable geometry"),
+            Some(&2)
+        );
+    }
+
+    #[test]
+    fn rotation_keeps_the_centre_and_swaps_sides_at_a_right_angle() {
+        let r = rotated_bounds(
+            Rect::new(0.0, 0.0, 100.0, 20.0),
+            std::f32::consts::FRAC_PI_2,
+        );
+        assert!((r.w - 20.0).abs() < 0.01 && (r.h - 100.0).abs() < 0.01);
+        assert!((r.x + r.w / 2.0 - 50.0).abs() < 0.01);
+    }
+}
