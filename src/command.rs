@@ -165,9 +165,10 @@ commands! {
     New: File, "New", [key(CTRL, Key::N)], Nothing, File;
     NewFromProblem: File, "New from problem…", [], Nothing, File;
     Open: File, "Open…", [key(CTRL, Key::O)], Nothing, File;
+    ImportDiagram: File, "Import Excalidraw, draw.io or Mermaid…", [key(CTRL_SHIFT, Key::O)], Nothing, File;
     Save: File, "Save", [key(CTRL, Key::S)], Nothing, File;
     SaveAs: File, "Save As…", [key(CTRL_SHIFT, Key::S)], Nothing, File;
-    ExportPng: File, "Export PNG…", [key(CTRL_SHIFT, Key::E)], Content, File;
+    ExportPng: File, "Export (PNG, SVG, Excalidraw, draw.io, Mermaid)…", [key(CTRL_SHIFT, Key::E)], Content, File;
     ExportReport: File, "Export report…", [], Nothing, File;
     CopyPng: File, "Copy as PNG", [key(SHIFT_ALT, Key::C)], Content, File;
     Share: File, "Share…", [], Nothing, Room;
@@ -179,6 +180,7 @@ commands! {
     Cut: Edit, "Cut", [key(CTRL, Key::X)], Blocks, Canvas;
     Copy: Edit, "Copy", [key(CTRL, Key::C)], Blocks, Canvas;
     Paste: Edit, "Paste", [key(CTRL, Key::V)], Nothing, Canvas;
+    CopyMermaid: Edit, "Copy as Mermaid", [key(CTRL_SHIFT, Key::M)], Content, File;
     Duplicate: Edit, "Duplicate", [key(CTRL, Key::D)], Blocks, Canvas;
     Delete: Edit, "Delete", [key(NONE, Key::Delete), key(NONE, Key::Backspace)], Selection, Canvas;
     SelectAll: Edit, "Select all", [key(CTRL, Key::A)], Content, Canvas;
@@ -188,6 +190,7 @@ commands! {
     BringForward: Arrange, "Bring forward", [key(CTRL, Key::CloseBracket)], Blocks, Canvas;
     SendBackward: Arrange, "Send backward", [key(CTRL, Key::OpenBracket)], Blocks, Canvas;
     ToggleLock: Arrange, "Lock / unlock", [key(CTRL_SHIFT, Key::L)], Blocks, Canvas;
+    TidyUp: Arrange, "Tidy up (layers along the links)", [key(CTRL_SHIFT, Key::T)], Content, Canvas;
     LinkReverse: Arrange, "Reverse link", [key(SHIFT, Key::R)], Links, Canvas;
     LinkToggleStyle: Arrange, "Link: sync / async", [key(SHIFT, Key::S)], Links, Canvas;
     LinkToggleRoute: Arrange, "Link: straight / elbow", [key(SHIFT, Key::E)], Links, Canvas;

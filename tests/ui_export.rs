@@ -43,7 +43,7 @@ fn export_dialog_writes_a_png_that_reopens_as_the_board() {
     h.key_press_modifiers(ctrl().plus(egui::Modifiers::SHIFT), Key::E);
     h.run_steps(3);
     assert!(
-        h.query_by_label("Export PNG").is_some(),
+        h.query_by_label("Export the board").is_some(),
         "Ctrl+Shift+E opens the export dialog"
     );
     h.get_all_by_role(egui::accesskit::Role::TextInput)

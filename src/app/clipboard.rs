@@ -54,11 +54,16 @@ impl ArchboardApp {
         self.canvas.delete_selection(&mut self.board.doc);
     }
 
-    /// Pastes archboard data at the pointer, or any other text as a text note.
+    /// Pastes archboard data at the pointer, an Excalidraw or Mermaid diagram as blocks, or any
+    /// other text as a text note.
     pub(super) fn paste_text(&mut self, text: &str, _ctx: &egui::Context) {
         let clip = match parse_clip(text) {
             Some(frag) => Clip::Fragment(Box::new(frag)),
-            None => Clip::Text(text.to_owned()),
+            None => match self.import_pasted(text) {
+                Some(board) if board.blocks.is_empty() => return,
+                Some(board) => Clip::Fragment(Box::new(board)),
+                None => Clip::Text(text.to_owned()),
+            },
         };
         let env = super::canvas_env(&self.palette, &self.lenses, &self.settings);
         self.canvas.paste(&mut self.board.doc, &env, clip);

@@ -87,6 +87,17 @@ impl ArchboardApp {
                 });
             }
             Command::Open => self.with_files(ctx, |f, sh| f.request(After::Open(None), sh)),
+            Command::ImportDiagram => self.with_files(ctx, |f, sh| {
+                f.request(
+                    After::Import {
+                        path: None,
+                        page: 0,
+                    },
+                    sh,
+                )
+            }),
+            Command::CopyMermaid => self.copy_mermaid(ctx),
+            Command::TidyUp => self.tidy_up(),
             Command::Save => self.with_files(ctx, |f, sh| f.save(sh)),
             Command::SaveAs => {
                 let start = self.board.path.clone();

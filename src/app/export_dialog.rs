@@ -1,4 +1,5 @@
-//! File → Export PNG…: what, scale, background, padding, a live preview, then Export or Copy.
+//! File → Export…: the format, what, scale, background, padding, a live preview, then Export
+//! or Copy. The format is the file's extension, as on the command line.
 
 use crate::export::{Background, ExportOptions};
 use crate::lens::LensLibrary;
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub enum ExportOutcome {
     Pending,
     Cancel,
-    /// Write a PNG to this path.
+    /// Write the file (its extension says the format).
     Export(PathBuf, ExportOptions),
     /// Put the picture on the clipboard.
     Copy(ExportOptions),
@@ -28,7 +29,28 @@ pub struct ExportDialog {
     browse: Option<std::sync::mpsc::Receiver<Option<PathBuf>>>,
 }
 
+/// The formats the dialog offers, by extension.
+const FORMATS: &[(&str, &str)] = &[
+    ("png", "PNG"),
+    ("svg", "SVG"),
+    ("excalidraw", "Excalidraw"),
+    ("drawio", "draw.io"),
+    ("mmd", "Mermaid"),
+];
+
 impl ExportDialog {
+    /// The extension the path now has (one of [`FORMATS`]), or png.
+    fn format(&self) -> &'static str {
+        let ext = Path::new(self.path.trim())
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        FORMATS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map_or("png", |(e, _)| e)
+    }
+
     /// A dialog suggesting `NAME.png` next to the board (or in the last export folder).
     pub fn new(board_path: Option<&Path>, last_folder: Option<&Path>, has_selection: bool) -> Self {
         let stem = board_path
@@ -82,7 +104,21 @@ impl ExportDialog {
         self.refresh_preview(ctx, board, &opts, palette, lenses);
         let modal = egui::Modal::new(egui::Id::unique("archboard-export")).show(ctx, |ui| {
             ui.set_width(440.0);
-            ui.heading("Export PNG");
+            ui.heading("Export the board");
+            ui.horizontal(|ui| {
+                ui.label("Format");
+                let current = self.format();
+                for (ext, name) in FORMATS {
+                    if ui.radio(current == *ext, *name).clicked() && current != *ext {
+                        let mut p = PathBuf::from(self.path.trim());
+                        p.set_extension(ext);
+                        self.path = p.display().to_string();
+                    }
+                }
+            });
+            if !matches!(self.format(), "png" | "svg") {
+                ui.weak("Blocks, links, labels, kinds and frames; scale and background are for pictures.");
+            }
             ui.horizontal(|ui| {
                 ui.label("What");
                 ui.radio_value(&mut self.selection_only, false, "Whole board");

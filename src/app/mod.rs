@@ -10,6 +10,7 @@ mod bench;
 mod clipboard;
 mod commands;
 mod design;
+mod diagrams;
 mod examples;
 mod export_dialog;
 mod interview;
@@ -255,8 +256,10 @@ impl ArchboardApp {
     ) -> R {
         let mut events = Vec::new();
         let out = {
+            let look = self.look();
             let mut sh = Shell {
                 board: &mut self.board,
+                look,
                 status: &mut self.status,
                 settings: &mut self.settings,
                 ctx,
@@ -341,6 +344,7 @@ impl ArchboardApp {
         self.show_lens_overlay(&ctx, &colors);
         self.show_overlays(&ctx);
         self.show_export_dialog(&ctx);
+        self.show_import_pages(&ctx);
         self.show_room_dialogs(&ctx);
         self.show_problem_dialog(&ctx);
         self.show_unsent_prompt(&ctx);

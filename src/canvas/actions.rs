@@ -432,6 +432,23 @@ impl CanvasState {
         }
     }
 
+    /// Puts blocks at new places (a layout computed elsewhere), as one undo step.
+    pub fn place_blocks(&mut self, doc: &mut Document, rects: &[(crate::model::BlockId, Rect)]) {
+        let changed: Vec<Block> = rects
+            .iter()
+            .filter_map(|(id, r)| {
+                let mut b = doc.board().block(*id)?.clone();
+                (b.rect != *r && !b.locked).then(|| {
+                    b.rect = *r;
+                    b
+                })
+            })
+            .collect();
+        if !changed.is_empty() {
+            self.apply(doc, Edit::UpdateBlocks(changed));
+        }
+    }
+
     /// Applies `f` to each selected link, as one undo step.
     pub fn change_links(&mut self, doc: &mut Document, f: impl Fn(&mut Link)) {
         let changed: Vec<Edit> = self

@@ -544,6 +544,21 @@ pub fn export(
     }
     let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();
+    let is_svg = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        return match crate::export::svg::export_svg(&board, opts, &palette, Some(&lenses), output) {
+            Ok((w, h, _)) => {
+                let _ = writeln!(out, "wrote {} ({w}×{h} px, SVG)", output.display());
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {}: {e}", output.display());
+                EXIT_INVALID
+            }
+        };
+    }
     match crate::export::export_png(&board, opts, &palette, Some(&lenses), output) {
         Ok(pic) => {
             if pic.scale_was_reduced(opts.scale) {

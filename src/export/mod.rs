@@ -3,6 +3,7 @@
 
 mod raster;
 pub mod report;
+pub mod svg;
 
 pub use raster::{Pixmap, Textures};
 
@@ -91,13 +92,27 @@ pub fn subject(board: &Board, opts: &ExportOptions) -> Board {
     }
 }
 
-/// Draws the board (or selection) into pixels with the screen's painter.
-pub fn render(
+/// The board drawn by the screen's painter, as egui shapes, before any rasterizing: the PNG
+/// tessellates and fills them, the SVG writes them out as vector elements.
+pub struct Drawn {
+    pub shapes: Vec<egui::epaint::ClippedShape>,
+    pub textures_delta: egui::TexturesDelta,
+    pub pixels_per_point: f32,
+    pub width: usize,
+    pub height: usize,
+    pub scale: f32,
+    pub background: egui::Color32,
+    pub board: Board,
+    ctx: egui::Context,
+}
+
+/// Runs the canvas painter headless over the board (or selection) at the export's scale.
+pub fn draw(
     board: &Board,
     opts: &ExportOptions,
     palette: &Palette,
     lenses: Option<&LensLibrary>,
-) -> Result<Picture, ExportError> {
+) -> Result<Drawn, ExportError> {
     if !(opts.scale.is_finite() && opts.scale > 0.0) {
         return Err(ExportError::BadScale(opts.scale));
     }
@@ -128,7 +143,7 @@ pub fn render(
     );
     let dark = opts.background == Background::Dark;
     let mut colors = Colors::for_dark_mode(dark);
-    // The buffer is filled with the background up front; drawing a picture-sized rectangle
+    // The background is filled up front (or left out); drawing a picture-sized rectangle
     // through the rasterizer would cost a blend per pixel.
     let background = match opts.background {
         Background::Transparent => egui::Color32::TRANSPARENT,
@@ -146,7 +161,7 @@ pub fn render(
         max_texture_side: Some(8_192),
         ..Default::default()
     };
-    let mut out = ctx.run_ui(input, |ui| {
+    let out = ctx.run_ui(input, |ui| {
         // The same layout as the screen's: labels land where the window puts them.
         let layout = ui
             .ctx()
@@ -162,18 +177,39 @@ pub fn render(
         };
         paint::paint_board(ui.painter(), &board, &view, &style);
     });
-    let mut textures = Textures::default();
-    textures.apply(&mut out.textures_delta);
-    let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
-    let mut pixmap = Pixmap::new(w, h);
-    pixmap.fill(background);
-    pixmap.draw(&prims, &textures);
-    Ok(Picture {
+    Ok(Drawn {
+        shapes: out.shapes,
+        textures_delta: out.textures_delta,
+        pixels_per_point: out.pixels_per_point,
         width: w,
         height: h,
-        rgba: pixmap.into_straight_rgba(),
         scale,
+        background,
         board,
+        ctx,
+    })
+}
+
+/// Draws the board (or selection) into pixels with the screen's painter.
+pub fn render(
+    board: &Board,
+    opts: &ExportOptions,
+    palette: &Palette,
+    lenses: Option<&LensLibrary>,
+) -> Result<Picture, ExportError> {
+    let mut drawn = draw(board, opts, palette, lenses)?;
+    let mut textures = Textures::default();
+    textures.apply(&mut drawn.textures_delta);
+    let prims = drawn.ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
+    let mut pixmap = Pixmap::new(drawn.width, drawn.height);
+    pixmap.fill(drawn.background);
+    pixmap.draw(&prims, &textures);
+    Ok(Picture {
+        width: drawn.width,
+        height: drawn.height,
+        rgba: pixmap.into_straight_rgba(),
+        scale: drawn.scale,
+        board: drawn.board,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod lock;
 mod migrate;
 mod png_embed;
 pub mod recovery;
+pub mod svg_embed;
 pub mod validate;
 
 pub use crate::model::limits::{
@@ -38,7 +39,7 @@ pub fn load_board(path: &Path) -> Result<Board, LoadError> {
 /// [`load_board`], also returning the recovery record a recovery file carries.
 pub fn load_board_with_recovery(path: &Path) -> Result<(Board, Option<RecoveryInfo>), LoadError> {
     let bytes = read_capped(path)?;
-    if png_embed::is_png(&bytes) {
+    if png_embed::is_png(&bytes) || svg_embed::is_svg(&bytes) {
         return parse_board_bytes(&bytes, path).map(|b| (b, None));
     }
     let text = utf8(&bytes, path)?;
@@ -81,6 +82,13 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
 pub fn parse_board_bytes(bytes: &[u8], name: &Path) -> Result<Board, LoadError> {
     if png_embed::is_png(bytes) {
         let text = png_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Invalid {
+            name: name.to_path_buf(),
+            problem,
+        })?;
+        return parse_board(&text, name);
+    }
+    if svg_embed::is_svg(bytes) {
+        let text = svg_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Invalid {
             name: name.to_path_buf(),
             problem,
         })?;

@@ -13,6 +13,8 @@ pub enum Purpose {
     SaveAs,
     /// Where to write the interview report (Markdown, with the PNG beside it).
     Report,
+    /// Another tool's diagram to import.
+    Import,
 }
 
 pub struct FileDialog {
@@ -46,6 +48,7 @@ impl FileDialog {
     pub fn title(&self) -> &'static str {
         match self.purpose {
             Purpose::Open => "Open board",
+            Purpose::Import => "Import an Excalidraw, draw.io or Mermaid diagram",
             Purpose::SaveAs => "Save board as",
             Purpose::Report => "Export the interview report",
         }
@@ -104,6 +107,7 @@ impl FileDialog {
             ui.horizontal(|ui| {
                 let ok = match self.purpose {
                     Purpose::Open => "Open",
+                    Purpose::Import => "Import",
                     Purpose::SaveAs => "Save",
                     Purpose::Report => "Export",
                 };
@@ -141,7 +145,7 @@ impl FileDialog {
         }
         let mut path = PathBuf::from(expand_home(typed));
         match self.purpose {
-            Purpose::Open => {
+            Purpose::Open | Purpose::Import => {
                 if !path.is_file() {
                     self.error = Some(format!("{} is not a file.", path.display()));
                     return DialogOutcome::Pending;
@@ -185,6 +189,23 @@ impl FileDialog {
                 }
                 let picked = match purpose {
                     Purpose::Open => dialog.pick_file(),
+                    Purpose::Import => rfd::FileDialog::new()
+                        .add_filter(
+                            "Excalidraw, draw.io, Mermaid",
+                            &[
+                                "excalidraw",
+                                "drawio",
+                                "dio",
+                                "xml",
+                                "mmd",
+                                "mermaid",
+                                "md",
+                                "svg",
+                                "png",
+                                "json",
+                            ],
+                        )
+                        .pick_file(),
                     Purpose::SaveAs => dialog.set_file_name("board.ron").save_file(),
                     Purpose::Report => rfd::FileDialog::new()
                         .add_filter("Markdown", &["md"])

@@ -45,8 +45,14 @@ pub enum RecoveryError {
 }
 
 pub enum Job {
-    Load {
+    /// Open a board; a picture from another tool (an Excalidraw or draw.io PNG or SVG) that
+    /// holds no board is imported instead.
+    Load { path: PathBuf, look: Look },
+    /// Read another tool's diagram (page or chart `choice`) as a new board.
+    Import {
         path: PathBuf,
+        choice: crate::interchange::Choice,
+        look: Look,
     },
     Save {
         path: PathBuf,
@@ -77,9 +83,7 @@ pub enum Job {
     /// Write or remove the open board's recovery file.
     Recovery(super::autosave::Action),
     /// Look for recovery files left by windows that did not close cleanly.
-    ScanRecovery {
-        dir: PathBuf,
-    },
+    ScanRecovery { dir: PathBuf },
 }
 
 pub enum JobDone {
@@ -95,6 +99,15 @@ pub enum JobDone {
     },
     CopiedImage {
         result: Result<(usize, usize), CopyError>,
+    },
+    Imported {
+        path: PathBuf,
+        /// The board, and the names of the pages (or charts) the file offers.
+        result: Result<
+            (Box<crate::interchange::Imported>, Vec<String>),
+            crate::interchange::ImportError,
+        >,
+        page: usize,
     },
     Reported {
         path: PathBuf,
@@ -198,6 +211,34 @@ impl Jobs {
     }
 }
 
+/// Writes the board in the format the path's extension names: SVG, Excalidraw, draw.io,
+/// Mermaid, or PNG. Returns the picture's size and scale (the size is 0×0 for diagram files).
+fn export_any(
+    board: &Board,
+    opts: &ExportOptions,
+    look: &Look,
+    path: &std::path::Path,
+) -> Result<(usize, usize, f32), ExportError> {
+    let lenses = Some(&*look.lenses);
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        return export::svg::export_svg(board, opts, &look.palette, lenses, path);
+    }
+    if let Some(format) = crate::interchange::Format::for_output(path) {
+        let subject = export::subject(board, opts);
+        let text = crate::interchange::write(&subject, format, &look.palette);
+        persistence::write_atomic(path, text.as_bytes()).map_err(|source| SaveError {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return Ok((0, 0, opts.scale));
+    }
+    export::export_png(board, opts, &look.palette, lenses, path)
+        .map(|p| (p.width, p.height, p.scale))
+}
+
 /// Runs one job. `clipboard` is opened on first use and kept: on X11 the clipboard's contents
 /// live only as long as the process (and handle) that owns them.
 fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
@@ -208,9 +249,7 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             path,
             look,
         } => {
-            let result =
-                export::export_png(&board, &opts, &look.palette, Some(&look.lenses), &path)
-                    .map(|p| (p.width, p.height, p.scale));
+            let result = export_any(&board, &opts, &look, &path);
             JobDone::Exported {
                 path,
                 result,
@@ -252,9 +291,37 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             );
             JobDone::Reported { path, result }
         }
+        Job::Import { path, choice, look } => {
+            let result = crate::interchange::import_file(&path, choice, &look.palette).map(|i| {
+                let names = std::fs::read(&path)
+                    .map(|bytes| crate::interchange::choices(&bytes, &path))
+                    .unwrap_or_default();
+                (Box::new(i), names)
+            });
+            JobDone::Imported {
+                path,
+                result,
+                page: choice.index,
+            }
+        }
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
-        Job::Load { path } => {
+        Job::Load { path, look } => {
             let result = persistence::load_board(&path).map(Box::new);
+            let foreign = result.is_err()
+                && std::fs::read(&path)
+                    .ok()
+                    .and_then(|bytes| crate::interchange::sniff(&bytes))
+                    .is_some();
+            if foreign {
+                return run(
+                    Job::Import {
+                        path,
+                        choice: crate::interchange::Choice::default(),
+                        look,
+                    },
+                    clipboard,
+                );
+            }
             JobDone::Loaded { path, result }
         }
         Job::Save {

@@ -12,6 +12,7 @@ mod open_board;
 mod recovery;
 
 pub use jobs::{Job, Look};
+
 pub use open_board::OpenBoard;
 pub use recovery::DataDir;
 
@@ -39,6 +40,11 @@ pub enum After {
     },
     /// Open the first unsaved work found on start-up.
     Restore,
+    /// Import another tool's diagram as a new, untitled board; `None` asks for the file.
+    Import {
+        path: Option<PathBuf>,
+        page: usize,
+    },
 }
 
 impl After {
@@ -46,7 +52,9 @@ impl After {
         match self {
             After::Quit => "quitting",
             After::New => "starting a new board",
-            After::Open(_) | After::Untitled { .. } | After::Restore => "opening another board",
+            After::Open(_) | After::Untitled { .. } | After::Restore | After::Import { .. } => {
+                "opening another board"
+            }
         }
     }
 }
@@ -62,6 +70,8 @@ pub enum FileEvent {
 /// The parts of the app a file operation reads and reports to.
 pub struct Shell<'a> {
     pub board: &'a mut OpenBoard,
+    /// What imports and exports draw with: the screen's palette and lenses.
+    pub look: Look,
     pub status: &'a mut Status,
     pub settings: &'a mut Settings,
     pub ctx: &'a egui::Context,
@@ -96,6 +106,16 @@ pub struct BoardFiles {
     autosave_failed: bool,
     /// The report to write once its path is chosen.
     report_job: Option<Box<dyn FnOnce(PathBuf) -> Job>>,
+    /// The pages (or charts) of the file just imported, to pick another.
+    pub import_pages: Option<ImportPages>,
+}
+
+/// A multi-page import: which file, its pages' names, and the one on the board.
+#[derive(Clone, Debug)]
+pub struct ImportPages {
+    pub path: PathBuf,
+    pub names: Vec<String>,
+    pub current: usize,
 }
 
 impl BoardFiles {
@@ -234,6 +254,13 @@ impl BoardFiles {
                 DialogOutcome::Confirm(path) => match fd.purpose {
                     // Unsaved changes were dealt with before the dialog opened.
                     Purpose::Open => self.perform(After::Open(Some(path)), sh),
+                    Purpose::Import => self.perform(
+                        After::Import {
+                            path: Some(path),
+                            page: 0,
+                        },
+                        sh,
+                    ),
                     Purpose::SaveAs => self.start_save(path, sh),
                     Purpose::Report => {
                         if let Some(job) = self.report_job.take() {
@@ -266,7 +293,8 @@ impl BoardFiles {
         }
     }
 
-    /// A `.ron` or `.png` board dropped onto the window opens like File → Open.
+    /// A board dropped onto the window opens like File → Open; another tool's diagram
+    /// (Excalidraw, draw.io, Mermaid) is imported as a new board.
     fn handle_dropped_files(&mut self, sh: &mut Shell<'_>) {
         let dropped: Vec<PathBuf> = sh.ctx.input(|i| {
             i.raw
@@ -280,6 +308,14 @@ impl BoardFiles {
             if self.prompt.is_some() || self.loading.is_some() {
                 sh.status
                     .info("Finish the open dialog first, then drop the file again");
+            } else if crate::interchange::Format::of_file(&path, &[]).is_some() {
+                self.request(
+                    After::Import {
+                        path: Some(path),
+                        page: 0,
+                    },
+                    sh,
+                );
             } else {
                 self.request(After::Open(Some(path)), sh);
             }
@@ -311,7 +347,28 @@ impl BoardFiles {
                 self.replace(OpenBoard::new(Board::default(), None), None, sh);
                 sh.status.info("New board");
             }
+            After::Open(Some(path))
+                if crate::interchange::Format::of_file(&path, &[]).is_some() =>
+            {
+                self.start_import(path, 0, sh);
+            }
             After::Open(Some(path)) => self.start_load(path, sh),
+            After::Import {
+                path: Some(path),
+                page,
+            } => self.start_import(path, page, sh),
+            After::Import { path: None, .. } => {
+                let start = sh
+                    .settings
+                    .recent
+                    .first()
+                    .and_then(|p| p.parent())
+                    .map(|p| p.join(""));
+                self.prompt = Some(Prompt::File(FileDialog::new(
+                    Purpose::Import,
+                    start.as_deref(),
+                )));
+            }
             After::Restore => self.restore(sh),
             After::Untitled { board, message } => {
                 let fit = board.bounds();
@@ -354,9 +411,20 @@ impl BoardFiles {
         self.submit(job, sh);
     }
 
+    fn start_import(&mut self, path: PathBuf, page: usize, sh: &mut Shell<'_>) {
+        self.loading = Some(path.clone());
+        let job = Job::Import {
+            path,
+            choice: crate::interchange::Choice { index: page },
+            look: sh.look.clone(),
+        };
+        self.submit(job, sh);
+    }
+
     fn start_load(&mut self, path: PathBuf, sh: &mut Shell<'_>) {
         self.loading = Some(path.clone());
-        self.submit(Job::Load { path }, sh);
+        let look = sh.look.clone();
+        self.submit(Job::Load { path, look }, sh);
     }
 
     /// Queues a job for the worker (or runs it here when no worker could start).
@@ -383,6 +451,27 @@ impl BoardFiles {
                     Err(e) => sh.status.error(e.to_string()),
                 }
             }
+            JobDone::Imported { path, result, page } => {
+                self.loading = None;
+                match result {
+                    Ok((imported, pages)) => {
+                        let name = display_name(&path);
+                        sh.status.info(format!(
+                            "{name}: {} from {} (untitled: Save As keeps it as a board)",
+                            imported.summary,
+                            imported.format.name()
+                        ));
+                        let fit = imported.board.bounds();
+                        self.replace(OpenBoard::new(imported.board, None), fit, sh);
+                        self.import_pages = (pages.len() > 1).then_some(ImportPages {
+                            path,
+                            names: pages,
+                            current: page,
+                        });
+                    }
+                    Err(e) => sh.status.error(e.to_string()),
+                }
+            }
             JobDone::Exported {
                 path,
                 result,
@@ -394,8 +483,11 @@ impl BoardFiles {
                     } else {
                         String::new()
                     };
-                    sh.status
-                        .info(format!("Exported {} ({w}×{h} px{note})", path.display()));
+                    sh.status.info(if w == 0 {
+                        format!("Exported {}", path.display())
+                    } else {
+                        format!("Exported {} ({w}×{h} px{note})", path.display())
+                    });
                     sh.settings.last_export_folder = path.parent().map(Path::to_path_buf);
                 }
                 Err(e) => sh.status.error(format!("{}: {e}", path.display())),
