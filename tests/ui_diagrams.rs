@@ -3,24 +3,13 @@
 
 mod common;
 
+use common::Dropped;
+
 use common::{app_harness, ctrl_shift, wait_until};
 use egui::{Key, Pos2};
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
 
 type H = egui_kittest::Harness<'static, archboard::app::ArchboardApp>;
-
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
 
 fn paste(h: &mut H, text: &str) {
     h.hover_at(Pos2::new(600.0, 400.0));

@@ -2,23 +2,12 @@
 
 mod common;
 
+use common::Dropped;
+
 use archboard::persistence::{load_board, save_board};
 use common::{app_harness, ctrl, wait_until};
 use egui::{Key, Pos2};
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
 
 fn place_two(h: &mut egui_kittest::Harness<'static, archboard::app::ArchboardApp>) {
     for (x, key) in [(400.0, Key::C), (700.0, Key::D)] {

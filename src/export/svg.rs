@@ -187,52 +187,44 @@ fn shape(out: &mut String, s: &Shape) {
                 pts.join(" ")
             );
         }
-        Shape::QuadraticBezier(q) => {
-            let [a, b, c] = q.points;
-            let _ = writeln!(
-                out,
-                "<path d=\"M{:.2} {:.2} Q{:.2} {:.2} {:.2} {:.2}{}\" {}{}/>",
-                a.x,
-                a.y,
-                b.x,
-                b.y,
-                c.x,
-                c.y,
-                if q.closed { " Z" } else { "" },
-                if q.closed {
-                    fill(q.fill)
-                } else {
-                    "fill=\"none\"".into()
-                },
-                path_stroke(&q.stroke)
-            );
-        }
-        Shape::CubicBezier(q) => {
-            let [a, b, c, d] = q.points;
-            let _ = writeln!(
-                out,
-                "<path d=\"M{:.2} {:.2} C{:.2} {:.2} {:.2} {:.2} {:.2} {:.2}{}\" {}{}/>",
-                a.x,
-                a.y,
-                b.x,
-                b.y,
-                c.x,
-                c.y,
-                d.x,
-                d.y,
-                if q.closed { " Z" } else { "" },
-                if q.closed {
-                    fill(q.fill)
-                } else {
-                    "fill=\"none\"".into()
-                },
-                path_stroke(&q.stroke)
-            );
-        }
+        Shape::QuadraticBezier(q) => bezier(out, &q.points, q.closed, q.fill, &q.stroke),
+        Shape::CubicBezier(q) => bezier(out, &q.points, q.closed, q.fill, &q.stroke),
         Shape::Mesh(m) => mesh(out, m),
         Shape::Text(t) => text(out, t),
         Shape::Noop | Shape::Band(_) | Shape::Callback(_) => {}
     }
+}
+
+/// A quadratic (three points) or cubic (four points) curve.
+fn bezier(
+    out: &mut String,
+    points: &[egui::Pos2],
+    closed: bool,
+    fill_color: Color32,
+    stroke: &egui::epaint::PathStroke,
+) {
+    let [first, rest @ ..] = points else {
+        return;
+    };
+    let op = if rest.len() == 2 { 'Q' } else { 'C' };
+    let mut d = format!("M{:.2} {:.2} {op}", first.x, first.y);
+    for p in rest {
+        let _ = write!(d, "{:.2} {:.2} ", p.x, p.y);
+    }
+    if closed {
+        d.push('Z');
+    }
+    let f = if closed {
+        fill(fill_color)
+    } else {
+        "fill=\"none\"".into()
+    };
+    let _ = writeln!(
+        out,
+        "<path d=\"{}\" {f}{}/>",
+        d.trim_end(),
+        path_stroke(stroke)
+    );
 }
 
 fn path_stroke(s: &egui::epaint::PathStroke) -> String {

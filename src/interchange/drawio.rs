@@ -557,15 +557,12 @@ fn scene_of(cells: Vec<Cell>) -> Scene {
             Some(_) => true,
             None => default,
         };
-        edge.direction = match (head("startArrow", false), head("endArrow", true)) {
-            (true, true) => Direction::Both,
-            (false, true) => Direction::Forward,
-            (true, false) => {
-                std::mem::swap(&mut edge.from, &mut edge.to);
-                Direction::Forward
-            }
-            (false, false) => Direction::None,
-        };
+        let (direction, swap) =
+            super::scene::heads(head("startArrow", false), head("endArrow", true));
+        edge.direction = direction;
+        if swap {
+            std::mem::swap(&mut edge.from, &mut edge.to);
+        }
         edge.elbow = style.get("edgeStyle").is_some_and(|s| {
             s.contains("orthogonal") || s.contains("elbow") || s.contains("entityRelation")
         });
@@ -630,21 +627,6 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         "  <diagram id=\"archboard\" name=\"{}\">\n    <mxGraphModel grid=\"1\" gridSize=\"10\" page=\"0\">\n      <root>\n        <mxCell id=\"0\"/>\n        <mxCell id=\"1\" parent=\"0\"/>\n",
         esc(title)
     ));
-    // Each block's container: the smallest frame holding it whole (frames may nest).
-    let frames: Vec<&crate::model::Block> =
-        board.blocks.values().filter(|b| b.is_frame()).collect();
-    let container = |b: &crate::model::Block| -> Option<&crate::model::Block> {
-        frames
-            .iter()
-            .filter(|f| f.id != b.id && f.rect.contains_rect(&b.rect))
-            .filter(|f| !(b.is_frame() && b.rect.w * b.rect.h >= f.rect.w * f.rect.h))
-            .min_by(|a, c| {
-                (a.rect.w * a.rect.h)
-                    .partial_cmp(&(c.rect.w * c.rect.h))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .copied()
-    };
     // Containers before their children, as draw.io expects: frames by size, largest first.
     let mut order: Vec<&crate::model::Block> = board.blocks_in_paint_order();
     order.sort_by(|a, b| {
@@ -652,7 +634,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         key(a).cmp(&key(b))
     });
     for b in order {
-        let (parent, px, py) = match container(b) {
+        let (parent, px, py) = match super::scene::innermost_frame(board, b) {
             Some(f) => (format!("b{}", f.id.0), f.rect.x, f.rect.y),
             None => ("1".to_owned(), 0.0, 0.0),
         };

@@ -278,15 +278,11 @@ pub fn parse(text: &str) -> Result<Scene, String> {
         edge.dashed = matches!(text_of(e, "strokeStyle"), Some("dashed" | "dotted"));
         edge.elbow = e.get("elbowed").and_then(Value::as_bool) == Some(true);
         let head = |k: &str| e.get(k).is_some_and(|v| !v.is_null());
-        edge.direction = match (head("startArrowhead"), head("endArrowhead")) {
-            (true, true) => Direction::Both,
-            (false, true) => Direction::Forward,
-            (true, false) => {
-                std::mem::swap(&mut edge.from, &mut edge.to);
-                Direction::Forward
-            }
-            (false, false) => Direction::None,
-        };
+        let (direction, swap) = super::scene::heads(head("startArrowhead"), head("endArrowhead"));
+        edge.direction = direction;
+        if swap {
+            std::mem::swap(&mut edge.from, &mut edge.to);
+        }
         scene.edges.push(edge);
     }
     scene.shapes = shapes;
@@ -301,20 +297,11 @@ pub fn write(board: &Board, palette: &Palette) -> String {
     let key = |id: u64| format!("ab-{id}");
     // Back-references, filled as arrows and labels are made.
     let mut bound: HashMap<u64, Vec<Value>> = HashMap::new();
-    let frames: Vec<&Block> = board.blocks.values().filter(|b| b.is_frame()).collect();
     let frame_of = |b: &Block| -> Option<String> {
         if b.is_frame() {
             return None;
         }
-        frames
-            .iter()
-            .filter(|f| f.rect.contains_rect(&b.rect))
-            .min_by(|a, c| {
-                (a.rect.w * a.rect.h)
-                    .partial_cmp(&(c.rect.w * c.rect.h))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .map(|f| key(f.id.0))
+        super::scene::innermost_frame(board, b).map(|f| key(f.id.0))
     };
     let mut seed: u64 = 1;
     let mut next_seed = || {

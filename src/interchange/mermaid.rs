@@ -800,20 +800,7 @@ fn quote(label: &str) -> String {
 pub fn write(board: &Board, palette: &Palette) -> String {
     use std::fmt::Write;
     let mut out = String::from("flowchart LR\n");
-    let frames: Vec<&crate::model::Block> =
-        board.blocks.values().filter(|b| b.is_frame()).collect();
-    let holder = |b: &crate::model::Block| -> Option<crate::model::BlockId> {
-        frames
-            .iter()
-            .filter(|f| f.id != b.id && f.rect.contains_rect(&b.rect))
-            .filter(|f| !(b.is_frame() && b.rect.w * b.rect.h >= f.rect.w * f.rect.h))
-            .min_by(|a, c| {
-                (a.rect.w * a.rect.h)
-                    .partial_cmp(&(c.rect.w * c.rect.h))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .map(|f| f.id)
-    };
+    let holder = |b: &crate::model::Block| super::scene::innermost_frame(board, b).map(|f| f.id);
     let mut children: BTreeMap<Option<crate::model::BlockId>, Vec<&crate::model::Block>> =
         BTreeMap::new();
     // Left to right, then top to bottom, so the chart reads like the board.

@@ -386,6 +386,33 @@ fn touching(p: Point, board: &Board) -> Option<BlockId> {
         .map(|b| b.id)
 }
 
+/// The smallest frame holding `b` whole (frames nest, so a frame's holder is a larger frame).
+/// Writers use it to nest blocks in containers, subgraphs and Excalidraw frames.
+pub fn innermost_frame<'a>(board: &'a Board, b: &Block) -> Option<&'a Block> {
+    let area = |r: &Rect| r.w * r.h;
+    board
+        .blocks
+        .values()
+        .filter(|f| f.is_frame() && f.id != b.id && f.rect.contains_rect(&b.rect))
+        .filter(|f| !(b.is_frame() && area(&b.rect) >= area(&f.rect)))
+        .min_by(|a, c| {
+            area(&a.rect)
+                .partial_cmp(&area(&c.rect))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+}
+
+/// The link direction and whether to swap its ends, from which ends carry an arrowhead: a
+/// head only at the start is a forward link drawn the other way.
+pub fn heads(start: bool, end: bool) -> (Direction, bool) {
+    match (start, end) {
+        (true, true) => (Direction::Both, false),
+        (false, true) => (Direction::Forward, false),
+        (true, false) => (Direction::Forward, true),
+        (false, false) => (Direction::None, false),
+    }
+}
+
 /// The axis-aligned box around `r` turned by `angle` radians about its centre.
 pub fn rotated_bounds(r: Rect, angle: f32) -> Rect {
     if !angle.is_finite() || angle.abs() < 1e-4 {

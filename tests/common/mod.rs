@@ -216,3 +216,16 @@ pub fn wait_real(
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A file dropped onto the window, as the harness hands it in.
+#[derive(Debug)]
+pub struct Dropped(pub PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}

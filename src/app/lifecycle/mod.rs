@@ -357,36 +357,14 @@ impl BoardFiles {
                 path: Some(path),
                 page,
             } => self.start_import(path, page, sh),
-            After::Import { path: None, .. } => {
-                let start = sh
-                    .settings
-                    .recent
-                    .first()
-                    .and_then(|p| p.parent())
-                    .map(|p| p.join(""));
-                self.prompt = Some(Prompt::File(FileDialog::new(
-                    Purpose::Import,
-                    start.as_deref(),
-                )));
-            }
+            After::Import { path: None, .. } => self.ask_file(Purpose::Import, sh),
             After::Restore => self.restore(sh),
             After::Untitled { board, message } => {
                 let fit = board.bounds();
                 self.replace(OpenBoard::new(*board, None), fit, sh);
                 sh.status.info(message);
             }
-            After::Open(None) => {
-                let start = sh
-                    .settings
-                    .recent
-                    .first()
-                    .and_then(|p| p.parent())
-                    .map(|p| p.join(""));
-                self.prompt = Some(Prompt::File(FileDialog::new(
-                    Purpose::Open,
-                    start.as_deref(),
-                )));
-            }
+            After::Open(None) => self.ask_file(Purpose::Open, sh),
         }
     }
 
@@ -409,6 +387,17 @@ impl BoardFiles {
             state_id: sh.board.doc.state_id(),
         };
         self.submit(job, sh);
+    }
+
+    /// Asks for a file to read, starting in the folder of the most recent board.
+    fn ask_file(&mut self, purpose: Purpose, sh: &mut Shell<'_>) {
+        let start = sh
+            .settings
+            .recent
+            .first()
+            .and_then(|p| p.parent())
+            .map(|p| p.join(""));
+        self.prompt = Some(Prompt::File(FileDialog::new(purpose, start.as_deref())));
     }
 
     fn start_import(&mut self, path: PathBuf, page: usize, sh: &mut Shell<'_>) {
