@@ -74,7 +74,13 @@ impl FileDialog {
                 });
                 return;
             }
-            ui.label("Path of the board file (.ron):");
+            ui.label(match self.purpose {
+                Purpose::Import => {
+                    "Path of the diagram (.excalidraw, .drawio, .xml, .mmd, .md, or their .png/.svg):"
+                }
+                Purpose::Report => "Path of the report (.md; its picture goes beside it):",
+                Purpose::Open | Purpose::SaveAs => "Path of the board file (.ron):",
+            });
             let edit = ui.add(
                 egui::TextEdit::singleline(&mut self.path)
                     .hint_text("e.g. saves/url-shortener.ron")

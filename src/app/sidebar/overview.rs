@@ -66,7 +66,16 @@ pub fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                 let lens = &cx.palette.kind_or_fallback(&b.kind).lens;
                 let (covered, total) = cx.lenses.coverage(b, lens);
                 let star = if b.deep_dive { "* " } else { "" };
-                if ui.link(format!("{star}{}", display_label(b))).clicked() {
+                // Imported labels can be paragraphs: the list shows their start, the lens
+                // the whole.
+                let name = display_label(b);
+                let short: String = name.chars().take(40).collect();
+                let short = if short.len() < name.len() {
+                    format!("{}…", short.trim_end())
+                } else {
+                    short
+                };
+                if ui.link(format!("{star}{short}")).clicked() {
                     out.push(SidebarAction::Focus(b.id));
                 }
                 ui.label(format!("{covered}/{total}"));
