@@ -202,7 +202,29 @@ pub enum Command {
         /// Where to write the board (.ron).
         #[arg(short, long)]
         output: PathBuf,
+        /// Where blocks go: a grid with short links, clusters with some long links, or random
+        /// places with links of every length.
+        #[arg(long, value_enum, default_value = "grid")]
+        layout: GenerateLayout,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GenerateLayout {
+    Grid,
+    Clusters,
+    Random,
+}
+
+impl From<GenerateLayout> for crate::model::generate::Layout {
+    fn from(l: GenerateLayout) -> Self {
+        use crate::model::generate::Layout;
+        match l {
+            GenerateLayout::Grid => Layout::Grid,
+            GenerateLayout::Clusters => Layout::Clusters,
+            GenerateLayout::Random => Layout::Random,
+        }
+    }
 }
 
 /// Parses the process's arguments. A first argument that looks like a misspelt subcommand is
@@ -348,10 +370,12 @@ pub fn run_headless(command: Command) -> ExitCode {
             blocks,
             links,
             output,
+            layout,
         } => {
-            let board = crate::model::generate::synthetic(
+            let board = crate::model::generate::synthetic_with(
                 blocks as usize,
                 links.unwrap_or(blocks) as usize,
+                layout.into(),
             );
             match persistence::save_board(&output, &board) {
                 Ok(()) => {
