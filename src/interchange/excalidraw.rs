@@ -192,6 +192,7 @@ pub fn parse(text: &str) -> Result<Scene, String> {
     // Free text inside a shape that has no label is that shape's label (older files never bound
     // text to shapes); elsewhere it is a note. Its key then names the shape, for arrows.
     let mut alias: HashMap<String, String> = HashMap::new();
+    let outlines = super::scene::Outlines::new(shapes.iter().map(|s| &s.rect));
     for e in free_text {
         let id = text_of(e, "id").unwrap_or_default();
         let words = text_of(e, "originalText")
@@ -199,16 +200,19 @@ pub fn parse(text: &str) -> Result<Scene, String> {
             .unwrap_or_default();
         let rect = Rect::new(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height"));
         let centre = rect.center();
-        let host = shapes
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.role == Role::Block && s.label.is_empty() && s.rect.contains(centre))
-            .min_by(|(_, a), (_, b)| {
-                (a.rect.w * a.rect.h)
-                    .partial_cmp(&(b.rect.w * b.rect.h))
-                    .unwrap_or(std::cmp::Ordering::Equal)
+        let host = outlines
+            .near(centre, 0.0)
+            .filter(|i| {
+                shapes.get(*i).is_some_and(|s| {
+                    s.role == Role::Block && s.label.is_empty() && s.rect.contains(centre)
+                })
             })
-            .map(|(i, _)| i);
+            .min_by(|a, b| {
+                let area = |i: usize| (shapes[i].rect.w * shapes[i].rect.h, i);
+                area(*a)
+                    .partial_cmp(&area(*b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
         match host {
             Some(i) => {
                 shapes[i].label = words.to_owned();

@@ -675,12 +675,15 @@ fn scene_of(c: Chart) -> Scene {
         .map(|id| node_size(nodes[*id].label.as_deref().unwrap_or(id)))
         .collect();
     // Links to a subgraph pull on its first node, for the layout only.
-    let first_in: Vec<Option<usize>> = (0..subgraphs.len())
-        .map(|s| {
-            real.iter()
-                .position(|id| in_subgraph(&nodes[*id], s, &subgraphs))
-        })
-        .collect();
+    let mut first_in: Vec<Option<usize>> = vec![None; subgraphs.len()];
+    for (i, id) in real.iter().enumerate() {
+        let mut cur = nodes[*id].parent;
+        for _ in 0..64 {
+            let Some(s) = cur else { break };
+            first_in[s].get_or_insert(i);
+            cur = subgraphs[s].parent;
+        }
+    }
     let node_of = |id: &str| -> Option<usize> {
         index
             .get(id)
@@ -730,17 +733,23 @@ fn scene_of(c: Chart) -> Scene {
     };
     let mut by_depth: Vec<usize> = (0..subgraphs.len()).collect();
     by_depth.sort_by_key(|s| std::cmp::Reverse(depth(*s)));
-    for s in by_depth {
-        let mut bounds: Option<Rect> = None;
-        for (i, id) in real.iter().enumerate() {
-            if nodes[*id].parent == Some(s) {
-                bounds = Some(bounds.map_or(rects[i], |b| b.union(&rects[i])));
-            }
+    // Each subgraph's own nodes, and its child subgraphs, gathered once.
+    let mut direct: Vec<Option<Rect>> = vec![None; subgraphs.len()];
+    for (i, id) in real.iter().enumerate() {
+        if let Some(s) = nodes[*id].parent {
+            direct[s] = Some(direct[s].map_or(rects[i], |b| b.union(&rects[i])));
         }
-        for (child, sg) in subgraphs.iter().enumerate() {
-            if sg.parent == Some(s)
-                && let Some(r) = frame_rects[child]
-            {
+    }
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); subgraphs.len()];
+    for (child, sg) in subgraphs.iter().enumerate() {
+        if let Some(p) = sg.parent {
+            children[p].push(child);
+        }
+    }
+    for s in by_depth {
+        let mut bounds = direct[s];
+        for child in &children[s] {
+            if let Some(r) = frame_rects[*child] {
                 bounds = Some(bounds.map_or(r, |b| b.union(&r)));
             }
         }
@@ -750,14 +759,23 @@ fn scene_of(c: Chart) -> Scene {
             frame_rects[s] = Some(padded);
         }
     }
-    for (s, sg) in subgraphs.iter().enumerate() {
-        if let Some(r) = frame_rects[s] {
-            scene.shapes.insert(
-                0,
-                Shape::new(format!("s:{}", sg.id), r, sg.title.clone(), Role::Frame),
-            );
-        }
-    }
+    // Frames first, outermost last, as before the nodes they hold.
+    let mut frames: Vec<Shape> = subgraphs
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(s, sg)| {
+            let r = frame_rects[s]?;
+            Some(Shape::new(
+                format!("s:{}", sg.id),
+                r,
+                sg.title.clone(),
+                Role::Frame,
+            ))
+        })
+        .collect();
+    frames.append(&mut scene.shapes);
+    scene.shapes = frames;
     for l in links {
         let end = |id: &str| -> End {
             if index.contains_key(id) {
@@ -775,18 +793,6 @@ fn scene_of(c: Chart) -> Scene {
         scene.edges.push(e);
     }
     scene
-}
-
-fn in_subgraph(node: &Node, s: usize, subgraphs: &[Subgraph]) -> bool {
-    let mut cur = node.parent;
-    for _ in 0..64 {
-        match cur {
-            Some(p) if p == s => return true,
-            Some(p) => cur = subgraphs[p].parent,
-            None => return false,
-        }
-    }
-    false
 }
 
 /// Escapes a label for `["…"]`: quotes as Mermaid's `#quot;`, new lines as `<br>`.

@@ -282,13 +282,15 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
         }
     }
 
+    let ids: Vec<BlockId> = board.blocks.keys().copied().collect();
+    let outlines = (Outlines::new(board.blocks.values().map(|b| &b.rect)), ids);
     for edge in edges {
         if board.links.len() >= MAX_LINKS {
             skipped_one(&mut skipped, "edges past the link limit");
             continue;
         }
-        let (from, from_snapped) = resolve(&edge.from, &by_key, &board);
-        let (to, to_snapped) = resolve(&edge.to, &by_key, &board);
+        let (from, from_snapped) = resolve(&edge.from, &by_key, &board, &outlines);
+        let (to, to_snapped) = resolve(&edge.to, &by_key, &board, &outlines);
         let (Some(from), Some(to)) = (from, to) else {
             let what = if matches!(edge.from, End::Missing) || matches!(edge.to, End::Missing) {
                 "edges missing an end"
@@ -353,34 +355,72 @@ fn clean_rect(r: Rect) -> Option<Rect> {
     Some(Rect::new(x, y, w.max(MIN_SIDE), h.max(MIN_SIDE)))
 }
 
+/// Blocks by outline, so a loose arrow end finds what it touches without testing every block
+/// (a file may hold many thousands of both).
+pub struct Outlines {
+    tree: rstar::RTree<
+        rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f32; 2]>, usize>,
+    >,
+}
+
+impl Outlines {
+    /// Indexes `rects` by their position in the slice.
+    pub fn new<'a>(rects: impl IntoIterator<Item = &'a Rect>) -> Self {
+        let items = rects
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                rstar::primitives::GeomWithData::new(
+                    rstar::primitives::Rectangle::from_corners([r.x, r.y], [r.x + r.w, r.y + r.h]),
+                    i,
+                )
+            })
+            .collect();
+        Self {
+            tree: rstar::RTree::bulk_load(items),
+        }
+    }
+
+    /// The indexes of the rects that hold `p` once grown by `margin`.
+    pub fn near(&self, p: Point, margin: f32) -> impl Iterator<Item = usize> + '_ {
+        let envelope =
+            rstar::AABB::from_corners([p.x - margin, p.y - margin], [p.x + margin, p.y + margin]);
+        self.tree
+            .locate_in_envelope_intersecting(envelope)
+            .map(|g| g.data)
+    }
+}
+
 /// The block an end binds to, and whether it was a loose end that touched it.
-fn resolve(end: &End, by_key: &HashMap<String, BlockId>, board: &Board) -> (Option<BlockId>, bool) {
+fn resolve(
+    end: &End,
+    by_key: &HashMap<String, BlockId>,
+    board: &Board,
+    outlines: &(Outlines, Vec<BlockId>),
+) -> (Option<BlockId>, bool) {
     match end {
         End::Shape(key) => (by_key.get(key).copied(), false),
-        End::Point(p) => (touching(*p, board), true),
+        End::Point(p) => (touching(*p, board, outlines), true),
         End::Missing => (None, false),
     }
 }
 
 /// The smallest block (frames last) whose outline, grown by the tolerance, holds `p`.
-fn touching(p: Point, board: &Board) -> Option<BlockId> {
+fn touching(
+    p: Point,
+    board: &Board,
+    (outlines, ids): &(Outlines, Vec<BlockId>),
+) -> Option<BlockId> {
     if !p.x.is_finite() || !p.y.is_finite() {
         return None;
     }
-    board
-        .blocks
-        .values()
+    outlines
+        .near(p, SNAP_TOLERANCE)
+        .filter_map(|i| board.block(*ids.get(i)?))
         .filter(|b| !b.is_text())
-        .filter(|b| {
-            let r = b.rect;
-            p.x >= r.x - SNAP_TOLERANCE
-                && p.x <= r.x + r.w + SNAP_TOLERANCE
-                && p.y >= r.y - SNAP_TOLERANCE
-                && p.y <= r.y + r.h + SNAP_TOLERANCE
-        })
         .min_by(|a, b| {
-            (a.is_frame(), a.rect.w * a.rect.h)
-                .partial_cmp(&(b.is_frame(), b.rect.w * b.rect.h))
+            (a.is_frame(), a.rect.w * a.rect.h, a.id)
+                .partial_cmp(&(b.is_frame(), b.rect.w * b.rect.h, b.id))
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .map(|b| b.id)
