@@ -164,3 +164,35 @@ fn report_refuses_a_bad_file_in_one_line() {
     assert!(err.contains("bad.ron"), "{err}");
     assert!(!dir.path().join("r.md").exists(), "nothing is written");
 }
+
+#[test]
+fn an_html_report_is_one_page_with_the_picture_inside() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let board_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/chat-service.ron");
+    let out = dir.path().join("chat.html");
+    let run = archboard(&[
+        os("report"),
+        board_path.as_os_str(),
+        os("-o"),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("<img src=\"data:image/png;base64,"),
+        "the picture is inline"
+    );
+    assert!(html.contains("<table>"), "the time table is a table");
+    let board = archboard::persistence::load_board(&board_path).expect("example");
+    let plans = archboard::timer::bundled_plans();
+    let plan = archboard::timer::plan_for(&board.timer, &plans).expect("plan");
+    for phase in &plan.phases {
+        assert!(html.contains(&phase.name), "phase {}", phase.name);
+    }
+    assert!(!out.with_extension("png").exists(), "nothing beside it");
+}

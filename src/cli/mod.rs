@@ -170,7 +170,7 @@ pub enum Command {
         problem: String,
     },
     /// Write the interview report of a board as Markdown, with the board's PNG beside it
-    /// (REPORT with .png for the extension).
+    /// (REPORT with .png for the extension), or as one HTML page when REPORT ends in .html.
     Report {
         /// Board file (.ron, or a PNG exported by archboard).
         file: PathBuf,
