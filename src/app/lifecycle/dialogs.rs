@@ -78,7 +78,9 @@ impl FileDialog {
                 Purpose::Import => {
                     "Path of the diagram (.excalidraw, .drawio, .xml, .mmd, .md, or their .png/.svg):"
                 }
-                Purpose::Report => "Path of the report (.md; its picture goes beside it):",
+                Purpose::Report => {
+                    "Path of the report (.md, its picture beside it; or .html, one page):"
+                }
                 Purpose::Open | Purpose::SaveAs => "Path of the board file (.ron):",
             });
             let edit = ui.add(
@@ -215,6 +217,7 @@ impl FileDialog {
                     Purpose::SaveAs => dialog.set_file_name("board.ron").save_file(),
                     Purpose::Report => rfd::FileDialog::new()
                         .add_filter("Markdown", &["md"])
+                        .add_filter("HTML page", &["html"])
                         .set_file_name("report.md")
                         .save_file(),
                 };
