@@ -55,6 +55,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "persistence",
             "practice",
             "timer",
+            "interchange",
         ],
     ),
     (

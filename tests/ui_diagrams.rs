@@ -3,8 +3,6 @@
 
 mod common;
 
-use common::Dropped;
-
 use common::{app_harness, ctrl_shift, wait_until};
 use egui::{Key, Pos2};
 use egui_kittest::kittest::Queryable;
@@ -33,10 +31,7 @@ fn dropping_a_draw_io_file_imports_it_as_a_new_board_and_offers_its_other_page()
     std::fs::write(&path, TWO_PAGES).expect("write");
     let mut h = app_harness(None);
     h.run_steps(2);
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.clone())));
-    h.run_steps(1);
+    common::drop_file(&mut h, &path);
     wait_until(&mut h, "the import", |app| {
         !app.is_loading() && app.board.doc.board().blocks.len() == 2
     });

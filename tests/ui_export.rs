@@ -2,8 +2,6 @@
 
 mod common;
 
-use common::Dropped;
-
 use archboard::persistence::{load_board, save_board};
 use common::{app_harness, ctrl, wait_until};
 use egui::{Key, Pos2};
@@ -100,10 +98,7 @@ fn dropping_a_board_file_opens_it() {
     save_board(&path, &board).expect("save");
     let mut h = app_harness(None);
     h.run_steps(2);
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.clone())));
-    h.run_steps(1);
+    common::drop_file(&mut h, &path);
     wait_until(&mut h, "the load", |app| {
         !app.is_loading() && app.board.doc.board().blocks.len() == 3
     });

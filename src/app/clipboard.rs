@@ -59,9 +59,20 @@ impl ArchboardApp {
     pub(super) fn paste_text(&mut self, text: &str, _ctx: &egui::Context) {
         let clip = match parse_clip(text) {
             Some(frag) => Clip::Fragment(Box::new(frag)),
-            None => match self.import_pasted(text) {
-                Some(board) if board.blocks.is_empty() => return,
-                Some(board) => Clip::Fragment(Box::new(board)),
+            None => match crate::interchange::import_text(text, &self.palette) {
+                Some(Ok(imported)) => {
+                    self.status.info(format!(
+                        "Pasted from {}: {}",
+                        imported.format.name(),
+                        imported.summary
+                    ));
+                    Clip::Fragment(Box::new(imported.board))
+                }
+                // A diagram that does not read is refused whole, not pasted as text.
+                Some(Err(e)) => {
+                    self.status.error(e.to_string());
+                    return;
+                }
                 None => Clip::Text(text.to_owned()),
             },
         };

@@ -1,5 +1,5 @@
-//! Other tools' diagrams in the window: choosing another page of an import, pasting Excalidraw
-//! or Mermaid, Copy as Mermaid, and Arrange → Tidy up.
+//! Other tools' diagrams in the window: choosing another page of an import, Copy as Mermaid,
+//! and Arrange → Tidy up. (Pasting them is in `clipboard.rs`.)
 
 use super::ArchboardApp;
 use super::lifecycle::After;
@@ -9,7 +9,7 @@ use crate::model::{BlockId, Rect, fragment};
 impl ArchboardApp {
     /// After importing a file with several pages (or charts), a small window to pick another.
     pub(super) fn show_import_pages(&mut self, ctx: &egui::Context) {
-        let Some(pages) = self.files.import_pages.clone() else {
+        let Some(pages) = &self.files.import_pages else {
             return;
         };
         let mut open = true;
@@ -32,35 +32,16 @@ impl ArchboardApp {
                     }
                 }
             });
+        let chosen = pick.map(|page| (pages.path.clone(), page));
         if !open {
             self.files.import_pages = None;
         }
-        if let Some(page) = pick {
+        if let Some((path, page)) = chosen {
             let after = After::Import {
-                path: Some(pages.path.clone()),
+                path: Some(path),
                 page,
             };
             self.with_files(ctx, |f, sh| f.request(after, sh));
-        }
-    }
-
-    /// Excalidraw clipboard JSON or a Mermaid chart, imported into a fragment to paste; `None`
-    /// when the text is neither (it is then pasted as a note).
-    pub(super) fn import_pasted(&mut self, text: &str) -> Option<crate::model::Board> {
-        match interchange::import_text(text, &self.palette)? {
-            Ok(imported) => {
-                self.status.info(format!(
-                    "Pasted from {}: {}",
-                    imported.format.name(),
-                    imported.summary
-                ));
-                Some(imported.board)
-            }
-            Err(e) => {
-                self.status.error(e.to_string());
-                // Refused: nothing is pasted, not even as text.
-                Some(crate::model::Board::default())
-            }
         }
     }
 

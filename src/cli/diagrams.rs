@@ -1,7 +1,7 @@
-//! `archboard import`, and `archboard export` to the formats of other tools.
+//! `archboard import`: another tool's diagram into a board file.
 
 use super::{EXIT_INVALID, user_palette};
-use crate::interchange::{self, Choice, Format};
+use crate::interchange::{self, Choice};
 use crate::persistence;
 use std::io::Write;
 use std::path::Path;
@@ -43,34 +43,6 @@ pub fn import(
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            EXIT_INVALID
-        }
-    }
-}
-
-/// Writes `board` as an Excalidraw, draw.io or Mermaid file, chosen by `output`'s name.
-pub fn export(
-    board: &crate::model::Board,
-    format: Format,
-    output: &Path,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let palette = user_palette(err);
-    let text = interchange::write(board, format, &palette);
-    match persistence::write_atomic(output, text.as_bytes()) {
-        Ok(()) => {
-            let _ = writeln!(
-                out,
-                "wrote {} ({}, {})",
-                output.display(),
-                format.name(),
-                crate::text::counts_line(board.blocks.len(), board.links.len())
-            );
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {}: {e}", output.display());
             EXIT_INVALID
         }
     }

@@ -562,44 +562,39 @@ pub fn export(
         );
         return EXIT_INVALID;
     }
-    if let Some(format) = crate::interchange::Format::for_output(output) {
-        let subject = crate::export::subject(&board, opts);
-        return diagrams::export(&subject, format, output, out, err);
-    }
     let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();
-    let is_svg = output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if is_svg {
-        return match crate::export::svg::export_svg(&board, opts, &palette, Some(&lenses), output) {
-            Ok((w, h, _)) => {
-                let _ = writeln!(out, "wrote {} ({w}×{h} px, SVG)", output.display());
-                0
-            }
-            Err(e) => {
-                let _ = writeln!(err, "error: {}: {e}", output.display());
-                EXIT_INVALID
-            }
-        };
-    }
-    match crate::export::export_png(&board, opts, &palette, Some(&lenses), output) {
-        Ok(pic) => {
-            if pic.scale_was_reduced(opts.scale) {
+    match crate::export::export_file(&board, opts, &palette, Some(&lenses), output) {
+        Ok(crate::export::Written::Picture {
+            width,
+            height,
+            scale,
+            svg,
+        }) => {
+            if scale < opts.scale {
                 let _ = writeln!(
                     err,
-                    "note: scale lowered from {} to {:.3} to stay within {} px a side and 64 megapixels",
+                    "note: scale lowered from {} to {scale:.3} to stay within {} px a side and 64 megapixels",
                     opts.scale,
-                    pic.scale,
                     crate::export::MAX_SIDE
                 );
             }
+            let kind = if svg { ", SVG" } else { "" };
             let _ = writeln!(
                 out,
-                "wrote {} ({}×{} px)",
+                "wrote {} ({width}×{height} px{kind})",
+                output.display()
+            );
+            0
+        }
+        Ok(crate::export::Written::Diagram(format)) => {
+            let subject = crate::export::subject(&board, opts);
+            let _ = writeln!(
+                out,
+                "wrote {} ({}, {})",
                 output.display(),
-                pic.width,
-                pic.height
+                format.name(),
+                counts_line(subject.blocks.len(), subject.links.len())
             );
             0
         }

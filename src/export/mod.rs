@@ -78,12 +78,6 @@ pub struct Picture {
     pub board: Board,
 }
 
-impl Picture {
-    pub fn scale_was_reduced(&self, asked: f32) -> bool {
-        self.scale < asked
-    }
-}
-
 /// The part of `board` the options ask for.
 pub fn subject(board: &Board, opts: &ExportOptions) -> Board {
     match &opts.selection {
@@ -263,6 +257,56 @@ pub fn export_png(
         source,
     })?;
     Ok(pic)
+}
+
+/// What [`export_file`] wrote.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Written {
+    /// A PNG or SVG of this size, drawn at this scale (lower than asked for a huge board).
+    Picture {
+        width: usize,
+        height: usize,
+        scale: f32,
+        svg: bool,
+    },
+    /// Another tool's diagram file.
+    Diagram(crate::interchange::Format),
+}
+
+/// Writes the board (or selection) in the format `path`'s extension names: `.svg`,
+/// `.excalidraw`, `.drawio`, `.mmd`, or else PNG. The window and the CLI both come here.
+pub fn export_file(
+    board: &Board,
+    opts: &ExportOptions,
+    palette: &Palette,
+    lenses: Option<&LensLibrary>,
+    path: &Path,
+) -> Result<Written, ExportError> {
+    if let Some(format) = crate::interchange::Format::for_output(path) {
+        let text = crate::interchange::write(&subject(board, opts), format, palette);
+        persistence::write_atomic(path, text.as_bytes()).map_err(|source| {
+            persistence::SaveError {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        return Ok(Written::Diagram(format));
+    }
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let (width, height, scale) = if svg {
+        svg::export_svg(board, opts, palette, lenses, path)?
+    } else {
+        let pic = export_png(board, opts, palette, lenses, path)?;
+        (pic.width, pic.height, pic.scale)
+    };
+    Ok(Written::Picture {
+        width,
+        height,
+        scale,
+        svg,
+    })
 }
 
 #[cfg(test)]

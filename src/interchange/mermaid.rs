@@ -617,17 +617,13 @@ impl<'a> Cursor<'a> {
         }
         let end_head = tail.is_some();
         let invisible = op_text.contains('~');
-        let direction = match (head, end_head) {
-            (true, true) => Direction::Both,
-            (false, true) | (true, false) => Direction::Forward,
-            (false, false) => Direction::None,
-        };
+        let (direction, reversed) = super::scene::heads(head, end_head);
         Some(LinkOp {
             label,
             dashed: op_text.contains('.'),
             invisible,
             direction,
-            reversed: head && !end_head,
+            reversed,
         })
     }
 }

@@ -19,8 +19,8 @@ use crate::model::Board;
 use crate::palette::Palette;
 use std::path::{Path, PathBuf};
 
-/// Largest file an import reads.
-pub const MAX_INPUT: usize = 64 * 1024 * 1024;
+/// Largest file an import reads: the same cap as a board file.
+pub const MAX_INPUT: usize = crate::persistence::MAX_FILE_BYTES as usize;
 
 /// The formats archboard reads and writes besides its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,17 +56,21 @@ impl Format {
     /// Whether a dropped or opened file should go through an importer rather than the board
     /// loader: by extension, with a look inside for `.svg` and `.png`, which may be either.
     pub fn of_file(path: &Path, bytes: &[u8]) -> Option<Format> {
+        Format::by_name(path).or_else(|| sniff(bytes))
+    }
+
+    /// The format a file's name alone says it holds (`.png` and `.svg` say nothing).
+    pub fn by_name(path: &Path) -> Option<Format> {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         if name.ends_with(".excalidraw") || name.ends_with(".excalidraw.json") {
-            return Some(Format::Excalidraw);
+            Some(Format::Excalidraw)
+        } else if name.ends_with(".drawio") || name.ends_with(".dio") {
+            Some(Format::DrawIo)
+        } else if name.ends_with(".mmd") || name.ends_with(".mermaid") || name.ends_with(".md") {
+            Some(Format::Mermaid)
+        } else {
+            None
         }
-        if name.ends_with(".drawio") || name.ends_with(".dio") {
-            return Some(Format::DrawIo);
-        }
-        if name.ends_with(".mmd") || name.ends_with(".mermaid") || name.ends_with(".md") {
-            return Some(Format::Mermaid);
-        }
-        sniff(bytes)
     }
 }
 
@@ -108,11 +112,9 @@ pub struct Choice {
 pub enum ImportError {
     #[error("{}: {problem}", name.display())]
     Invalid { name: PathBuf, problem: String },
-    #[error("{}: {source}", name.display())]
-    Read {
-        name: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, a folder, over the size cap…).
+    #[error(transparent)]
+    Read(#[from] crate::persistence::LoadError),
 }
 
 /// What an import made.
@@ -129,27 +131,7 @@ pub fn import_file(
     choice: Choice,
     palette: &Palette,
 ) -> Result<Imported, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|source| ImportError::Read {
-        name: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_INPUT as u64 {
-        return Err(ImportError::Invalid {
-            name: path.to_path_buf(),
-            problem: format!(
-                "{} MB is more than an import reads (64 MiB)",
-                meta.len() / 1_000_000
-            ),
-        });
-    }
-    let mut bytes = Vec::new();
-    use std::io::Read;
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_INPUT as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|source| ImportError::Read {
-            name: path.to_path_buf(),
-            source,
-        })?;
+    let bytes = crate::persistence::read_capped(path)?;
     import_bytes(&bytes, path, choice, palette)
 }
 
@@ -175,23 +157,34 @@ pub fn import_bytes(
         })
     })?;
     let scene = read_scene(bytes, format, choice).map_err(invalid)?;
-    let (mut board, summary) = scene::build(scene, palette).map_err(invalid)?;
+    let title = name
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    finish(scene, format, &title, palette).map_err(invalid)
+}
+
+/// Builds the board of a scene and passes it through the same gate as a file: anything the
+/// builder let through that a file could not hold is refused here.
+fn finish(
+    scene: scene::Scene,
+    format: Format,
+    title: &str,
+    palette: &Palette,
+) -> Result<Imported, String> {
+    let (mut board, summary) = scene::build(scene, palette)?;
     if board.title.is_empty() {
-        board.title = name
-            .file_name()
-            .map(|n| {
-                n.to_string_lossy()
-                    .split('.')
-                    .next()
-                    .unwrap_or("")
-                    .to_owned()
-            })
-            .unwrap_or_default();
+        board.title = title.to_owned();
     }
-    // The same gate as a file: anything the builder let through that a file could not hold.
     let board =
         crate::persistence::validate::into_board(crate::persistence::BoardFile::from_board(&board))
-            .map_err(|p| invalid(format!("the imported board is not valid: {p}")))?;
+            .map_err(|p| format!("the imported board is not valid: {p}"))?;
     Ok(Imported {
         board,
         summary,
@@ -216,44 +209,42 @@ pub fn import_text(text: &str, palette: &Palette) -> Option<Result<Imported, Imp
     } else {
         return None;
     };
-    let name = Path::new("clipboard");
     Some(
         read_scene(text.as_bytes(), format, Choice::default())
-            .and_then(|s| scene::build(s, palette))
+            .and_then(|scene| finish(scene, format, "", palette))
             .map_err(|problem| ImportError::Invalid {
-                name: name.to_path_buf(),
+                name: PathBuf::from("clipboard"),
                 problem,
-            })
-            .and_then(|(board, summary)| {
-                crate::persistence::validate::into_board(crate::persistence::BoardFile::from_board(
-                    &board,
-                ))
-                .map(|board| Imported {
-                    board,
-                    summary,
-                    format,
-                })
-                .map_err(|problem| ImportError::Invalid {
-                    name: name.to_path_buf(),
-                    problem,
-                })
             }),
     )
 }
 
+/// The `<mxfile>` XML of a draw.io file, out of its PNG or SVG carrier when it has one.
+fn drawio_xml(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(b"\x89PNG") {
+        return drawio::xml_from_png(bytes);
+    }
+    let t = utf8(bytes)?;
+    if t.contains("<svg") && !t.trim_start().starts_with("<mxfile") {
+        drawio::xml_from_svg(&t)
+    } else {
+        Ok(t)
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, String> {
+    std::str::from_utf8(bytes)
+        .map(|t| t.trim_start_matches('\u{feff}').to_owned())
+        .map_err(|e| format!("not UTF-8 text (bad byte at {})", e.valid_up_to()))
+}
+
 fn read_scene(bytes: &[u8], format: Format, choice: Choice) -> Result<scene::Scene, String> {
-    let png = bytes.starts_with(b"\x89PNG");
-    let text = || -> Result<String, String> {
-        std::str::from_utf8(bytes)
-            .map(|t| t.trim_start_matches('\u{feff}').to_owned())
-            .map_err(|e| format!("not UTF-8 text (bad byte at {})", e.valid_up_to()))
-    };
     match format {
         Format::Excalidraw => {
-            let json = if png {
+            let json = if bytes.starts_with(b"\x89PNG") {
                 excalidraw::json_from_png(bytes)?
             } else {
-                let t = text()?;
+                let t = utf8(bytes)?;
                 if t.trim_start().starts_with('<') {
                     excalidraw::json_from_svg(&t)?
                 } else {
@@ -262,51 +253,27 @@ fn read_scene(bytes: &[u8], format: Format, choice: Choice) -> Result<scene::Sce
             };
             excalidraw::parse(&json)
         }
-        Format::DrawIo => {
-            let xml = if png {
-                drawio::xml_from_png(bytes)?
-            } else {
-                let t = text()?;
-                if t.contains("<svg") && !t.trim_start().starts_with("<mxfile") {
-                    drawio::xml_from_svg(&t)?
-                } else {
-                    t
-                }
-            };
-            drawio::parse(&xml, choice.index)
-        }
-        Format::Mermaid => mermaid::parse(&text()?, choice.index),
+        Format::DrawIo => drawio::parse(&drawio_xml(bytes)?, choice.index),
+        Format::Mermaid => mermaid::parse(&utf8(bytes)?, choice.index),
     }
 }
 
 /// The pages (draw.io) or charts (Markdown) a file offers, by name, when there is a choice.
 pub fn choices(bytes: &[u8], name: &Path) -> Vec<String> {
     match Format::of_file(name, bytes) {
-        Some(Format::DrawIo) => {
-            let xml = if bytes.starts_with(b"\x89PNG") {
-                drawio::xml_from_png(bytes).ok()
-            } else {
-                std::str::from_utf8(bytes).ok().map(|t| {
-                    if t.contains("<svg") && !t.trim_start().starts_with("<mxfile") {
-                        drawio::xml_from_svg(t).unwrap_or_default()
-                    } else {
-                        t.to_owned()
-                    }
-                })
-            };
-            xml.and_then(|x| drawio::page_names(&x).ok())
-                .unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    if n.is_empty() {
-                        format!("Page {}", i + 1)
-                    } else {
-                        n
-                    }
-                })
-                .collect()
-        }
+        Some(Format::DrawIo) => drawio_xml(bytes)
+            .and_then(|x| drawio::page_names(&x))
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if n.is_empty() {
+                    format!("Page {}", i + 1)
+                } else {
+                    n
+                }
+            })
+            .collect(),
         Some(Format::Mermaid) => std::str::from_utf8(bytes)
             .map(|t| {
                 mermaid::charts(t)

@@ -217,6 +217,14 @@ pub fn wait_real(
     }
 }
 
+/// Drops `path` onto the window, as a file manager would.
+pub fn drop_file(h: &mut Harness<'static, ArchboardApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    h.run_steps(1);
+}
+
 /// A file dropped onto the window, as the harness hands it in.
 #[derive(Debug)]
 pub struct Dropped(pub PathBuf);

@@ -93,8 +93,7 @@ pub enum JobDone {
     },
     Exported {
         path: PathBuf,
-        /// (width, height, scale used) or the error.
-        result: Result<(usize, usize, f32), ExportError>,
+        result: Result<export::Written, ExportError>,
         asked_scale: f32,
     },
     CopiedImage {
@@ -211,34 +210,6 @@ impl Jobs {
     }
 }
 
-/// Writes the board in the format the path's extension names: SVG, Excalidraw, draw.io,
-/// Mermaid, or PNG. Returns the picture's size and scale (the size is 0×0 for diagram files).
-fn export_any(
-    board: &Board,
-    opts: &ExportOptions,
-    look: &Look,
-    path: &std::path::Path,
-) -> Result<(usize, usize, f32), ExportError> {
-    let lenses = Some(&*look.lenses);
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-    {
-        return export::svg::export_svg(board, opts, &look.palette, lenses, path);
-    }
-    if let Some(format) = crate::interchange::Format::for_output(path) {
-        let subject = export::subject(board, opts);
-        let text = crate::interchange::write(&subject, format, &look.palette);
-        persistence::write_atomic(path, text.as_bytes()).map_err(|source| SaveError {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        return Ok((0, 0, opts.scale));
-    }
-    export::export_png(board, opts, &look.palette, lenses, path)
-        .map(|p| (p.width, p.height, p.scale))
-}
-
 /// Runs one job. `clipboard` is opened on first use and kept: on X11 the clipboard's contents
 /// live only as long as the process (and handle) that owns them.
 fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
@@ -249,7 +220,8 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             path,
             look,
         } => {
-            let result = export_any(&board, &opts, &look, &path);
+            let result =
+                export::export_file(&board, &opts, &look.palette, Some(&look.lenses), &path);
             JobDone::Exported {
                 path,
                 result,
@@ -292,12 +264,13 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
             JobDone::Reported { path, result }
         }
         Job::Import { path, choice, look } => {
-            let result = crate::interchange::import_file(&path, choice, &look.palette).map(|i| {
-                let names = std::fs::read(&path)
-                    .map(|bytes| crate::interchange::choices(&bytes, &path))
-                    .unwrap_or_default();
-                (Box::new(i), names)
-            });
+            // One read serves the import and the list of its other pages.
+            let result = persistence::read_capped(&path)
+                .map_err(crate::interchange::ImportError::from)
+                .and_then(|bytes| {
+                    let i = crate::interchange::import_bytes(&bytes, &path, choice, &look.palette)?;
+                    Ok((Box::new(i), crate::interchange::choices(&bytes, &path)))
+                });
             JobDone::Imported {
                 path,
                 result,

@@ -308,7 +308,7 @@ impl BoardFiles {
             if self.prompt.is_some() || self.loading.is_some() {
                 sh.status
                     .info("Finish the open dialog first, then drop the file again");
-            } else if crate::interchange::Format::of_file(&path, &[]).is_some() {
+            } else if crate::interchange::Format::by_name(&path).is_some() {
                 self.request(
                     After::Import {
                         path: Some(path),
@@ -347,9 +347,7 @@ impl BoardFiles {
                 self.replace(OpenBoard::new(Board::default(), None), None, sh);
                 sh.status.info("New board");
             }
-            After::Open(Some(path))
-                if crate::interchange::Format::of_file(&path, &[]).is_some() =>
-            {
+            After::Open(Some(path)) if crate::interchange::Format::by_name(&path).is_some() => {
                 self.start_import(path, 0, sh);
             }
             After::Open(Some(path)) => self.start_load(path, sh),
@@ -466,16 +464,26 @@ impl BoardFiles {
                 result,
                 asked_scale,
             } => match result {
-                Ok((w, h, scale)) => {
-                    let note = if scale < asked_scale {
-                        format!("; scale lowered to {scale:.2} to stay within 16,384 px and 64 MP")
-                    } else {
-                        String::new()
-                    };
-                    sh.status.info(if w == 0 {
-                        format!("Exported {}", path.display())
-                    } else {
-                        format!("Exported {} ({w}×{h} px{note})", path.display())
+                Ok(written) => {
+                    sh.status.info(match written {
+                        crate::export::Written::Picture {
+                            width: w,
+                            height: h,
+                            scale,
+                            ..
+                        } => {
+                            let note = if scale < asked_scale {
+                                format!(
+                                    "; scale lowered to {scale:.2} to stay within 16,384 px and 64 MP"
+                                )
+                            } else {
+                                String::new()
+                            };
+                            format!("Exported {} ({w}×{h} px{note})", path.display())
+                        }
+                        crate::export::Written::Diagram(f) => {
+                            format!("Exported {} ({})", path.display(), f.name())
+                        }
                     });
                     sh.settings.last_export_folder = path.parent().map(Path::to_path_buf);
                 }
