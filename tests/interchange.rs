@@ -77,7 +77,7 @@ fn excalidraw_and_draw_io_keep_the_layout_and_excalidraw_keeps_archboard_data() 
     let first = *board
         .blocks
         .keys()
-        .find(|id| !board.blocks[id].is_frame())
+        .find(|id| !board.blocks[*id].is_frame())
         .expect("a block");
     if let Some(b) = board.blocks.get_mut(&first) {
         b.notes = "hot keys go to a separate tier".into();

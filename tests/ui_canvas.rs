@@ -219,7 +219,7 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
         .board()
         .blocks
         .values()
-        .last()
+        .next_back()
         .expect("note")
         .clone();
     assert_eq!(

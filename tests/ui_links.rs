@@ -47,7 +47,7 @@ fn connect_with_tool(h: &mut H, a: BlockId, b: BlockId) -> LinkId {
         .board()
         .links
         .keys()
-        .last()
+        .next_back()
         .expect("a link")
 }
 

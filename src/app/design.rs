@@ -1,13 +1,26 @@
 //! The design review's state in the app: the review of the board as it is (recomputed when the
-//! board changes, never every frame), whether the overlay is on, and the failure drill.
+//! board changes, never every frame, and off the UI thread on a big board), whether the overlay
+//! is on, and the failure drill.
 
+use super::lifecycle::Look;
 use crate::canvas::design::Design;
-use crate::lens::LensLibrary;
 use crate::model::{BlockId, Board, Document};
-use crate::palette::Palette;
 use crate::review::{self, Drill, Review};
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+/// The review (when `review`) and the drill of `failed` (when any) of one board state.
+fn compute(
+    board: &Board,
+    look: &Look,
+    review: bool,
+    failed: &BTreeSet<BlockId>,
+) -> (Option<Review>, Option<Drill>) {
+    let r = review.then(|| review::review(board, &look.palette, &look.lenses));
+    let d = (!failed.is_empty()).then(|| review::drill(board, &look.palette, failed));
+    (r, d)
+}
 
 #[derive(Default)]
 pub struct DesignReview {
@@ -17,14 +30,21 @@ pub struct DesignReview {
     pub failed: BTreeSet<BlockId>,
     review: Option<(u64, Rc<Review>)>,
     drill: Option<(u64, BTreeSet<BlockId>, Rc<Drill>)>,
-    /// When the review was last computed: on a big board a drag changes the board every frame,
-    /// and the review then follows a few times a second instead of every frame.
-    computed_at: Option<std::time::Instant>,
+    /// The review being computed on a worker for a big board, and for which state.
+    pending: Option<Pending>,
 }
 
-/// Boards with at least this many blocks recompute the review at most every [`BIG_INTERVAL`].
+/// A review (and drill) computing on a worker thread.
+struct Pending {
+    state: u64,
+    failed: BTreeSet<BlockId>,
+    result: Receiver<(Review, Option<Drill>)>,
+}
+
+/// Boards with at least this many blocks are reviewed on a worker: at 100,000 blocks a review
+/// takes a good part of a second, which no frame can spare. Smaller boards are reviewed at once,
+/// in well under a millisecond, so what the sidebar says always matches the board.
 const BIG_BOARD: usize = 2_000;
-const BIG_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl DesignReview {
     /// Forgets everything about the previous board.
@@ -42,17 +62,25 @@ impl DesignReview {
     pub fn drill(&self) -> Option<&Drill> {
         self.drill.as_ref().map(|(_, _, d)| d.as_ref())
     }
+
+    /// Whether a review is being computed off the UI thread.
+    pub fn is_computing(&self) -> bool {
+        self.pending.is_some()
+    }
 }
 
 impl DesignReview {
     /// Brings the review and the drill up to date with the board, when something shows them
     /// (`wanted`). Returns what the canvas should draw, or `None` when that is unchanged from
     /// `shown`, so the canvas keeps the value it has.
+    ///
+    /// On a big board the work goes to a worker with a snapshot of the board (a cheap clone:
+    /// the board's maps are persistent). The previous result stays on screen until the new one
+    /// arrives; one review runs at a time, and the newest board state is reviewed next.
     pub fn refresh(
         &mut self,
         doc: &Document,
-        palette: &Palette,
-        lenses: &LensLibrary,
+        look: &Look,
         wanted: bool,
         shown: Option<&Rc<Design>>,
         ctx: &egui::Context,
@@ -60,32 +88,25 @@ impl DesignReview {
         let state = doc.revision();
         // Ids of failed blocks that were deleted mean nothing any more.
         self.failed.retain(|id| doc.board().blocks.contains_key(id));
+        self.collect();
         let wanted = wanted || self.overlay || !self.failed.is_empty();
-        let stale = self.review.as_ref().is_none_or(|(s, _)| *s != state);
-        let wait = match self.computed_at {
-            Some(at) if doc.board().blocks.len() >= BIG_BOARD && self.review.is_some() => {
-                BIG_INTERVAL.saturating_sub(at.elapsed())
-            }
-            _ => std::time::Duration::ZERO,
-        };
-        if wanted && stale {
-            if wait.is_zero() {
-                let r = review::review(doc.board(), palette, lenses);
-                self.review = Some((state, Rc::new(r)));
-                self.computed_at = Some(std::time::Instant::now());
-            } else {
-                ctx.request_repaint_after(wait);
-            }
-        }
-        if self.failed.is_empty() {
+        let review_stale = self.review.as_ref().is_none_or(|(s, _)| *s != state);
+        let drill_stale = if self.failed.is_empty() {
             self.drill = None;
-        } else if self
-            .drill
-            .as_ref()
-            .is_none_or(|(s, f, _)| *f != self.failed || (*s != state && wait.is_zero()))
-        {
-            let dr = review::drill(doc.board(), palette, &self.failed);
-            self.drill = Some((state, self.failed.clone(), Rc::new(dr)));
+            false
+        } else {
+            self.drill
+                .as_ref()
+                .is_none_or(|(s, f, _)| *f != self.failed || *s != state)
+        };
+        let want_review = wanted && review_stale;
+        if (want_review || drill_stale) && self.pending.is_none() {
+            if doc.board().blocks.len() < BIG_BOARD {
+                let (r, d) = compute(doc.board(), look, want_review, &self.failed);
+                self.accept(state, self.failed.clone(), r, d);
+            } else {
+                self.start(doc.board().clone(), state, look, want_review, ctx);
+            }
         }
         let design = Design {
             review: self
@@ -100,6 +121,59 @@ impl DesignReview {
             None => design.is_empty(),
         };
         (!unchanged).then(|| (!design.is_empty()).then(|| Rc::new(design)))
+    }
+
+    /// Starts a review of `board` on a worker; it wakes the UI when it is done.
+    fn start(&mut self, board: Board, state: u64, look: &Look, review: bool, ctx: &egui::Context) {
+        let (tx, rx) = channel();
+        let failed = self.failed.clone();
+        let (look, ctx, drill_for) = (look.clone(), ctx.clone(), failed.clone());
+        let spawned = std::thread::Builder::new()
+            .name("review".into())
+            .spawn(move || {
+                let out = compute(&board, &look, review, &drill_for);
+                // The app may have closed the board meanwhile; nobody is left to tell then.
+                let _ = tx.send((out.0.unwrap_or_default(), out.1));
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.pending = Some(Pending {
+                state,
+                failed,
+                result: rx,
+            });
+        }
+    }
+
+    /// Takes a finished worker's result, if there is one.
+    fn collect(&mut self) {
+        let Some(p) = &self.pending else { return };
+        match p.result.try_recv() {
+            Ok((review, drill)) => {
+                if let Some(p) = self.pending.take() {
+                    self.accept(p.state, p.failed, Some(review), drill);
+                }
+            }
+            Err(TryRecvError::Empty) => {}
+            // A worker that panicked left nothing; the next frame starts another.
+            Err(TryRecvError::Disconnected) => self.pending = None,
+        }
+    }
+
+    fn accept(
+        &mut self,
+        state: u64,
+        failed: BTreeSet<BlockId>,
+        review: Option<Review>,
+        drill: Option<Drill>,
+    ) {
+        if let Some(r) = review {
+            self.review = Some((state, Rc::new(r)));
+        }
+        match drill {
+            Some(d) if failed == self.failed => self.drill = Some((state, failed, Rc::new(d))),
+            _ => {}
+        }
     }
 
     /// Fails `ids` in the drill, or restores them if all are failed already. Returns what to

@@ -375,10 +375,10 @@ impl ArchboardApp {
 
     fn refresh_design(&mut self, ctx: &egui::Context) {
         let wanted = self.settings.sidebar || self.lens_overlay;
+        let look = self.look();
         if let Some(design) = self.design.refresh(
             &self.board.doc,
-            &self.palette,
-            &self.lenses,
+            &look,
             wanted,
             self.canvas.design.as_ref(),
             ctx,
@@ -390,6 +390,8 @@ impl ArchboardApp {
     fn sidebar_context<'a>(&'a self, colors: &'a Colors) -> SidebarContext<'a> {
         SidebarContext {
             board: self.board.doc.board(),
+            revision: self.board.doc.revision(),
+            in_gesture: self.board.doc.in_gesture(),
             selection: &self.canvas.selection,
             palette: &self.palette,
             lenses: &self.lenses,

@@ -103,7 +103,7 @@ fn difference(from: &Board, to: &Board) -> Remote {
             r.blocks.push((*id, Some(b.clone())));
         }
     }
-    for id in from.blocks.keys().filter(|id| !to.blocks.contains_key(id)) {
+    for id in from.blocks.keys().filter(|id| !to.blocks.contains_key(*id)) {
         r.blocks.push((*id, None));
     }
     for (id, l) in &to.links {
@@ -111,7 +111,7 @@ fn difference(from: &Board, to: &Board) -> Remote {
             r.links.push((*id, Some(l.clone())));
         }
     }
-    for id in from.links.keys().filter(|id| !to.links.contains_key(id)) {
+    for id in from.links.keys().filter(|id| !to.links.contains_key(*id)) {
         r.links.push((*id, None));
     }
     r

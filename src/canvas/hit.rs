@@ -2,7 +2,7 @@
 
 use super::camera::View;
 use super::route;
-use crate::model::{Block, BlockId, Board, LinkId, Point, Rect, Side};
+use crate::model::{Block, BlockId, Board, LinkId, Point, Rect, Side, SpatialIndex};
 use crate::theme;
 use egui::Pos2;
 use std::collections::HashMap;
@@ -22,26 +22,43 @@ pub enum Hit {
 /// The item a click at `p` means. Blocks are drawn over links, so a point well inside a block
 /// picks the block; near a block's edge, where links end, a link within reach wins, so clicking
 /// a link never selects the block under its end.
-pub fn pick(board: &Board, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<Hit> {
+pub fn pick(
+    board: &Board,
+    index: &SpatialIndex,
+    fans: &HashMap<LinkId, f32>,
+    p: Point,
+    zoom: f32,
+) -> Option<Hit> {
     let tol = LINK_TOLERANCE_PX / zoom;
-    let block = block_at(board, p, zoom);
+    let block = block_at(board, index, p, zoom);
     if let Some(b) = block.and_then(|id| board.block(id))
         && !b.is_frame()
         && b.rect.expanded(-tol).contains(p)
     {
         return Some(Hit::Block(b.id));
     }
-    if let Some(l) = link_at(board, fans, p, zoom) {
+    if let Some(l) = link_at(board, index, fans, p, zoom) {
         return Some(Hit::Link(l));
     }
     block.map(Hit::Block)
 }
 
 /// The link nearest to `p` within the click tolerance: bounding box first, exact distance after.
-pub fn link_at(board: &Board, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<LinkId> {
+pub fn link_at(
+    board: &Board,
+    index: &SpatialIndex,
+    fans: &HashMap<LinkId, f32>,
+    p: Point,
+    zoom: f32,
+) -> Option<LinkId> {
     let tol = LINK_TOLERANCE_PX / zoom;
+    let widest = fans.values().fold(0.0f32, |m, f| m.max(f.abs()));
+    let near = Rect::new(p.x, p.y, 0.0, 0.0).expanded(route::ELBOW_STUB + widest + tol);
+    let mut candidates: Vec<LinkId> = index.links_in(near).collect();
+    // Ties go to the newest link, as when every link was tried in id order.
+    candidates.sort_unstable();
     let mut best: Option<(f32, LinkId)> = None;
-    for link in board.links.values() {
+    for link in candidates.iter().filter_map(|id| board.link(*id)) {
         let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
@@ -81,11 +98,11 @@ pub fn connection_handle_at(view: &View, rect: &Rect, p: Pos2) -> Option<Side> {
 
 /// The block drawn on top at `p`. Frames are only hit on their title band and border, so the
 /// empty inside of a frame still starts a marquee.
-pub fn block_at(board: &Board, p: Point, zoom: f32) -> Option<BlockId> {
+pub fn block_at(board: &Board, index: &SpatialIndex, p: Point, zoom: f32) -> Option<BlockId> {
     let slop = 3.0 / zoom;
-    board
-        .blocks
-        .values()
+    index
+        .blocks_in(Rect::new(p.x, p.y, 0.0, 0.0).expanded(slop))
+        .filter_map(|id| board.block(id))
         .filter(|b| b.rect.expanded(slop).contains(p))
         .filter(|b| !b.is_frame() || frame_edge_hit(b, p, zoom))
         .max_by_key(|b| b.paint_order())
@@ -233,15 +250,21 @@ mod tests {
             c,
             Block::new(c, "database", "", Rect::new(150.0, 120.0, 100.0, 50.0)),
         );
-        assert_eq!(block_at(&b, Point::new(160.0, 130.0), 1.0), Some(c));
-        assert_eq!(block_at(&b, Point::new(110.0, 105.0), 1.0), Some(a));
         assert_eq!(
-            block_at(&b, Point::new(300.0, 300.0), 1.0),
+            block_at(&b, &SpatialIndex::build(&b), Point::new(160.0, 130.0), 1.0),
+            Some(c)
+        );
+        assert_eq!(
+            block_at(&b, &SpatialIndex::build(&b), Point::new(110.0, 105.0), 1.0),
+            Some(a)
+        );
+        assert_eq!(
+            block_at(&b, &SpatialIndex::build(&b), Point::new(300.0, 300.0), 1.0),
             None,
             "inside a frame is empty canvas"
         );
         assert_eq!(
-            block_at(&b, Point::new(20.0, 10.0), 1.0),
+            block_at(&b, &SpatialIndex::build(&b), Point::new(20.0, 10.0), 1.0),
             Some(f),
             "its title band grabs it"
         );

@@ -93,7 +93,7 @@ pub fn replace_some(
     let mut obstacles = fixed_obstacles(board, measure);
     let mut out: HashMap<LinkId, Placed> = previous
         .iter()
-        .filter(|(id, _)| !redo.contains(id) && board.links.contains_key(id))
+        .filter(|(id, _)| !redo.contains(id) && board.links.contains_key(*id))
         .map(|(id, p)| (*id, *p))
         .collect();
     for p in out.values() {

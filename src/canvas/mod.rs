@@ -343,7 +343,7 @@ impl CanvasState {
         self.handle_wheel(ui, &response, screen);
         let view = View::new(self.camera, screen);
         self.last_view = Some(view);
-        self.update_hover(doc.board(), &view);
+        self.update_hover(doc, &view);
 
         if let Some(payload) = response.dnd_release_payload::<KindPayload>()
             && let Some(pos) = hover
@@ -366,9 +366,9 @@ impl CanvasState {
             badges: env.prefs.badges.then_some(env.lenses),
             design: design.as_deref(),
         };
-        paint::paint_board(&painter, doc.board(), &view, &style);
-        self.paint_overlays(&painter, doc.board(), &view, &style);
-        self.expose_items(ui, doc.board(), &view, &style);
+        paint::paint_board(&painter, doc.board(), doc.index(), &view, &style);
+        self.paint_overlays(&painter, doc, &view, &style);
+        self.expose_items(ui, doc, &view, &style);
         self.show_label_editor(ui, doc, &view, &style);
         response.context_menu(|ui| self.context_menu(ui, queue));
     }

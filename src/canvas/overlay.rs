@@ -13,10 +13,11 @@ impl CanvasState {
     pub(super) fn paint_overlays(
         &self,
         painter: &egui::Painter,
-        board: &Board,
+        doc: &Document,
         view: &View,
         style: &Style<'_>,
     ) {
+        let board = doc.board();
         let colors = style.colors;
         let stroke = Stroke::new(1.5, colors.selection);
         for id in &self.selection.blocks {
@@ -91,7 +92,7 @@ impl CanvasState {
                         [p, view.to_screen(*now)],
                         Stroke::new(2.0, colors.selection),
                     );
-                    self.highlight_target(painter, board, view, *now, *from, style);
+                    self.highlight_target(painter, doc, view, *now, *from, style);
                 }
             }
             Gesture::Reconnect {
@@ -108,7 +109,7 @@ impl CanvasState {
                             Stroke::new(2.0, colors.selection),
                         );
                     }
-                    self.highlight_target(painter, board, view, *now, fixed, style);
+                    self.highlight_target(painter, doc, view, *now, fixed, style);
                 }
             }
             _ => {}
@@ -191,13 +192,15 @@ impl CanvasState {
     fn highlight_target(
         &self,
         painter: &egui::Painter,
-        board: &Board,
+        doc: &Document,
         view: &View,
         at: crate::model::Point,
         not: crate::model::BlockId,
         style: &Style<'_>,
     ) {
-        if let Some(t) = hit::block_at(board, at, view.camera.zoom).filter(|t| *t != not)
+        let board = doc.board();
+        if let Some(t) =
+            hit::block_at(board, doc.index(), at, view.camera.zoom).filter(|t| *t != not)
             && let Some(b) = board.block(t)
         {
             let r = view.rect_to_screen(&b.rect).expand(4.0);
@@ -215,10 +218,11 @@ impl CanvasState {
     pub(super) fn expose_items(
         &self,
         ui: &mut egui::Ui,
-        board: &Board,
+        doc: &Document,
         view: &View,
         style: &Style<'_>,
     ) {
+        let board = doc.board();
         const MAX_NODES: usize = 2_000;
         for p in &self.peers {
             if let Some(at) = p.pointer.filter(|_| p.opacity > 0.02) {
@@ -234,11 +238,9 @@ impl CanvasState {
         }
         let visible = view.world_rect();
         let mut shown = 0;
-        for b in board
-            .blocks
-            .values()
-            .filter(|b| b.rect.intersects(&visible))
-        {
+        let mut blocks: Vec<_> = doc.index().blocks_in(visible).collect();
+        blocks.sort_unstable();
+        for b in blocks.iter().filter_map(|id| board.block(*id)) {
             shown += 1;
             if shown > MAX_NODES {
                 return;
@@ -259,13 +261,12 @@ impl CanvasState {
                 egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label)
             });
         }
-        for l in board.links.values() {
+        let mut links: Vec<_> = doc.index().links_in(visible).collect();
+        links.sort_unstable();
+        for l in links.iter().filter_map(|id| board.link(*id)) {
             let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
                 continue;
             };
-            if !a.rect.union(&b.rect).intersects(&visible) {
-                continue;
-            }
             shown += 1;
             if shown > MAX_NODES {
                 return;

@@ -9,13 +9,19 @@ pub use super::layout::LinkLayout;
 use super::link_labels;
 use super::route;
 pub use super::style::Style;
-use crate::model::{Block, Board, Direction, Link, LinkStyle, Point};
+use crate::model::{Block, Board, Direction, Link, LinkId, LinkStyle, Point, SpatialIndex};
 use crate::palette::Shape as KindShape;
 use crate::theme::{self, Colors};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, vec2};
 
 /// Draws the background, grid, frames, links and blocks that intersect the view.
-pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<'_>) {
+pub fn paint_board(
+    painter: &Painter,
+    board: &Board,
+    index: &SpatialIndex,
+    view: &View,
+    style: &Style<'_>,
+) {
     // A fully transparent background is left to the caller (exports fill their buffer directly).
     if style.colors.background.a() > 0 {
         painter.rect_filled(view.screen, 0.0, style.colors.background);
@@ -24,10 +30,9 @@ pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<
         paint_grid(painter, view, style.colors);
     }
     let visible = view.world_rect().expanded(theme::LABEL_SIZE);
-    let mut blocks: Vec<&Block> = board
-        .blocks
-        .values()
-        .filter(|b| b.rect.intersects(&visible))
+    let mut blocks: Vec<&Block> = index
+        .blocks_in(visible)
+        .filter_map(|id| board.block(id))
         .collect();
     blocks.sort_by_key(|b| b.paint_order());
     let split = blocks.partition_point(|b| b.is_frame());
@@ -39,13 +44,14 @@ pub fn paint_board(painter: &Painter, board: &Board, view: &View, style: &Style<
     }
     painter.add(Shape::mesh(std::mem::take(&mut tiles)));
     let mut lines = egui::Mesh::default();
-    for link in board.links.values() {
+    // In id order, as the board holds them, so overlapping links stack the same way each frame.
+    let mut links: Vec<LinkId> = index.links_in(visible).collect();
+    links.sort_unstable();
+    for link in links.iter().filter_map(|id| board.link(*id)) {
         let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
-        if a.rect.union(&b.rect).intersects(&visible) {
-            paint_link(painter, a, b, link, view, style, &mut lines);
-        }
+        paint_link(painter, a, b, link, view, style, &mut lines);
     }
     painter.add(Shape::mesh(lines));
     for block in &blocks[split..] {

@@ -12,13 +12,14 @@ use std::collections::BTreeSet;
 impl CanvasState {
     /// Keeps the hovered block while the pointer is on it or near enough to reach its connection
     /// handles, which sit just outside it.
-    pub(super) fn update_hover(&mut self, board: &Board, view: &View) {
+    pub(super) fn update_hover(&mut self, doc: &Document, view: &View) {
+        let board = doc.board();
         let Some(p) = self.pointer else {
             self.hover_block = None;
             return;
         };
         let zoom = view.camera.zoom;
-        let under = hit::block_at(board, p, zoom)
+        let under = hit::block_at(board, doc.index(), p, zoom)
             .filter(|id| board.block(*id).is_some_and(|b| !b.is_frame()));
         let reach = (hit::CONNECT_HANDLE_OFFSET_PX + theme::HANDLE_PX) / zoom;
         self.hover_block = under.or_else(|| {
@@ -81,7 +82,13 @@ impl CanvasState {
         if response.double_clicked() {
             let world = at();
             let layout = self.layout(doc, ui.ctx());
-            match hit::pick(doc.board(), &layout.fans, world, view.camera.zoom) {
+            match hit::pick(
+                doc.board(),
+                doc.index(),
+                &layout.fans,
+                world,
+                view.camera.zoom,
+            ) {
                 Some(Hit::Block(id)) => {
                     self.start_label_edit(doc.board(), EditTarget::Block(id), false)
                 }
@@ -97,7 +104,13 @@ impl CanvasState {
         if response.secondary_clicked() {
             let world = at();
             let layout = self.layout(doc, ui.ctx());
-            match hit::pick(doc.board(), &layout.fans, world, view.camera.zoom) {
+            match hit::pick(
+                doc.board(),
+                doc.index(),
+                &layout.fans,
+                world,
+                view.camera.zoom,
+            ) {
                 Some(Hit::Block(id)) if !self.selection.blocks.contains(&id) => {
                     self.selection.extend_to_group(doc.board(), id, false);
                 }
@@ -129,7 +142,7 @@ impl CanvasState {
                 };
             }
             Tool::Connect => {
-                return match hit::block_at(doc.board(), world, zoom) {
+                return match hit::block_at(doc.board(), doc.index(), world, zoom) {
                     Some(from) => Gesture::Connect {
                         from,
                         side: None,
@@ -144,7 +157,7 @@ impl CanvasState {
             return g;
         }
         let layout = self.layout(doc, ctx);
-        match hit::pick(doc.board(), &layout.fans, world, zoom) {
+        match hit::pick(doc.board(), doc.index(), &layout.fans, world, zoom) {
             Some(Hit::Block(id)) => self.start_move(doc, id, world, modifiers),
             Some(Hit::Link(id)) => {
                 self.selection.only_link(id);
@@ -384,7 +397,8 @@ impl CanvasState {
                 }
             }
             Gesture::Connect { from, side, now } => {
-                let target = hit::block_at(doc.board(), now, zoom).filter(|id| *id != from);
+                let target =
+                    hit::block_at(doc.board(), doc.index(), now, zoom).filter(|id| *id != from);
                 match target {
                     Some(to) => {
                         self.connect(doc, env.palette, from, to, side);
@@ -398,7 +412,7 @@ impl CanvasState {
                         }
                     }
                     None => {
-                        if hit::block_at(doc.board(), now, zoom) == Some(from) {
+                        if hit::block_at(doc.board(), doc.index(), now, zoom) == Some(from) {
                             self.notices
                                 .push(Notice::Info("A block cannot link to itself".into()));
                         }
@@ -411,8 +425,10 @@ impl CanvasState {
                 now,
             } => {
                 let board = doc.board();
-                let (Some(target), Some(l)) = (hit::block_at(board, now, zoom), board.link(link))
-                else {
+                let (Some(target), Some(l)) = (
+                    hit::block_at(board, doc.index(), now, zoom),
+                    board.link(link),
+                ) else {
                     return;
                 };
                 let other = if start_end { l.to.block } else { l.from.block };
@@ -457,7 +473,13 @@ impl CanvasState {
             _ => {}
         }
         let layout = self.layout(doc, ctx);
-        match hit::pick(doc.board(), &layout.fans, world, self.camera.zoom) {
+        match hit::pick(
+            doc.board(),
+            doc.index(),
+            &layout.fans,
+            world,
+            self.camera.zoom,
+        ) {
             Some(Hit::Block(id)) if modifiers.shift => self.selection.toggle_block(doc.board(), id),
             Some(Hit::Block(id)) => self.selection.extend_to_group(doc.board(), id, false),
             Some(Hit::Link(id)) if modifiers.shift => self.selection.toggle_link(id),

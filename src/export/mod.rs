@@ -169,7 +169,8 @@ pub fn draw(
             badges: lenses,
             design: None,
         };
-        paint::paint_board(ui.painter(), &board, &view, &style);
+        let index = crate::model::SpatialIndex::build(&board);
+        paint::paint_board(ui.painter(), &board, &index, &view, &style);
     });
     Ok(Drawn {
         shapes: out.shapes,

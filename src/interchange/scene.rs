@@ -269,14 +269,16 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
             *members.entry(g).or_default() += 1;
         }
     }
-    for b in board.blocks.values_mut() {
+    // Group ids live in their own space, but start them past the ids so none looks reused.
+    let base = board.next_id;
+    let ids: Vec<BlockId> = board.blocks.keys().copied().collect();
+    for id in &ids {
+        let Some(b) = board.blocks.get_mut(id) else {
+            continue;
+        };
         if b.group.is_some_and(|g| members.get(&g) == Some(&1)) {
             b.group = None;
         }
-    }
-    // Group ids live in their own space, but start them past the ids so none looks reused.
-    let base = board.next_id;
-    for b in board.blocks.values_mut() {
         if let Some(g) = &mut b.group {
             *g += base;
         }

@@ -4,17 +4,24 @@ use super::block::Block;
 use super::geom::Rect;
 use super::ids::{BlockId, LinkId};
 use super::link::Link;
-use std::collections::BTreeMap;
+
+/// Blocks by id, in id order.
+pub type Blocks = imbl::OrdMap<BlockId, Block>;
+/// Links by id, in id order.
+pub type Links = imbl::OrdMap<LinkId, Link>;
 
 /// A whole design.
 ///
-/// Collections are `BTreeMap`s keyed by id so iteration (and thus a save) is deterministic: an
-/// unchanged board serialises byte for byte the same. `next_id` only grows; ids are never reused.
+/// Collections are ordered maps keyed by id so iteration (and thus a save) is deterministic: an
+/// unchanged board serialises byte for byte the same. They are persistent maps: cloning a board
+/// shares every block with the original, so a snapshot handed to a worker (the review, a save, an
+/// export) costs next to nothing however big the board is, and edits copy only the path to what
+/// they change. `next_id` only grows; ids are never reused.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Board {
     pub title: String,
-    pub blocks: BTreeMap<BlockId, Block>,
-    pub links: BTreeMap<LinkId, Link>,
+    pub blocks: Blocks,
+    pub links: Links,
     pub next_id: u64,
     /// Where the interview stood; changed by the clock, not by edits, so it is not undoable.
     pub timer: super::TimerState,
@@ -32,8 +39,8 @@ impl Default for Board {
     fn default() -> Self {
         Self {
             title: String::new(),
-            blocks: BTreeMap::new(),
-            links: BTreeMap::new(),
+            blocks: Blocks::new(),
+            links: Links::new(),
             next_id: 1,
             timer: Default::default(),
             estimate: Default::default(),

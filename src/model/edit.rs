@@ -132,7 +132,7 @@ impl Edit {
             Edit::Remove { blocks, links } => remove(board, blocks, links, mode),
             Edit::Move { blocks, delta } => {
                 if !lenient
-                    && let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id))
+                    && let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(*id))
                 {
                     return Err(EditError::MissingBlock(*missing));
                 }
@@ -330,10 +330,10 @@ fn remove(
         blocks.retain(|id| board.blocks.contains_key(id));
         links.retain(|id| board.links.contains_key(id));
     }
-    if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(id)) {
+    if let Some(missing) = blocks.iter().find(|id| !board.blocks.contains_key(*id)) {
         return Err(EditError::MissingBlock(*missing));
     }
-    if let Some(missing) = links.iter().find(|id| !board.links.contains_key(id)) {
+    if let Some(missing) = links.iter().find(|id| !board.links.contains_key(*id)) {
         return Err(EditError::MissingLink(*missing));
     }
     let block_set: BTreeSet<BlockId> = blocks.iter().copied().collect();

@@ -108,7 +108,7 @@ mod tests {
         assert_eq!(b.blocks.len(), before + 2);
         assert_eq!(b.links.len(), 3);
         assert!(new_ids.iter().all(|id| !ids.contains(id)), "fresh ids");
-        let pasted_link = b.links.values().last().expect("link");
+        let pasted_link = b.links.values().next_back().expect("link");
         assert!(
             new_ids.contains(&pasted_link.from.block) && new_ids.contains(&pasted_link.to.block)
         );

@@ -85,6 +85,8 @@ pub struct Document {
     undo_bytes: usize,
     next_step: u64,
     changes: Changes,
+    /// Where each block and link is, kept up to date with every change below.
+    index: super::SpatialIndex,
     ids: IdSource,
     /// Counts every change to the board's content (not the clock's), for caches that must
     /// follow each frame of a drag, which the undo step's id does not.
@@ -114,6 +116,7 @@ enum IdSource {
 impl Document {
     pub fn new(board: Board) -> Self {
         Self {
+            index: super::SpatialIndex::build(&board),
             board,
             undo: VecDeque::new(),
             redo: Vec::new(),
@@ -155,6 +158,7 @@ impl Document {
         let dropped = remote.apply(&mut self.board);
         touched.links.extend(dropped.iter().copied());
         self.record(&touched);
+        self.index.update(&self.board, &touched);
         dropped
     }
 
@@ -208,6 +212,11 @@ impl Document {
 
     pub fn board(&self) -> &Board {
         &self.board
+    }
+
+    /// Where the board's blocks and links are ([`super::SpatialIndex`]).
+    pub fn index(&self) -> &super::SpatialIndex {
+        &self.index
     }
 
     /// Changes the timer state, outside the undo history: undo must not turn back the
@@ -294,6 +303,7 @@ impl Document {
         let inverse = edit.apply(&mut self.board)?;
         touched.note(&inverse);
         self.record(&touched);
+        self.index.update(&self.board, &touched);
         self.changes.merge(touched);
         self.revision += 1;
         self.redo.clear();
@@ -340,6 +350,7 @@ impl Document {
             }
         }
         self.record(&touched);
+        self.index.update(&self.board, &touched);
         self.changes.merge(touched);
         self.revision += 1;
         self.redo.clear();
@@ -394,6 +405,7 @@ impl Document {
             let mut touched = Changes::default();
             let redo = step.unapply(&mut self.board, &mut touched);
             self.record(&touched);
+            self.index.update(&self.board, &touched);
             self.changes.merge(touched);
             if !redo.inverses.is_empty() {
                 self.redo.push(redo);
@@ -415,6 +427,7 @@ impl Document {
             let mut touched = Changes::default();
             let undo = step.unapply(&mut self.board, &mut touched);
             self.record(&touched);
+            self.index.update(&self.board, &touched);
             self.changes.merge(touched);
             if !undo.inverses.is_empty() {
                 self.undo_bytes += undo.bytes;

@@ -240,9 +240,17 @@ impl Recording {
             }
         }
         // The same invariant as everywhere: no link without both its blocks.
-        board.links.retain(|_, l| {
-            board.blocks.contains_key(&l.from.block) && board.blocks.contains_key(&l.to.block)
-        });
+        let dangling: Vec<LinkId> = board
+            .links
+            .values()
+            .filter(|l| {
+                !board.blocks.contains_key(&l.from.block) || !board.blocks.contains_key(&l.to.block)
+            })
+            .map(|l| l.id)
+            .collect();
+        for id in dangling {
+            board.links.remove(&id);
+        }
         board
     }
 

@@ -71,8 +71,8 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     recording.repair();
     Ok(Board {
         title: file.title,
-        blocks,
-        links,
+        blocks: blocks.into_iter().collect(),
+        links: links.into_iter().collect(),
         // A hand-edited counter below a used id would hand that id out again: repair it.
         next_id: file.next_id.max(max_id + 1),
         timer,

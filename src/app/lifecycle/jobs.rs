@@ -87,9 +87,11 @@ pub enum Job {
 }
 
 pub enum JobDone {
+    /// A board read and validated, in a document whose spatial index is already built: on a
+    /// big board that is a tenth of a second the UI thread does not wait for.
     Loaded {
         path: PathBuf,
-        result: Result<Box<Board>, LoadError>,
+        result: Result<Box<crate::model::Document>, LoadError>,
     },
     Exported {
         path: PathBuf,
@@ -279,7 +281,8 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
         }
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
         Job::Load { path, look } => {
-            let result = persistence::load_board(&path).map(Box::new);
+            let result =
+                persistence::load_board(&path).map(|b| Box::new(crate::model::Document::new(b)));
             let foreign = result.is_err()
                 && std::fs::read(&path)
                     .ok()

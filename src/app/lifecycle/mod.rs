@@ -426,13 +426,14 @@ impl BoardFiles {
             JobDone::Loaded { path, result } => {
                 self.loading = None;
                 match result {
-                    Ok(board) => {
+                    Ok(doc) => {
+                        let board = doc.board();
                         let counts = counts_line(board.blocks.len(), board.links.len());
                         sh.status
                             .info(format!("Opened {} ({counts})", display_name(&path)));
                         sh.settings.remember(&path);
-                        let fit = board.bounds();
-                        self.replace(OpenBoard::new(*board, Some(path)), fit, sh);
+                        let fit = doc.index().bounds();
+                        self.replace(OpenBoard::from_document(*doc, Some(path)), fit, sh);
                     }
                     // The board in memory is untouched, and stays bound to where it was.
                     Err(e) => sh.status.error(e.to_string()),

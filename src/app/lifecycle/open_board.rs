@@ -17,7 +17,11 @@ pub struct OpenBoard {
 
 impl OpenBoard {
     pub fn new(board: Board, path: Option<PathBuf>) -> Self {
-        let doc = Document::new(board);
+        Self::from_document(Document::new(board), path)
+    }
+
+    /// A board already in its document (built on the worker that read the file).
+    pub fn from_document(doc: Document, path: Option<PathBuf>) -> Self {
         let saved_state = Some(doc.state_id());
         let saved_timer = doc.board().timer.clone();
         Self {

@@ -12,6 +12,7 @@ pub fn show(
     fields: &mut Fields,
     ui: &mut egui::Ui,
     cx: &SidebarContext<'_>,
+    roster: &super::overview::Roster,
     block: &Block,
     out: &mut Vec<SidebarAction>,
 ) {
@@ -38,7 +39,7 @@ pub fn show(
     {
         out.push(update(block, |b| b.deep_dive = deep));
     }
-    time_line(ui, cx, block);
+    time_line(ui, cx, roster.deep_dives, block);
     super::sizing::show(fields, ui, cx, block, kind, out);
     ui.separator();
 
@@ -168,17 +169,11 @@ fn checklist_item(
 }
 
 /// "Deep dive on Cache: 4:12 of ~5:00", coloured as the block's budget runs out.
-fn time_line(ui: &mut egui::Ui, cx: &SidebarContext<'_>, block: &Block) {
+fn time_line(ui: &mut egui::Ui, cx: &SidebarContext<'_>, deep_dives: usize, block: &Block) {
     let spent = cx.board.timer.block_ms.get(&block.id).copied().unwrap_or(0);
     let name = display_label(block);
     let plan = crate::timer::plan_for(&cx.board.timer, cx.plans);
-    let deep_count = cx
-        .board
-        .blocks
-        .values()
-        .filter(|b| b.deep_dive)
-        .count()
-        .max(1);
+    let deep_count = deep_dives.max(1);
     let budget = plan
         .and_then(|p| p.phases.iter().find(|ph| ph.deep_dive))
         .map(|ph| ph.planned_ms() / deep_count as u64);

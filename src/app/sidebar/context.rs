@@ -40,6 +40,11 @@ pub enum PracticeAction {
 /// Everything the sidebar reads.
 pub struct SidebarContext<'a> {
     pub board: &'a Board,
+    /// The board's revision ([`crate::model::Document::revision`]), for what the sidebar keeps
+    /// between frames.
+    pub revision: u64,
+    /// Whether a drag is under way.
+    pub in_gesture: bool,
     pub selection: &'a Selection,
     pub palette: &'a Palette,
     pub lenses: &'a LensLibrary,

@@ -32,11 +32,13 @@ pub struct Sidebar {
     pub tab: Tab,
     /// Whether something was selected last frame: selecting a block brings its lens forward.
     had_selection: bool,
+    roster: overview::Roster,
 }
 
 impl Sidebar {
     pub fn show(&mut self, ui: &mut egui::Ui, cx: &SidebarContext<'_>) -> Vec<SidebarAction> {
         let mut out = Vec::new();
+        self.roster.update(cx.board, cx.revision, cx.in_gesture);
         let selected = !cx.selection.blocks.is_empty() || !cx.selection.links.is_empty();
         if selected && !self.had_selection {
             self.tab = Tab::Design;
@@ -72,11 +74,13 @@ impl Sidebar {
                     .filter_map(|id| cx.board.link(*id))
                     .collect();
                 match (blocks.as_slice(), links.as_slice()) {
-                    ([block], []) => block::show(&mut self.fields, ui, cx, block, &mut out),
+                    ([block], []) => {
+                        block::show(&mut self.fields, ui, cx, &self.roster, block, &mut out)
+                    }
                     ([], [link]) => link::show(&mut self.fields, ui, cx, link, &mut out),
                     ([], []) => {
                         review::drill(ui, cx, &mut out);
-                        overview::overview(ui, cx, &mut out);
+                        overview::overview(ui, cx, &self.roster, &mut out);
                         if let Some(private) = cx.private {
                             block::private_note(
                                 &mut self.fields,
@@ -94,11 +98,19 @@ impl Sidebar {
                     }
                     _ => {
                         ui.heading(format!("{} selected", blocks.len() + links.len()));
-                        for b in blocks {
-                            if ui.link(context::display_label(b)).clicked() {
-                                out.push(SidebarAction::Focus(b.id));
-                            }
-                        }
+                        // Select all on a big board selects thousands: lay out only what shows.
+                        let row = ui.text_style_height(&egui::TextStyle::Body);
+                        egui::ScrollArea::vertical()
+                            .id_salt("selected-blocks")
+                            .max_height(400.0)
+                            .auto_shrink([false, true])
+                            .show_rows(ui, row, blocks.len(), |ui, rows| {
+                                for b in &blocks[rows] {
+                                    if ui.link(context::display_label(b)).clicked() {
+                                        out.push(SidebarAction::Focus(b.id));
+                                    }
+                                }
+                            });
                     }
                 }
             });

@@ -2,7 +2,7 @@
 //! coverage and time, and the estimation cheat sheet.
 
 use super::context::{SidebarAction, SidebarContext, display_label};
-use crate::model::{Block, TimerState};
+use crate::model::{Block, BlockId, Board, TimerState};
 use crate::timer::format_ms;
 use serde::Deserialize;
 
@@ -25,7 +25,46 @@ fn estimates() -> Option<&'static EstimateFile> {
     FILE.get_or_init(|| ron::from_str(ESTIMATES).ok()).as_ref()
 }
 
-pub fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<SidebarAction>) {
+/// The components the overview lists, in its order (deep dives first, then by id), and how many
+/// are marked for a deep dive. Kept between frames: on a big board, filtering and sorting every
+/// block each frame would cost more than drawing the whole sidebar.
+#[derive(Default)]
+pub struct Roster {
+    /// The board revision this was made for.
+    revision: Option<u64>,
+    pub ids: Vec<BlockId>,
+    pub deep_dives: usize,
+}
+
+impl Roster {
+    /// Brings the list up to date with the board. While a drag is under way (`in_gesture`)
+    /// blocks only move or change size, which changes nothing listed here, so the list waits
+    /// for the drag to end instead of being rebuilt on every frame of it.
+    pub fn update(&mut self, board: &Board, revision: u64, in_gesture: bool) {
+        if self.revision == Some(revision) || (in_gesture && self.revision.is_some()) {
+            return;
+        }
+        let mut listed: Vec<&Block> = board
+            .blocks
+            .values()
+            .filter(|b| !b.is_frame() && !b.is_text())
+            .collect();
+        listed.sort_by_key(|b| (!b.deep_dive, b.id));
+        self.deep_dives = listed.iter().take_while(|b| b.deep_dive).count();
+        self.ids = listed.iter().map(|b| b.id).collect();
+        self.revision = Some(revision);
+    }
+}
+
+/// Rows of the component list shown at a time; the rest scroll.
+const LIST_HEIGHT: f32 = 320.0;
+
+pub fn overview(
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    roster: &Roster,
+    out: &mut Vec<SidebarAction>,
+) {
     let timer: &TimerState = &cx.board.timer;
     ui.heading("Interview");
     if let Some(plan) = crate::timer::plan_for(timer, cx.plans) {
@@ -48,21 +87,38 @@ pub fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
     }
     ui.separator();
     ui.strong("Components");
-    let mut blocks: Vec<&Block> = cx
-        .board
-        .blocks
-        .values()
-        .filter(|b| !b.is_frame() && !b.is_text())
-        .collect();
-    blocks.sort_by_key(|b| (!b.deep_dive, b.id));
-    if blocks.is_empty() {
+    if roster.ids.is_empty() {
         ui.weak("Place components with L, C, D, Q, N or Tab.");
+        return;
     }
-    egui::Grid::new("overview-blocks")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            for b in blocks.iter().take(500) {
+    // Only the rows in view are laid out, however many components the board has.
+    let row = ui.text_style_height(&egui::TextStyle::Body);
+    egui::ScrollArea::vertical()
+        .id_salt("overview-components")
+        .max_height(LIST_HEIGHT)
+        .auto_shrink([false, true])
+        .show_rows(ui, row, roster.ids.len(), |ui, rows| {
+            egui::Grid::new("overview-blocks")
+                .num_columns(3)
+                .striped(true)
+                .min_row_height(row)
+                .show(ui, |ui| {
+                    component_rows(ui, cx, &roster.ids[rows], out);
+                });
+        });
+}
+
+/// One row per component: its name (click to go there), lens coverage and time spent.
+fn component_rows(
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    ids: &[BlockId],
+    out: &mut Vec<SidebarAction>,
+) {
+    let timer = &cx.board.timer;
+    for b in ids.iter().filter_map(|id| cx.board.block(*id)) {
+        {
+            {
                 let lens = &cx.palette.kind_or_fallback(&b.kind).lens;
                 let (covered, total) = cx.lenses.coverage(b, lens);
                 let star = if b.deep_dive { "* " } else { "" };
@@ -82,7 +138,8 @@ pub fn overview(ui: &mut egui::Ui, cx: &SidebarContext<'_>, out: &mut Vec<Sideba
                 ui.label(format_ms(timer.block_ms.get(&b.id).copied().unwrap_or(0)));
                 ui.end_row();
             }
-        });
+        }
+    }
 }
 
 /// The estimation numbers to quote, from `assets/estimates.ron`.
