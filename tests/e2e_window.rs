@@ -430,13 +430,14 @@ fn bench_measures_every_phase_in_a_real_window_and_exits() {
         "whole board:",
         "zoom in and out:",
         "pan back:",
+        "pan, empty view:",
     ] {
         let line = out
             .lines()
             .find(|l| l.starts_with(phase))
             .unwrap_or_else(|| panic!("no {phase:?} line in:\n{out}"));
         assert!(
-            line.contains("8 frames") && line.contains("p95") && line.contains("update CPU"),
+            line.contains("8 frames") && line.contains("p95") && line.contains("update median"),
             "{line}"
         );
     }
@@ -444,6 +445,20 @@ fn bench_measures_every_phase_in_a_real_window_and_exits() {
         out.contains("startup: "),
         "bench prints start-up timings:\n{out}"
     );
+    // Left alone, the window draws (almost) nothing: no continuous repaint. One frame may come
+    // from the status message hiding itself.
+    let idle = out
+        .lines()
+        .find(|l| l.starts_with("idle:"))
+        .unwrap_or_else(|| panic!("no idle line in:\n{out}"));
+    let frames: usize = idle
+        .split(", ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("frames drawn in {idle:?}"));
+    assert!(idle.contains("% of a core"), "{idle}");
+    assert!(frames <= 2, "an idle window keeps drawing: {idle}");
 }
 
 #[test]

@@ -294,7 +294,7 @@ fn link_labels_in_the_examples_cover_no_block_title_or_label() {
             .links
             .values()
             .filter_map(|l| {
-                let placed = layout.labels.get(&l.id)?;
+                let placed = layout.label(l.id)?;
                 Some((l.label.clone(), placed.rect()))
             })
             .collect();

@@ -1,9 +1,11 @@
 //! `archboard bench`: the whole app measured in a real window, the way a user feels it.
 //!
 //! Once the board is open the driver moves the camera by itself, one step per frame, through
-//! four phases (pan at 100 %, fit, zoom in and out, pan again), asking for a repaint every frame.
-//! Each phase reports the interval between frames (what the eye sees) and the CPU time the app's
-//! own update took on the UI thread (what archboard itself costs, without the GL driver).
+//! five phases (pan at 100 %, fit, zoom in and out, pan again, and pan over empty canvas beside
+//! the board, which is the same window with nothing to draw), asking for a repaint every frame.
+//! Each phase reports the interval between frames (what the eye sees) and the time the app's own
+//! update took on the UI thread (what archboard itself costs, without the GL driver).
+//! Then it stops asking and measures the whole process's CPU time over five idle seconds.
 
 use crate::canvas::{Camera, CanvasState};
 use crate::model::Rect;
@@ -15,10 +17,17 @@ enum Phase {
     Fit,
     Zoom,
     PanBack,
+    Empty,
 }
 
 impl Phase {
-    const ALL: [Phase; 4] = [Phase::Pan, Phase::Fit, Phase::Zoom, Phase::PanBack];
+    const ALL: [Phase; 5] = [
+        Phase::Pan,
+        Phase::Fit,
+        Phase::Zoom,
+        Phase::PanBack,
+        Phase::Empty,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -26,12 +35,22 @@ impl Phase {
             Phase::Fit => "whole board",
             Phase::Zoom => "zoom in and out",
             Phase::PanBack => "pan back",
+            Phase::Empty => "pan, empty view",
         }
     }
 }
 
 /// Frames to wait after the board opens before measuring, so start-up work is not counted.
 const SETTLE_FRAMES: usize = 5;
+/// How long the idle window is watched.
+pub const IDLE: Duration = Duration::from_secs(5);
+
+/// The idle measurement: when it began, the process's CPU time then, frames drawn since.
+struct Idle {
+    start: Instant,
+    cpu: Option<Duration>,
+    frames: usize,
+}
 
 pub struct Bench {
     frames: usize,
@@ -42,6 +61,8 @@ pub struct Bench {
     intervals: Vec<Duration>,
     update: Vec<Duration>,
     lines: Vec<String>,
+    idle: Option<Idle>,
+    done: bool,
 }
 
 impl Bench {
@@ -55,11 +76,57 @@ impl Bench {
             intervals: Vec::new(),
             update: Vec::new(),
             lines: Vec::new(),
+            idle: None,
+            done: false,
         }
     }
 
+    /// All phases measured, the idle one included.
     pub fn finished(&self) -> bool {
+        self.done
+    }
+
+    /// The moving phases are over: the window is left alone now.
+    pub fn moving_done(&self) -> bool {
         self.phase >= Phase::ALL.len()
+    }
+
+    /// Called once per frame after the moving phases: starts the idle watch, counts the frames
+    /// something else asked for, and after [`IDLE`] reports the share of a core the whole
+    /// process used. Returns how long to sleep before the next look.
+    pub fn idle_frame(&mut self, now: Instant, process_cpu: Option<Duration>) -> Option<Duration> {
+        if self.done {
+            return None;
+        }
+        let idle = self.idle.get_or_insert(Idle {
+            start: now,
+            cpu: process_cpu,
+            frames: 0,
+        });
+        let elapsed = now - idle.start;
+        if elapsed < IDLE {
+            if elapsed > Duration::ZERO {
+                idle.frames += 1;
+            }
+            return Some(IDLE - elapsed);
+        }
+        let share = match (idle.cpu, process_cpu) {
+            (Some(a), Some(b)) => {
+                format!(
+                    "{:.2} % of a core",
+                    b.saturating_sub(a).as_secs_f64() / elapsed.as_secs_f64() * 100.0
+                )
+            }
+            _ => "CPU time unknown".into(),
+        };
+        self.lines.push(format!(
+            "{:<16} {:.1} s  {share}, {} frames drawn",
+            "idle:",
+            elapsed.as_secs_f64(),
+            idle.frames
+        ));
+        self.done = true;
+        None
     }
 
     /// One report line per finished phase.
@@ -69,7 +136,7 @@ impl Bench {
 
     /// Moves the camera for the frame about to be drawn. `bounds` is the board's extent.
     pub fn drive(&mut self, canvas: &mut CanvasState, bounds: Option<Rect>) {
-        if self.settle > 0 || self.finished() {
+        if self.settle > 0 || self.moving_done() {
             return;
         }
         let Some(bounds) = bounds else {
@@ -88,6 +155,12 @@ impl Bench {
         canvas.camera = match Phase::ALL[self.phase] {
             Phase::Pan => across(t),
             Phase::PanBack => across(1.0 - t),
+            Phase::Empty => {
+                // The same pan, a board's width to the right of it: nothing there to draw.
+                let mut cam = across(t);
+                cam.origin.x += bounds.w + screen.width() * 2.0;
+                cam
+            }
             Phase::Fit => Camera::fit(screen, &bounds, 40.0, 1.0),
             Phase::Zoom => {
                 // From the fitted view to 8× closer and back, around the view's centre.
@@ -102,7 +175,7 @@ impl Bench {
 
     /// Records a frame that started at `start` and spent `update` in the app's update.
     pub fn record(&mut self, start: Instant, update: Duration, ready: bool) {
-        if self.finished() {
+        if self.moving_done() {
             return;
         }
         if !ready {
@@ -122,7 +195,7 @@ impl Bench {
         if self.frame >= self.frames {
             let phase = Phase::ALL[self.phase];
             self.lines.push(format!(
-                "{:<16} {} frames  interval median {} p95 {}  update CPU median {} p95 {}",
+                "{:<16} {} frames  interval median {} p95 {}  update median {} p95 {}",
                 format!("{}:", phase.name()),
                 self.frames,
                 ms(percentile(&mut self.intervals, 0.5)),
@@ -153,12 +226,16 @@ fn percentile(values: &mut [Duration], q: f64) -> Duration {
     values[rank - 1]
 }
 
-/// CPU time this thread has used, where the system says (Linux); `None` elsewhere.
-pub fn thread_cpu_time() -> Option<Duration> {
-    // The first field of schedstat is the time spent running on a CPU, in nanoseconds.
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+/// CPU time the whole process (every thread, the GL driver's included) has used, where the
+/// system says (Linux); `None` elsewhere. Clock ticks: 10 ms steps.
+pub fn process_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime
+    // are fields 14 and 15.
+    let rest = text.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 #[cfg(test)]
@@ -174,25 +251,47 @@ mod tests {
     }
 
     #[test]
-    fn runs_four_phases_then_finishes() {
+    fn runs_the_moving_phases_then_watches_the_idle_window() {
         let mut bench = Bench::new(3);
         let mut canvas = CanvasState::new();
         let bounds = Some(Rect::new(0.0, 0.0, 5000.0, 3000.0));
         let mut now = Instant::now();
         let mut zooms = Vec::new();
-        for _ in 0..SETTLE_FRAMES + 4 * 3 {
+        for _ in 0..SETTLE_FRAMES + 5 * 3 {
             bench.drive(&mut canvas, bounds);
             zooms.push(canvas.camera.zoom);
             now += Duration::from_millis(16);
             bench.record(now, Duration::from_millis(2), true);
         }
-        assert!(bench.finished());
-        assert_eq!(bench.lines().len(), 4);
+        assert!(bench.moving_done() && !bench.finished());
+        assert_eq!(bench.lines().len(), 5);
         assert!(bench.lines()[0].starts_with("pan at 100 %:"));
         assert!(bench.lines()[0].contains("interval median  16.00 ms"));
         // The zoom phase goes closer than the fitted view in its middle frame.
         let fit = zooms[SETTLE_FRAMES + 3];
         assert!(zooms[SETTLE_FRAMES + 7] > fit * 4.0, "{zooms:?}");
+        // Idle: one frame something asked for, then the report after the watch.
+        let cpu = Duration::from_millis(1_000);
+        assert_eq!(bench.idle_frame(now, Some(cpu)), Some(IDLE));
+        assert!(
+            bench
+                .idle_frame(now + Duration::from_secs(1), None)
+                .is_some()
+        );
+        assert_eq!(
+            bench.idle_frame(now + IDLE, Some(cpu + Duration::from_millis(50))),
+            None
+        );
+        assert!(bench.finished());
+        let idle = &bench.lines()[5];
+        assert!(idle.contains("1.00 % of a core, 1 frames drawn"), "{idle}");
+    }
+
+    #[test]
+    fn reads_this_process_cpu_time() {
+        if cfg!(target_os = "linux") {
+            assert!(process_cpu_time().is_some());
+        }
     }
 
     #[test]

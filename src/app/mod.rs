@@ -362,8 +362,8 @@ impl ArchboardApp {
             }
         }
         self.update_title(&ctx);
-        if self.status.visible() && self.status.level == Level::Info {
-            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        if let Some(left) = self.status.hides_in() {
+            ctx.request_repaint_after(left);
         }
     }
 

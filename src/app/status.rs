@@ -2,6 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+/// How long an info message stays.
+const INFO_SHOWN: Duration = Duration::from_secs(8);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -43,7 +46,17 @@ impl Status {
 
     /// Info messages fade after a while; errors do not.
     pub fn visible(&self) -> bool {
-        !self.text.is_empty()
-            && (self.level == Level::Error || self.since.elapsed() < Duration::from_secs(8))
+        !self.text.is_empty() && (self.level == Level::Error || self.hides_in().is_some())
+    }
+
+    /// How long an info message has left on screen: the one moment the status bar needs a
+    /// repaint of its own, so an idle window draws nothing until then.
+    pub fn hides_in(&self) -> Option<Duration> {
+        if self.text.is_empty() || self.level == Level::Error {
+            return None;
+        }
+        INFO_SHOWN
+            .checked_sub(self.since.elapsed())
+            .filter(|d| !d.is_zero())
     }
 }

@@ -81,28 +81,30 @@ pub fn place(
     out
 }
 
-/// `previous` with the labels of `redo` placed again (while blocks are being dragged): the
-/// others stay where they were. A full [`place`] follows when the drag ends.
-pub fn replace_some(
+/// The labels of `redo` placed again (while blocks are being dragged), clear of the blocks and
+/// frame titles near them and of each other. Labels of other links are not considered: a full
+/// [`place`] follows when the drag ends. Its cost follows `redo`, not the board.
+pub fn place_some(
     board: &Board,
+    index: &crate::model::SpatialIndex,
     fans: &HashMap<LinkId, f32>,
     measure: &mut dyn Measure,
-    previous: &HashMap<LinkId, Placed>,
     redo: &std::collections::BTreeSet<LinkId>,
 ) -> HashMap<LinkId, Placed> {
-    let mut obstacles = fixed_obstacles(board, measure);
-    let mut out: HashMap<LinkId, Placed> = previous
-        .iter()
-        .filter(|(id, _)| !redo.contains(id) && board.links.contains_key(*id))
-        .map(|(id, p)| (*id, *p))
-        .collect();
-    for p in out.values() {
-        obstacles.insert(p.rect());
-    }
-    for id in redo {
-        let Some(link) = board.link(*id) else {
+    let mut obstacles = Grid::default();
+    let reach = MAX_DISTANCE + theme::LABEL_SIZE * 4.0;
+    let mut near = std::collections::BTreeSet::new();
+    for link in redo.iter().filter_map(|id| board.link(*id)) {
+        let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
+        near.extend(index.blocks_in(a.rect.union(&b.rect).expanded(reach)));
+    }
+    for b in near.iter().filter_map(|id| board.block(*id)) {
+        add_obstacle(&mut obstacles, b, measure);
+    }
+    let mut out = HashMap::new();
+    for link in redo.iter().filter_map(|id| board.link(*id)) {
         if let Some(placed) = place_one(board, link, fans, measure, &obstacles) {
             obstacles.insert(placed.rect());
             out.insert(link.id, placed);
@@ -115,17 +117,21 @@ pub fn replace_some(
 fn fixed_obstacles(board: &Board, measure: &mut dyn Measure) -> Grid {
     let mut obstacles = Grid::default();
     for b in board.blocks.values() {
-        if b.is_frame() {
-            if let Some(title) = frame_title_rect(b, measure) {
-                obstacles.insert(title);
-            }
-        } else {
-            // A little room around the block, where its sizing badge overhangs and where a
-            // label would read as part of the block.
-            obstacles.insert(b.rect.expanded(BLOCK_MARGIN));
-        }
+        add_obstacle(&mut obstacles, b, measure);
     }
     obstacles
+}
+
+/// A frame's title, or a block with a little room around it (where its sizing badge overhangs
+/// and where a label would read as part of the block).
+fn add_obstacle(obstacles: &mut Grid, b: &crate::model::Block, measure: &mut dyn Measure) {
+    if b.is_frame() {
+        if let Some(title) = frame_title_rect(b, measure) {
+            obstacles.insert(title);
+        }
+    } else {
+        obstacles.insert(b.rect.expanded(BLOCK_MARGIN));
+    }
 }
 
 fn place_one(

@@ -231,6 +231,8 @@ pub struct CanvasState {
     /// computed for. Shared so a frame or a click can hold them while the canvas changes its
     /// other state.
     layout: Option<(LayoutKey, Rc<layout::LinkLayout>)>,
+    /// Lays out big boards off the UI thread.
+    layout_worker: layout::LayoutWorker,
     /// The design review's overlay and drill to draw, set by the app each frame.
     pub design: Option<Rc<design::Design>>,
     /// Other people in the room, set by the app each frame.
@@ -293,23 +295,42 @@ impl CanvasState {
     /// Fan-out offsets and label places for the current board, recomputed only when it changed.
     /// While blocks are dragged only their links' labels move; the whole layout is redone when
     /// the drag ends, so what stays on screen is what an export draws.
+    ///
+    /// A big board's layout comes from a worker: until it arrives the previous one is drawn
+    /// (labels of links just added sit at their middle meanwhile), so no frame waits for it.
     fn layout(&mut self, doc: &Document, ctx: &egui::Context) -> Rc<layout::LinkLayout> {
+        if let Some((revision, done)) = self.layout_worker.take() {
+            self.layout = Some(((revision, false), Rc::new(done)));
+        }
         let key = (doc.revision(), doc.in_gesture());
         if let Some((k, layout)) = &self.layout
             && *k == key
         {
             return Rc::clone(layout);
         }
-        let previous = self.layout.take().map(|(_, l)| l);
         let moving = match &self.gesture {
             Gesture::Move { ids, .. } => Some(ids.iter().copied().collect()),
             Gesture::Resize { id, .. } => Some(std::collections::BTreeSet::from([*id])),
             _ => None,
         };
-        let layout = ctx.fonts_mut(|f| match (&previous, moving) {
-            (Some(prev), Some(moving)) if doc.in_gesture() => prev.moved(doc.board(), f, &moving),
-            _ => layout::LinkLayout::after(doc.board(), f, previous.as_deref()),
-        });
+        let previous = self.layout.as_ref().map(|(_, l)| Rc::clone(l));
+        let big = doc.board().links.len() >= layout::BIG_LAYOUT;
+        let layout = match (&previous, moving) {
+            (Some(prev), Some(moving)) if doc.in_gesture() => {
+                ctx.fonts_mut(|f| prev.moved(doc.board(), doc.index(), f, &moving))
+            }
+            _ if big => {
+                if !self.layout_worker.is_busy() {
+                    let prev = previous.as_deref().cloned();
+                    self.layout_worker
+                        .start(doc.revision(), doc.board().clone(), prev, ctx);
+                }
+                // Drawn until the worker's arrives; kept under its own key, so it is not
+                // mistaken for the layout of this state.
+                return previous.unwrap_or_default();
+            }
+            _ => ctx.fonts_mut(|f| layout::LinkLayout::after(doc.board(), f, previous.as_deref())),
+        };
         let layout = Rc::new(layout);
         self.layout = Some((key, Rc::clone(&layout)));
         layout

@@ -496,7 +496,7 @@ fn paint_link(
         let pad = link_labels::LABEL_PAD * z;
         let r = Rect::from_center_size(anchor, galley.size() + vec2(2.0 * pad, 2.0 * pad));
         // A label that had to step away from its line is tied back to it.
-        if let Some(placed) = style.layout.labels.get(&link.id)
+        if let Some(placed) = style.layout.label(link.id)
             && placed.stepped_away()
         {
             let to = view.to_screen(placed.anchor);
