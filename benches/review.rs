@@ -1,5 +1,7 @@
-//! Recomputing the design review after an edit, on a generated 10,000-block board with 10,000
-//! links: load along the links, single points of failure, bottlenecks and gaps. Target ≤ 20 ms.
+//! Recomputing the design review after an edit, on generated boards with as many links as
+//! blocks: load along the links, single points of failure, bottlenecks and gaps. Target at
+//! 10,000 blocks ≤ 20 ms. At 100,000 the window runs it on a worker; the target there is that
+//! its result follows an edit within 250 ms.
 
 use archboard::lens::LensLibrary;
 use archboard::model::{Edit, Point, generate::synthetic};
@@ -11,23 +13,31 @@ use std::hint::black_box;
 fn bench_review(c: &mut Criterion) {
     let palette = Palette::bundled();
     let lenses = LensLibrary::bundled();
-    let mut board = synthetic(10_000, 10_000);
-    let id = *board
-        .blocks
-        .keys()
-        .nth(5_000)
-        .unwrap_or(&archboard::model::BlockId(1));
-    c.bench_function("review_after_edit_10k_blocks (target 20 ms)", |b| {
-        b.iter(|| {
-            // An edit, then the review the app recomputes for the new state.
-            let _ = Edit::Move {
-                blocks: vec![id],
-                delta: Point::new(10.0, 0.0),
-            }
-            .apply(&mut board);
-            black_box(review(&board, &palette, &lenses).findings.len())
-        })
-    });
+    for (n, target) in [(10_000, "20 ms"), (100_000, "250 ms, on a worker")] {
+        let mut board = synthetic(n, n);
+        let id = *board
+            .blocks
+            .keys()
+            .nth(n / 2)
+            .unwrap_or(&archboard::model::BlockId(1));
+        let mut group = c.benchmark_group("review");
+        group.sample_size(10);
+        group.bench_function(
+            format!("review_after_edit_{n}_blocks (target {target})"),
+            |b| {
+                b.iter(|| {
+                    // An edit, then the review the app recomputes for the new state.
+                    let _ = Edit::Move {
+                        blocks: vec![id],
+                        delta: Point::new(10.0, 0.0),
+                    }
+                    .apply(&mut board);
+                    black_box(review(&board, &palette, &lenses).findings.len())
+                })
+            },
+        );
+        group.finish();
+    }
 }
 
 criterion_group!(benches, bench_review);

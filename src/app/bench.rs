@@ -125,6 +125,13 @@ impl Bench {
             elapsed.as_secs_f64(),
             idle.frames
         ));
+        if let Some(peak) = peak_memory() {
+            self.lines.push(format!(
+                "{:<16} peak resident {} MB",
+                "memory:",
+                peak / (1024 * 1024)
+            ));
+        }
         self.done = true;
         None
     }
@@ -226,6 +233,14 @@ fn percentile(values: &mut [Duration], q: f64) -> Duration {
     values[rank - 1]
 }
 
+/// The most memory the process has held resident so far, in bytes (Linux); `None` elsewhere.
+pub fn peak_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// CPU time the whole process (every thread, the GL driver's included) has used, where the
 /// system says (Linux); `None` elsewhere. Clock ticks: 10 ms steps.
 pub fn process_cpu_time() -> Option<Duration> {
@@ -284,6 +299,13 @@ mod tests {
         );
         assert!(bench.finished());
         let idle = &bench.lines()[5];
+        if cfg!(target_os = "linux") {
+            assert!(
+                bench.lines()[6].starts_with("memory:"),
+                "{:?}",
+                bench.lines()
+            );
+        }
         assert!(idle.contains("1.00 % of a core, 1 frames drawn"), "{idle}");
     }
 

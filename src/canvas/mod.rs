@@ -336,6 +336,12 @@ impl CanvasState {
         layout
     }
 
+    /// The newest link layout the canvas holds (for tests): on a big board it may still be
+    /// the one of an earlier state while the worker lays out the current one.
+    pub fn link_layout(&self) -> Option<&layout::LinkLayout> {
+        self.layout.as_ref().map(|(_, l)| l.as_ref())
+    }
+
     /// Shows the canvas filling `ui` and turns input into edits on `doc`. Commands chosen in
     /// its context menu go onto `queue`.
     pub fn show(

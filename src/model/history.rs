@@ -155,7 +155,8 @@ impl Document {
             .blocks
             .extend(remote.blocks.iter().map(|(id, _)| *id));
         touched.links.extend(remote.links.iter().map(|(id, _)| *id));
-        let dropped = remote.apply(&mut self.board);
+        let index = &self.index;
+        let dropped = remote.apply(&mut self.board, |b| index.links_of(b).to_vec());
         touched.links.extend(dropped.iter().copied());
         self.record(&touched);
         self.index.update(&self.board, &touched);

@@ -33,7 +33,15 @@ impl Remote {
     /// Applies to `board`, keeping its one invariant: every link joins two blocks on the board.
     /// Returns the links left out or removed because one of their blocks is gone (a peer
     /// deleted it while another linked to it): every peer drops the same ones.
-    pub(super) fn apply(self, board: &mut Board) -> Vec<LinkId> {
+    ///
+    /// Only links this update sets, and the links of blocks it removes (`links_of`, from the
+    /// document's index), can be left dangling, so only those are checked: a peer's move on a
+    /// 100,000-link board does not look at every link.
+    pub(super) fn apply(
+        self,
+        board: &mut Board,
+        links_of: impl Fn(BlockId) -> Vec<LinkId>,
+    ) -> Vec<LinkId> {
         let Remote {
             blocks,
             links,
@@ -42,6 +50,12 @@ impl Remote {
             timer,
             practice,
         } = self;
+        let mut suspects: Vec<LinkId> = blocks
+            .iter()
+            .filter(|(_, b)| b.is_none())
+            .flat_map(|(id, _)| links_of(*id))
+            .collect();
+        suspects.extend(links.iter().filter(|(_, l)| l.is_some()).map(|(id, _)| *id));
         for (id, block) in blocks {
             match block {
                 Some(b) => {
@@ -64,9 +78,11 @@ impl Remote {
                 }
             }
         }
-        let dangling: Vec<LinkId> = board
-            .links
-            .values()
+        suspects.sort_unstable();
+        suspects.dedup();
+        let dangling: Vec<LinkId> = suspects
+            .into_iter()
+            .filter_map(|id| board.links.get(&id))
             .filter(|l| {
                 !board.blocks.contains_key(&l.from.block) || !board.blocks.contains_key(&l.to.block)
             })
