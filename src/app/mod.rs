@@ -363,7 +363,8 @@ impl ArchboardApp {
         }
         self.update_title(&ctx);
         if let Some(left) = self.status.hides_in() {
-            ctx.request_repaint_after(left);
+            // A little past the moment, so the frame it wakes finds the message gone.
+            ctx.request_repaint_after(left + std::time::Duration::from_millis(50));
         }
     }
 

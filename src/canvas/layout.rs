@@ -189,13 +189,25 @@ impl Measure for FontMeasure<'_, '_, '_> {
             return s;
         }
         let font = FontId::proportional(size);
-        let galley = match wrap {
-            Some(w) => self.fonts.layout(text.to_owned(), font, Color32::WHITE, w),
-            None => self
-                .fonts
-                .layout_no_wrap(text.to_owned(), font, Color32::WHITE),
+        let s = match wrap {
+            Some(w) => {
+                let galley = self.fonts.layout(text.to_owned(), font, Color32::WHITE, w);
+                (galley.size().x, galley.size().y)
+            }
+            // One line per paragraph, each as wide as its glyphs' advances: no galley is made,
+            // so measuring 100,000 labels does not fill the font cache with 100,000 galleys
+            // (a third of a gigabyte) that nothing draws.
+            None => {
+                let rows = text.split('\n');
+                let (mut width, mut lines) = (0.0f32, 0.0f32);
+                for row in rows {
+                    let w: f32 = row.chars().map(|c| self.fonts.glyph_width(&font, c)).sum();
+                    width = width.max(w);
+                    lines += 1.0;
+                }
+                (width, lines * self.fonts.row_height(&font))
+            }
         };
-        let s = (galley.size().x, galley.size().y);
         self.sizes.insert(key, s);
         s
     }
@@ -214,6 +226,39 @@ mod tests {
         });
         frame.textures_delta.clear();
         out.expect("laid out")
+    }
+
+    #[test]
+    fn a_label_measured_from_its_glyphs_is_as_wide_as_its_galley() {
+        let ctx = egui::Context::default();
+        let mut frame = ctx.run_ui(egui::RawInput::default(), |ui| {
+            ui.ctx().fonts_mut(|f| {
+                for text in [
+                    "call 17",
+                    "Writes (async)",
+                    "HTTPS / JSON",
+                    "AVWA To",
+                    "fan-out\nreads",
+                ] {
+                    let size = crate::theme::LINK_LABEL_SIZE;
+                    let galley = f.layout_no_wrap(
+                        text.to_owned(),
+                        FontId::proportional(size),
+                        Color32::WHITE,
+                    );
+                    let mut m = FontMeasure {
+                        fonts: f,
+                        old: None,
+                        sizes: HashMap::new(),
+                    };
+                    let (w, h) = m.measure(text, size, None);
+                    let g = galley.size();
+                    assert!((w - g.x).abs() <= 1.5, "{text:?}: {w} against {}", g.x);
+                    assert!((h - g.y).abs() <= 1.0, "{text:?}: {h} against {}", g.y);
+                }
+            });
+        });
+        frame.textures_delta.clear();
     }
 
     #[test]

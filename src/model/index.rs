@@ -20,6 +20,17 @@ type Entry<T> = GeomWithData<Rectangle<[f32; 2]>, T>;
 
 /// Past this share of the board changed at once, building the trees again beats editing them.
 const REBUILD_SHARE: usize = 4;
+/// Boards with this many links build their two trees on two threads.
+const PARALLEL_FROM: usize = 10_000;
+
+/// The blocks' tree and what each block was indexed with.
+type BlockPart = (RTree<Entry<BlockId>>, HashMap<BlockId, Rect>);
+/// The links' tree, what each link was indexed with, and the links of each block.
+type LinkPart = (
+    RTree<Entry<LinkId>>,
+    HashMap<LinkId, (BlockId, BlockId, Rect)>,
+    HashMap<BlockId, Vec<LinkId>>,
+);
 
 #[derive(Clone, Debug, Default)]
 pub struct SpatialIndex {
@@ -51,8 +62,45 @@ fn link_box(board: &Board, from: BlockId, to: BlockId) -> Option<Rect> {
 
 impl SpatialIndex {
     pub fn build(board: &Board) -> Self {
+        // The two trees are independent: on a big board each takes tens of milliseconds, so
+        // they are built side by side (opening a file waits for this).
+        if board.links.len() < PARALLEL_FROM {
+            let blocks = Self::build_blocks(board);
+            return Self::from_parts(blocks, Self::build_links(board));
+        }
+        std::thread::scope(|scope| {
+            let links =
+                std::thread::Builder::new().spawn_scoped(scope, || Self::build_links(board));
+            let blocks = Self::build_blocks(board);
+            // Without a second thread (or if it failed), the links are indexed here.
+            let links = links
+                .ok()
+                .and_then(|h| h.join().ok())
+                .unwrap_or_else(|| Self::build_links(board));
+            Self::from_parts(blocks, links)
+        })
+    }
+
+    fn from_parts(blocks: BlockPart, links: LinkPart) -> Self {
+        let (blocks, block_rects) = blocks;
+        let (links, link_boxes, touching) = links;
+        Self {
+            blocks,
+            links,
+            block_rects,
+            link_boxes,
+            touching,
+        }
+    }
+
+    fn build_blocks(board: &Board) -> BlockPart {
         let block_rects: HashMap<BlockId, Rect> =
             board.blocks.values().map(|b| (b.id, b.rect)).collect();
+        let tree = RTree::bulk_load(block_rects.iter().map(|(id, r)| entry(r, *id)).collect());
+        (tree, block_rects)
+    }
+
+    fn build_links(board: &Board) -> LinkPart {
         let mut link_boxes = HashMap::with_capacity(board.links.len());
         let mut touching: HashMap<BlockId, Vec<LinkId>> = HashMap::new();
         for l in board.links.values() {
@@ -65,18 +113,13 @@ impl SpatialIndex {
                 touching.entry(l.to.block).or_default().push(l.id);
             }
         }
-        Self {
-            blocks: RTree::bulk_load(block_rects.iter().map(|(id, r)| entry(r, *id)).collect()),
-            links: RTree::bulk_load(
-                link_boxes
-                    .iter()
-                    .map(|(id, (_, _, r))| entry(r, *id))
-                    .collect(),
-            ),
-            block_rects,
-            link_boxes,
-            touching,
-        }
+        let tree = RTree::bulk_load(
+            link_boxes
+                .iter()
+                .map(|(id, (_, _, r))| entry(r, *id))
+                .collect(),
+        );
+        (tree, link_boxes, touching)
     }
 
     /// Brings the index up to date with `board` after the changes `changed` names. Links
