@@ -30,15 +30,17 @@ pub struct DesignReview {
     pub failed: BTreeSet<BlockId>,
     review: Option<(u64, Rc<Review>)>,
     drill: Option<(u64, BTreeSet<BlockId>, Rc<Drill>)>,
-    /// The review being computed on a worker for a big board, and for which state.
-    pending: Option<Pending>,
+    /// Reviews being computed on workers for a big board, oldest first: at most two, so an
+    /// edit made while one runs gets its own at once instead of waiting for the stale one.
+    pending: Vec<Pending>,
 }
 
 /// A review (and drill) computing on a worker thread.
 struct Pending {
     state: u64,
     failed: BTreeSet<BlockId>,
-    result: Receiver<(Review, Option<Drill>)>,
+    /// The review (when one was asked for) and the drill (when blocks are failed).
+    result: Receiver<(Option<Review>, Option<Drill>)>,
 }
 
 /// Boards with at least this many blocks are reviewed on a worker: at 100,000 blocks a review
@@ -65,7 +67,7 @@ impl DesignReview {
 
     /// Whether a review is being computed off the UI thread.
     pub fn is_computing(&self) -> bool {
-        self.pending.is_some()
+        !self.pending.is_empty()
     }
 }
 
@@ -100,7 +102,11 @@ impl DesignReview {
                 .is_none_or(|(s, f, _)| *f != self.failed || *s != state)
         };
         let want_review = wanted && review_stale;
-        if (want_review || drill_stale) && self.pending.is_none() {
+        // During a drag the board changes every frame: one review at a time follows it. Once
+        // the drag is over (or for a single edit) the newest state gets a second worker.
+        let queued = self.pending.iter().any(|p| p.state == state);
+        let room = self.pending.is_empty() || (self.pending.len() < 2 && !doc.in_gesture());
+        if (want_review || drill_stale) && room && !queued {
             if doc.board().blocks.len() < BIG_BOARD {
                 let (r, d) = compute(doc.board(), look, want_review, &self.failed);
                 self.accept(state, self.failed.clone(), r, d);
@@ -133,11 +139,11 @@ impl DesignReview {
             .spawn(move || {
                 let out = compute(&board, &look, review, &drill_for);
                 // The app may have closed the board meanwhile; nobody is left to tell then.
-                let _ = tx.send((out.0.unwrap_or_default(), out.1));
+                let _ = tx.send(out);
                 ctx.request_repaint();
             });
         if spawned.is_ok() {
-            self.pending = Some(Pending {
+            self.pending.push(Pending {
                 state,
                 failed,
                 result: rx,
@@ -145,18 +151,25 @@ impl DesignReview {
         }
     }
 
-    /// Takes a finished worker's result, if there is one.
+    /// Takes finished workers' results. A result older than the one shown (a second worker
+    /// for a newer state finished first) is dropped.
     fn collect(&mut self) {
-        let Some(p) = &self.pending else { return };
-        match p.result.try_recv() {
-            Ok((review, drill)) => {
-                if let Some(p) = self.pending.take() {
-                    self.accept(p.state, p.failed, Some(review), drill);
+        let mut i = 0;
+        while i < self.pending.len() {
+            match self.pending[i].result.try_recv() {
+                Ok((review, drill)) => {
+                    let p = self.pending.remove(i);
+                    let newer = self.review.as_ref().is_none_or(|(s, _)| *s <= p.state);
+                    if newer {
+                        self.accept(p.state, p.failed, review, drill);
+                    }
+                }
+                Err(TryRecvError::Empty) => i += 1,
+                // A worker that panicked left nothing; the next frame starts another.
+                Err(TryRecvError::Disconnected) => {
+                    self.pending.remove(i);
                 }
             }
-            Err(TryRecvError::Empty) => {}
-            // A worker that panicked left nothing; the next frame starts another.
-            Err(TryRecvError::Disconnected) => self.pending = None,
         }
     }
 
