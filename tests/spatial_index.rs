@@ -208,7 +208,12 @@ fn check_touching(doc: &Document) -> Result<(), TestCaseError> {
     }
     for id in board.blocks.keys() {
         let got: BTreeSet<LinkId> = doc.index().links_of(*id).iter().copied().collect();
-        prop_assert_eq!(got, want.remove(id).unwrap_or_default(), "links of {:?}", id);
+        prop_assert_eq!(
+            got,
+            want.remove(id).unwrap_or_default(),
+            "links of {:?}",
+            id
+        );
     }
     // From corners and back: equal up to float rounding.
     match (doc.index().bounds(), board.bounds()) {

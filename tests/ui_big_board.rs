@@ -8,12 +8,20 @@ mod common;
 use archboard::app::ArchboardApp;
 use archboard::model::{BlockId, Document, Edit, Point, generate::synthetic};
 use common::{app_with_clock, wait_real};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 
 type H = Harness<'static, ArchboardApp>;
 
 const N: usize = 3_000;
+
+/// Rows of the sidebar's component list naming `label` (links there; the canvas's items are
+/// buttons).
+fn listed(h: &H, label: &str) -> usize {
+    h.query_all(by().role(Role::Link).label_contains(label))
+        .count()
+}
 
 /// The app (sidebar shown) on a generated board of [`N`] blocks and links.
 fn big_board() -> H {
@@ -28,12 +36,8 @@ fn big_board() -> H {
 fn the_component_list_lays_out_only_the_rows_in_view() {
     let h = big_board();
     // Every component is listed (the list scrolls), but only a screenful exists as widgets.
-    let first = h.query_all_by_label_contains("client 0").count();
-    assert!(first >= 1, "the first component is listed");
-    let rows = h
-        .query_all_by_label_contains("cache ")
-        .chain(h.query_all_by_label_contains("database "))
-        .count();
+    assert!(listed(&h, "client 0") >= 1, "the first component is listed");
+    let rows = listed(&h, "cache ") + listed(&h, "database ");
     assert!(rows > 0, "some rows are shown");
     assert!(
         rows < 100,
@@ -123,4 +127,40 @@ fn a_big_boards_labels_follow_a_moved_block_once_the_worker_is_done() {
     let at = doc.board().block(id).expect("block").rect;
     let found: Vec<BlockId> = doc.index().blocks_in(at).collect();
     assert!(found.contains(&id));
+}
+
+/// Opening another board replaces the document: the component list, the link layout and the
+/// review must follow the new one, never keep what they made for the old one.
+#[test]
+fn a_board_opened_after_another_is_listed_laid_out_and_reviewed() {
+    let (mut h, _clock) = app_with_clock(None);
+    h.run_steps(3);
+    assert_eq!(listed(&h, "client 0"), 0);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("big.ron");
+    archboard::persistence::save_board(&path, &synthetic(N, N)).expect("save");
+    // File → Open, the path typed into the prompt, Enter: the file worker loads it.
+    h.key_press_modifiers(common::ctrl(), egui::Key::O);
+    h.run_steps(2);
+    h.event(egui::Event::Text(path.display().to_string()));
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    wait_real(&mut h, "the board to open and be reviewed", 60, |app| {
+        app.board.doc.board().blocks.len() == N
+            && app.design.review().is_some_and(|r| !r.findings.is_empty())
+            && app.canvas.link_layout().is_some_and(|l| {
+                app.board
+                    .doc
+                    .board()
+                    .links
+                    .values()
+                    .take(50)
+                    .any(|link| l.label(link.id).is_some())
+            })
+    });
+    h.run_steps(2);
+    assert!(
+        listed(&h, "client 0") >= 1,
+        "the opened board's components are listed"
+    );
 }

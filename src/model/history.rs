@@ -70,6 +70,14 @@ impl Step {
     }
 }
 
+/// Hands out revisions: one counter for every document in the process, so a revision names one
+/// state of one document. Caches keyed by it (the link layout, the sidebar's list, the review)
+/// cannot mistake a newly opened board, or the replay's copy, for the board they were made for.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A board together with its undo history: the one door every change goes through.
 ///
 /// Edits go through [`Document::apply`]; while a gesture is open (a drag), its edits are
@@ -125,7 +133,7 @@ impl Document {
             next_step: 1,
             changes: Changes::default(),
             ids: IdSource::Counter,
-            revision: 0,
+            revision: next_revision(),
             remote: 0,
             read_only: false,
         }
@@ -147,7 +155,7 @@ impl Document {
         if remote.is_empty() {
             return Vec::new();
         }
-        self.revision += 1;
+        self.revision = next_revision();
         self.remote += 1;
         self.begin_recording();
         let mut touched = Changes::default();
@@ -201,7 +209,7 @@ impl Document {
     }
 
     /// Changes whenever the board's content changes: every edit, undo and redo, also within a
-    /// gesture. The clock's ticks do not count.
+    /// gesture. The clock's ticks do not count. No two documents share a revision.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -306,7 +314,7 @@ impl Document {
         self.record(&touched);
         self.index.update(&self.board, &touched);
         self.changes.merge(touched);
-        self.revision += 1;
+        self.revision = next_revision();
         self.redo.clear();
         match &mut self.open {
             Some(step) => step.push(inverse),
@@ -353,7 +361,7 @@ impl Document {
         self.record(&touched);
         self.index.update(&self.board, &touched);
         self.changes.merge(touched);
-        self.revision += 1;
+        self.revision = next_revision();
         self.redo.clear();
         if let Some(step) = &mut self.open {
             for inv in done {
@@ -402,7 +410,7 @@ impl Document {
         self.begin_recording();
         while let Some(step) = self.undo.pop_back() {
             self.undo_bytes -= step.bytes;
-            self.revision += 1;
+            self.revision = next_revision();
             let mut touched = Changes::default();
             let redo = step.unapply(&mut self.board, &mut touched);
             self.record(&touched);
@@ -424,7 +432,7 @@ impl Document {
         }
         self.begin_recording();
         while let Some(step) = self.redo.pop() {
-            self.revision += 1;
+            self.revision = next_revision();
             let mut touched = Changes::default();
             let undo = step.unapply(&mut self.board, &mut touched);
             self.record(&touched);
@@ -466,6 +474,21 @@ impl Document {
 mod tests {
     use super::*;
     use crate::model::{Block, BlockId, Link, Point, Rect};
+
+    #[test]
+    fn no_two_documents_share_a_revision() {
+        let mut a = Document::new(Board::default());
+        let b = Document::new(Board::default());
+        assert_ne!(
+            a.revision(),
+            b.revision(),
+            "a newly opened board is a new state"
+        );
+        let before = a.revision();
+        add_block(&mut a, "cache");
+        assert_ne!(a.revision(), before);
+        assert_ne!(a.revision(), b.revision());
+    }
 
     fn add_block(doc: &mut Document, kind: &str) -> BlockId {
         let id = doc.new_block_id();
