@@ -483,6 +483,33 @@ fn timings_report_the_first_frame() {
         ms[0] <= ms[1] && ms[1] <= ms[2],
         "milestones in order: {line}"
     );
+
+    // A file that exists opens on the worker after the window is up: a second line says when
+    // its first frame was built and on screen.
+    let file = dir.path().join("gen.ron");
+    let generated = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["generate", "3000", "-o"])
+        .arg(&file)
+        .output()
+        .expect("generate");
+    assert!(generated.status.success());
+    let (_, out) = s.run_to_end(&["--timings".as_ref(), file.as_os_str()], 10);
+    let board = out
+        .lines()
+        .find(|l| l.starts_with("startup: board opened"))
+        .unwrap_or_else(|| panic!("no board line in {out:?}"));
+    let window = out
+        .lines()
+        .find(|l| l.starts_with("startup: window"))
+        .unwrap_or_else(|| panic!("no window line in {out:?}"));
+    let numbers = |l: &str| -> Vec<u64> {
+        l.split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect()
+    };
+    let (w, b) = (numbers(window), numbers(board));
+    assert_eq!(b.len(), 2, "{board}");
+    assert!(w[2] <= b[0] && b[0] <= b[1], "{window} / {board}");
 }
 
 /// The recovery files the app under test has written (its `$XDG_DATA_HOME` is the session's).
