@@ -30,10 +30,17 @@ pub fn paint_board(
         paint_grid(painter, view, style.colors);
     }
     let visible = view.world_rect().expanded(theme::LABEL_SIZE);
-    let mut blocks: Vec<&Block> = index
-        .blocks_in(visible)
-        .filter_map(|id| board.block(id))
-        .collect();
+    // With the whole board in view every block and link is drawn: walking the maps in order
+    // then beats looking each one up by id from the index.
+    let everything = index.bounds().is_none_or(|b| visible.contains_rect(&b));
+    let mut blocks: Vec<&Block> = if everything {
+        board.blocks.values().collect()
+    } else {
+        index
+            .blocks_in(visible)
+            .filter_map(|id| board.block(id))
+            .collect()
+    };
     blocks.sort_by_key(|b| b.paint_order());
     let split = blocks.partition_point(|b| b.is_frame());
     // Far-out tiles and lines go into one mesh each: thousands of tiny shapes cost far more to
@@ -45,9 +52,14 @@ pub fn paint_board(
     painter.add(Shape::mesh(std::mem::take(&mut tiles)));
     let mut lines = egui::Mesh::default();
     // In id order, as the board holds them, so overlapping links stack the same way each frame.
-    let mut links: Vec<LinkId> = index.links_in(visible).collect();
-    links.sort_unstable();
-    for link in links.iter().filter_map(|id| board.link(*id)) {
+    let links: Vec<&Link> = if everything {
+        board.links.values().collect()
+    } else {
+        let mut ids: Vec<LinkId> = index.links_in(visible).collect();
+        ids.sort_unstable();
+        ids.iter().filter_map(|id| board.link(*id)).collect()
+    };
+    for link in links {
         let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
