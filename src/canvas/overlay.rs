@@ -20,8 +20,10 @@ impl CanvasState {
         let board = doc.board();
         let colors = style.colors;
         let stroke = Stroke::new(1.5, colors.selection);
+        // Select all on a big board selects thousands: only what is on screen is outlined.
+        let visible = view.world_rect().expanded(theme::LABEL_SIZE);
         for id in &self.selection.blocks {
-            if let Some(b) = board.block(*id) {
+            if let Some(b) = board.block(*id).filter(|b| b.rect.intersects(&visible)) {
                 let r = view.rect_to_screen(&b.rect).expand(3.0);
                 painter.rect_stroke(r, 4.0, stroke, StrokeKind::Outside);
             }
@@ -31,6 +33,9 @@ impl CanvasState {
             let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
                 continue;
             };
+            if !a.rect.union(&b.rect).intersects(&visible) {
+                continue;
+            }
             let pts = paint::link_screen_path(a, b, l, view, style);
             painter.add(egui::Shape::line(
                 pts.clone(),
