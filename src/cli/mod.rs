@@ -31,7 +31,8 @@ pub struct Cli {
     /// Board file (.ron) to open in the window.
     pub file: Option<PathBuf>,
 
-    /// Print how long start-up took, up to the first frame on screen.
+    /// Print how long start-up took, up to the first frame on screen, and, when FILE exists,
+    /// up to the first frame showing the board it opened (read on a worker meanwhile).
     #[arg(long)]
     pub timings: bool,
 
