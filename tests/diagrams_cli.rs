@@ -1,20 +1,10 @@
 //! `archboard import` and `archboard export` to other formats, as a script uses them: a
 //! written file and a summary on success; exit 2 with one line naming the file otherwise.
 
+mod common;
+
+use common::{archboard, os};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn archboard(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", "/nonexistent-archboard-config")
-        .output()
-        .expect("run archboard")
-}
-
-fn os(s: &str) -> &std::ffi::OsStr {
-    std::ffi::OsStr::new(s)
-}
 
 #[test]
 fn export_to_each_format_and_import_back() {

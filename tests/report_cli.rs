@@ -1,21 +1,10 @@
 //! `archboard report`, `new` and `problems` from the command line: the report names every phase,
 //! block and finding, and its numbers are the review's.
 
+mod common;
+
+use common::{archboard, os};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn archboard(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .args(args)
-        // The user's own palettes and problems must not change what the test sees.
-        .env("XDG_CONFIG_HOME", "/nonexistent-archboard-config")
-        .output()
-        .expect("run archboard")
-}
-
-fn os(s: &str) -> &std::ffi::OsStr {
-    std::ffi::OsStr::new(s)
-}
 
 #[test]
 fn the_report_of_each_example_names_every_phase_block_and_finding_as_review_does() {

@@ -12,10 +12,7 @@ use egui_kittest::kittest::Queryable;
 type H = Harness<'static, ArchboardApp>;
 
 fn blocks(h: &H) -> Vec<(BlockId, String, Rect, String)> {
-    h.state()
-        .board
-        .doc
-        .board()
+    common::board(h)
         .blocks
         .values()
         .map(|b| (b.id, b.kind.clone(), b.rect, b.label.clone()))
@@ -93,16 +90,16 @@ fn typing_after_placing_replaces_the_default_label_and_esc_keeps_it() {
 fn dragging_moves_a_block_by_the_dragged_distance_snapped() {
     let mut h = app();
     let id = place(&mut h, Pos2::new(500.0, 300.0), Key::R);
-    let before = h.state().board.doc.board().blocks[&id].rect;
+    let before = common::board(&h).blocks[&id].rect;
     let from = screen_of(&h, before.center());
     drag(&mut h, from, from + egui::vec2(103.0, 58.0));
-    let after = h.state().board.doc.board().blocks[&id].rect;
+    let after = common::board(&h).blocks[&id].rect;
     assert_eq!(after.x - before.x, 100.0, "103 px snaps to 100");
     assert_eq!(after.y - before.y, 60.0, "58 px snaps to 60");
     h.key_press_modifiers(ctrl(), Key::Z);
     h.run_steps(2);
     assert_eq!(
-        h.state().board.doc.board().blocks[&id].rect,
+        common::board(&h).blocks[&id].rect,
         before,
         "the whole drag is one undo step"
     );
@@ -138,7 +135,7 @@ fn delete_then_undo_restores_blocks_and_their_links() {
     click(&mut h, at);
     h.key_press(Key::Delete);
     h.run_steps(2);
-    assert_eq!(h.state().board.doc.board().blocks.len(), 1);
+    assert_eq!(common::board(&h).blocks.len(), 1);
     assert_eq!(
         h.state().board.doc.board().links.len(),
         0,
@@ -212,11 +209,7 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
 
     h.event(egui::Event::Paste("just some words".into()));
     h.run_steps(2);
-    let note = h
-        .state()
-        .board
-        .doc
-        .board()
+    let note = common::board(&h)
         .blocks
         .values()
         .next_back()
@@ -232,7 +225,7 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
 fn double_click_edits_a_label_in_place() {
     let mut h = app();
     let a = place(&mut h, Pos2::new(500.0, 300.0), Key::R);
-    let c = screen_of(&h, h.state().board.doc.board().blocks[&a].rect.center());
+    let c = screen_of(&h, common::board(&h).blocks[&a].rect.center());
     click(&mut h, c);
     click(&mut h, c);
     assert!(
@@ -244,7 +237,7 @@ fn double_click_edits_a_label_in_place() {
     h.run_steps(1);
     click(&mut h, Pos2::new(1100.0, 700.0));
     assert_eq!(
-        h.state().board.doc.board().blocks[&a].label,
+        common::board(&h).blocks[&a].label,
         "Box v2",
         "a click away commits"
     );
@@ -333,10 +326,10 @@ fn frames_carry_what_lies_inside() {
 fn resize_handle_grows_the_block() {
     let mut h = app();
     let a = place(&mut h, Pos2::new(500.0, 300.0), Key::R);
-    let r = h.state().board.doc.board().blocks[&a].rect;
+    let r = common::board(&h).blocks[&a].rect;
     let corner = screen_of(&h, r.max());
     drag(&mut h, corner, corner + egui::vec2(62.0, 48.0));
-    let r2 = h.state().board.doc.board().blocks[&a].rect;
+    let r2 = common::board(&h).blocks[&a].rect;
     // The moved edges snap to the grid: 140+62 → 200, 70+48 = 118 → 120.
     assert_eq!((r2.w, r2.h), (200.0, 120.0));
     assert_eq!(r2.min(), r.min(), "the opposite corner stays");

@@ -61,11 +61,7 @@ fn dropping_a_draw_io_file_imports_it_as_a_new_board_and_offers_its_other_page()
     wait_until(&mut h, "page 2", |app| {
         !app.is_loading() && app.board.doc.board().blocks.len() == 1
     });
-    let kinds: Vec<String> = h
-        .state()
-        .board
-        .doc
-        .board()
+    let kinds: Vec<String> = common::board(&h)
         .blocks
         .values()
         .map(|b| b.kind.clone())
@@ -95,12 +91,9 @@ fn pasting_mermaid_or_excalidraw_adds_blocks_and_copy_as_mermaid_gives_a_chart_b
         &mut h,
         r#"{"type":"excalidraw/clipboard","elements":[{"id":"x","type":"rectangle","x":0,"y":0,"width":100,"height":50},{"id":"t","type":"text","x":5,"y":5,"width":80,"height":20,"text":"Postgres","containerId":"x"}]}"#,
     );
-    assert_eq!(h.state().board.doc.board().blocks.len(), 5);
+    assert_eq!(common::board(&h).blocks.len(), 5);
     assert!(
-        h.state()
-            .board
-            .doc
-            .board()
+        common::board(&h)
             .blocks
             .values()
             .any(|b| b.kind == "database" && b.label == "Postgres")
@@ -111,7 +104,7 @@ fn pasting_mermaid_or_excalidraw_adds_blocks_and_copy_as_mermaid_gives_a_chart_b
         &mut h,
         r#"{"type":"excalidraw/clipboard","elements":[{"id":"#,
     );
-    assert_eq!(h.state().board.doc.board().blocks.len(), 5);
+    assert_eq!(common::board(&h).blocks.len(), 5);
 
     // Nothing selected: the whole board is copied.
     h.state_mut().canvas.clear_selection();
@@ -136,7 +129,7 @@ fn tidy_up_lays_the_blocks_out_along_their_links_in_one_undo_step() {
     h.run_steps(2);
     // A chain pasted backwards and piled up: c, b, a at one spot.
     paste(&mut h, "flowchart LR\n  a[A] --> b[B] --> c[C]\n");
-    let ids: Vec<_> = h.state().board.doc.board().blocks.keys().copied().collect();
+    let ids: Vec<_> = common::board(&h).blocks.keys().copied().collect();
     let pile = archboard::model::Rect::new(0.0, 0.0, 140.0, 60.0);
     let doc = &mut h.state_mut().board.doc;
     let piled: Vec<archboard::model::Block> = ids
@@ -168,13 +161,7 @@ fn tidy_up_lays_the_blocks_out_along_their_links_in_one_undo_step() {
     h.key_press_modifiers(common::ctrl(), Key::Z);
     h.run_steps(2);
     assert!(
-        h.state()
-            .board
-            .doc
-            .board()
-            .blocks
-            .values()
-            .all(|b| b.rect == pile),
+        common::board(&h).blocks.values().all(|b| b.rect == pile),
         "one undo puts them back"
     );
 }

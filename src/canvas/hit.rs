@@ -2,7 +2,7 @@
 
 use super::camera::View;
 use super::route;
-use crate::model::{Block, BlockId, Board, LinkId, Point, Rect, Side, SpatialIndex};
+use crate::model::{Block, BlockId, Document, LinkId, Point, Rect, Side};
 use crate::theme;
 use egui::Pos2;
 use std::collections::HashMap;
@@ -22,35 +22,25 @@ pub enum Hit {
 /// The item a click at `p` means. Blocks are drawn over links, so a point well inside a block
 /// picks the block; near a block's edge, where links end, a link within reach wins, so clicking
 /// a link never selects the block under its end.
-pub fn pick(
-    board: &Board,
-    index: &SpatialIndex,
-    fans: &HashMap<LinkId, f32>,
-    p: Point,
-    zoom: f32,
-) -> Option<Hit> {
+pub fn pick(doc: &Document, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<Hit> {
     let tol = LINK_TOLERANCE_PX / zoom;
-    let block = block_at(board, index, p, zoom);
+    let board = doc.board();
+    let block = block_at(doc, p, zoom);
     if let Some(b) = block.and_then(|id| board.block(id))
         && !b.is_frame()
         && b.rect.expanded(-tol).contains(p)
     {
         return Some(Hit::Block(b.id));
     }
-    if let Some(l) = link_at(board, index, fans, p, zoom) {
+    if let Some(l) = link_at(doc, fans, p, zoom) {
         return Some(Hit::Link(l));
     }
     block.map(Hit::Block)
 }
 
 /// The link nearest to `p` within the click tolerance: bounding box first, exact distance after.
-pub fn link_at(
-    board: &Board,
-    index: &SpatialIndex,
-    fans: &HashMap<LinkId, f32>,
-    p: Point,
-    zoom: f32,
-) -> Option<LinkId> {
+pub fn link_at(doc: &Document, fans: &HashMap<LinkId, f32>, p: Point, zoom: f32) -> Option<LinkId> {
+    let (board, index) = (doc.board(), doc.index());
     let tol = LINK_TOLERANCE_PX / zoom;
     let widest = fans.values().fold(0.0f32, |m, f| m.max(f.abs()));
     let near = Rect::new(p.x, p.y, 0.0, 0.0).expanded(route::ELBOW_STUB + widest + tol);
@@ -98,9 +88,9 @@ pub fn connection_handle_at(view: &View, rect: &Rect, p: Pos2) -> Option<Side> {
 
 /// The block drawn on top at `p`. Frames are only hit on their title band and border, so the
 /// empty inside of a frame still starts a marquee.
-pub fn block_at(board: &Board, index: &SpatialIndex, p: Point, zoom: f32) -> Option<BlockId> {
-    let slop = 3.0 / zoom;
-    index
+pub fn block_at(doc: &Document, p: Point, zoom: f32) -> Option<BlockId> {
+    let (board, slop) = (doc.board(), 3.0 / zoom);
+    doc.index()
         .blocks_in(Rect::new(p.x, p.y, 0.0, 0.0).expanded(slop))
         .filter_map(|id| board.block(id))
         .filter(|b| b.rect.expanded(slop).contains(p))
@@ -226,6 +216,7 @@ pub fn handle_at(view: &View, rect: &Rect, p: Pos2) -> Option<Handle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Board;
 
     #[test]
     fn topmost_block_wins_and_frame_inside_is_empty() {
@@ -250,21 +241,16 @@ mod tests {
             c,
             Block::new(c, "database", "", Rect::new(150.0, 120.0, 100.0, 50.0)),
         );
+        let doc = Document::new(b);
+        assert_eq!(block_at(&doc, Point::new(160.0, 130.0), 1.0), Some(c));
+        assert_eq!(block_at(&doc, Point::new(110.0, 105.0), 1.0), Some(a));
         assert_eq!(
-            block_at(&b, &SpatialIndex::build(&b), Point::new(160.0, 130.0), 1.0),
-            Some(c)
-        );
-        assert_eq!(
-            block_at(&b, &SpatialIndex::build(&b), Point::new(110.0, 105.0), 1.0),
-            Some(a)
-        );
-        assert_eq!(
-            block_at(&b, &SpatialIndex::build(&b), Point::new(300.0, 300.0), 1.0),
+            block_at(&doc, Point::new(300.0, 300.0), 1.0),
             None,
             "inside a frame is empty canvas"
         );
         assert_eq!(
-            block_at(&b, &SpatialIndex::build(&b), Point::new(20.0, 10.0), 1.0),
+            block_at(&doc, Point::new(20.0, 10.0), 1.0),
             Some(f),
             "its title band grabs it"
         );

@@ -204,8 +204,7 @@ impl CanvasState {
         style: &Style<'_>,
     ) {
         let board = doc.board();
-        if let Some(t) =
-            hit::block_at(board, doc.index(), at, view.camera.zoom).filter(|t| *t != not)
+        if let Some(t) = hit::block_at(doc, at, view.camera.zoom).filter(|t| *t != not)
             && let Some(b) = board.block(t)
         {
             let r = view.rect_to_screen(&b.rect).expand(4.0);

@@ -10,6 +10,18 @@ use crate::theme;
 use std::collections::BTreeSet;
 
 impl CanvasState {
+    /// What a click at `world` picks, with links fanned out as they are drawn.
+    fn pick(
+        &mut self,
+        doc: &Document,
+        ctx: &egui::Context,
+        world: Point,
+        zoom: f32,
+    ) -> Option<Hit> {
+        let layout = self.layout(doc, ctx);
+        hit::pick(doc, &layout.fans, world, zoom)
+    }
+
     /// Keeps the hovered block while the pointer is on it or near enough to reach its connection
     /// handles, which sit just outside it.
     pub(super) fn update_hover(&mut self, doc: &Document, view: &View) {
@@ -19,7 +31,7 @@ impl CanvasState {
             return;
         };
         let zoom = view.camera.zoom;
-        let under = hit::block_at(board, doc.index(), p, zoom)
+        let under = hit::block_at(doc, p, zoom)
             .filter(|id| board.block(*id).is_some_and(|b| !b.is_frame()));
         let reach = (hit::CONNECT_HANDLE_OFFSET_PX + theme::HANDLE_PX) / zoom;
         self.hover_block = under.or_else(|| {
@@ -81,14 +93,7 @@ impl CanvasState {
         }
         if response.double_clicked() {
             let world = at();
-            let layout = self.layout(doc, ui.ctx());
-            match hit::pick(
-                doc.board(),
-                doc.index(),
-                &layout.fans,
-                world,
-                view.camera.zoom,
-            ) {
+            match self.pick(doc, ui.ctx(), world, view.camera.zoom) {
                 Some(Hit::Block(id)) => {
                     self.start_label_edit(doc.board(), EditTarget::Block(id), false)
                 }
@@ -103,14 +108,7 @@ impl CanvasState {
         }
         if response.secondary_clicked() {
             let world = at();
-            let layout = self.layout(doc, ui.ctx());
-            match hit::pick(
-                doc.board(),
-                doc.index(),
-                &layout.fans,
-                world,
-                view.camera.zoom,
-            ) {
+            match self.pick(doc, ui.ctx(), world, view.camera.zoom) {
                 Some(Hit::Block(id)) if !self.selection.blocks.contains(&id) => {
                     self.selection.extend_to_group(doc.board(), id, false);
                 }
@@ -142,7 +140,7 @@ impl CanvasState {
                 };
             }
             Tool::Connect => {
-                return match hit::block_at(doc.board(), doc.index(), world, zoom) {
+                return match hit::block_at(doc, world, zoom) {
                     Some(from) => Gesture::Connect {
                         from,
                         side: None,
@@ -156,8 +154,7 @@ impl CanvasState {
         if let Some(g) = self.grab_handle(doc, ctx, view, origin, world) {
             return g;
         }
-        let layout = self.layout(doc, ctx);
-        match hit::pick(doc.board(), doc.index(), &layout.fans, world, zoom) {
+        match self.pick(doc, ctx, world, zoom) {
             Some(Hit::Block(id)) => self.start_move(doc, id, world, modifiers),
             Some(Hit::Link(id)) => {
                 self.selection.only_link(id);
@@ -397,8 +394,7 @@ impl CanvasState {
                 }
             }
             Gesture::Connect { from, side, now } => {
-                let target =
-                    hit::block_at(doc.board(), doc.index(), now, zoom).filter(|id| *id != from);
+                let target = hit::block_at(doc, now, zoom).filter(|id| *id != from);
                 match target {
                     Some(to) => {
                         self.connect(doc, env.palette, from, to, side);
@@ -412,7 +408,7 @@ impl CanvasState {
                         }
                     }
                     None => {
-                        if hit::block_at(doc.board(), doc.index(), now, zoom) == Some(from) {
+                        if hit::block_at(doc, now, zoom) == Some(from) {
                             self.notices
                                 .push(Notice::Info("A block cannot link to itself".into()));
                         }
@@ -425,10 +421,8 @@ impl CanvasState {
                 now,
             } => {
                 let board = doc.board();
-                let (Some(target), Some(l)) = (
-                    hit::block_at(board, doc.index(), now, zoom),
-                    board.link(link),
-                ) else {
+                let (Some(target), Some(l)) = (hit::block_at(doc, now, zoom), board.link(link))
+                else {
                     return;
                 };
                 let other = if start_end { l.to.block } else { l.from.block };
@@ -472,14 +466,7 @@ impl CanvasState {
             }
             _ => {}
         }
-        let layout = self.layout(doc, ctx);
-        match hit::pick(
-            doc.board(),
-            doc.index(),
-            &layout.fans,
-            world,
-            self.camera.zoom,
-        ) {
+        match self.pick(doc, ctx, world, self.camera.zoom) {
             Some(Hit::Block(id)) if modifiers.shift => self.selection.toggle_block(doc.board(), id),
             Some(Hit::Block(id)) => self.selection.extend_to_group(doc.board(), id, false),
             Some(Hit::Link(id)) if modifiers.shift => self.selection.toggle_link(id),

@@ -237,3 +237,22 @@ impl egui::DroppedFile for Dropped {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+/// Runs the archboard binary headless, as a script would. The user's own palettes and problems
+/// must not change what the test sees, so the config folder points nowhere.
+pub fn archboard(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent-archboard-config")
+        .output()
+        .expect("run archboard")
+}
+
+pub fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+/// The board the app holds.
+pub fn board<'h>(h: &'h Harness<'static, ArchboardApp>) -> &'h archboard::model::Board {
+    h.state().board.doc.board()
+}
