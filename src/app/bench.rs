@@ -43,7 +43,7 @@ impl Phase {
 /// Frames to wait after the board opens before measuring, so start-up work is not counted.
 const SETTLE_FRAMES: usize = 5;
 /// How long the idle window is watched.
-pub const IDLE: Duration = Duration::from_secs(5);
+const IDLE: Duration = Duration::from_secs(5);
 
 /// The idle measurement: when it began, the process's CPU time then, frames drawn since.
 struct Idle {

@@ -163,8 +163,7 @@ impl Document {
             .blocks
             .extend(remote.blocks.iter().map(|(id, _)| *id));
         touched.links.extend(remote.links.iter().map(|(id, _)| *id));
-        let index = &self.index;
-        let dropped = remote.apply(&mut self.board, |b| index.links_of(b).to_vec());
+        let dropped = remote.apply(&mut self.board, &self.index);
         touched.links.extend(dropped.iter().copied());
         self.record(&touched);
         self.index.update(&self.board, &touched);
@@ -474,6 +473,32 @@ impl Document {
 mod tests {
     use super::*;
     use crate::model::{Block, BlockId, Link, Point, Rect};
+
+    #[test]
+    fn a_peer_deleting_a_block_takes_its_links_and_a_link_to_nothing_is_left_out() {
+        let mut doc = Document::new(Board::default());
+        let (a, b, c) = (
+            add_block(&mut doc, "cache"),
+            add_block(&mut doc, "queue"),
+            add_block(&mut doc, "worker"),
+        );
+        let ab = LinkId(100);
+        let bc = LinkId(101);
+        doc.apply(Edit::Insert {
+            blocks: vec![],
+            links: vec![Link::new(ab, a, b), Link::new(bc, b, c)],
+        })
+        .expect("links");
+        let dropped = doc.apply_remote(super::super::Remote {
+            blocks: vec![(a, None)],
+            links: vec![(LinkId(102), Some(Link::new(LinkId(102), c, BlockId(999))))],
+            ..Default::default()
+        });
+        assert_eq!(dropped, vec![ab, LinkId(102)]);
+        let left: Vec<LinkId> = doc.board().links.keys().copied().collect();
+        assert_eq!(left, vec![bc]);
+        assert_eq!(doc.index().links_of(b), &[bc]);
+    }
 
     #[test]
     fn no_two_documents_share_a_revision() {

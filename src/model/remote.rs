@@ -34,14 +34,10 @@ impl Remote {
     /// Returns the links left out or removed because one of their blocks is gone (a peer
     /// deleted it while another linked to it): every peer drops the same ones.
     ///
-    /// Only links this update sets, and the links of blocks it removes (`links_of`, from the
+    /// Only links this update sets, and the links of blocks it removes (from the
     /// document's index), can be left dangling, so only those are checked: a peer's move on a
     /// 100,000-link board does not look at every link.
-    pub(super) fn apply(
-        self,
-        board: &mut Board,
-        links_of: impl Fn(BlockId) -> Vec<LinkId>,
-    ) -> Vec<LinkId> {
+    pub(super) fn apply(self, board: &mut Board, index: &super::SpatialIndex) -> Vec<LinkId> {
         let Remote {
             blocks,
             links,
@@ -53,7 +49,7 @@ impl Remote {
         let mut suspects: Vec<LinkId> = blocks
             .iter()
             .filter(|(_, b)| b.is_none())
-            .flat_map(|(id, _)| links_of(*id))
+            .flat_map(|(id, _)| index.links_of(*id).iter().copied())
             .collect();
         suspects.extend(links.iter().filter(|(_, l)| l.is_some()).map(|(id, _)| *id));
         for (id, block) in blocks {
