@@ -78,7 +78,7 @@ impl DesignReview {
     ///
     /// On a big board the work goes to a worker with a snapshot of the board (a cheap clone:
     /// the board's maps are persistent). The previous result stays on screen until the new one
-    /// arrives; one review runs at a time, and the newest board state is reviewed next.
+    /// arrives. At most two run at once (one during a drag), and always for the newest state.
     pub fn refresh(
         &mut self,
         doc: &Document,

@@ -102,7 +102,7 @@ impl Sidebar {
                         let row = ui.text_style_height(&egui::TextStyle::Body);
                         egui::ScrollArea::vertical()
                             .id_salt("selected-blocks")
-                            .max_height(400.0)
+                            .max_height(overview::LIST_HEIGHT)
                             .auto_shrink([false, true])
                             .show_rows(ui, row, blocks.len(), |ui, rows| {
                                 for b in &blocks[rows] {

@@ -56,8 +56,8 @@ impl Roster {
     }
 }
 
-/// Rows of the component list shown at a time; the rest scroll.
-const LIST_HEIGHT: f32 = 320.0;
+/// Height of the sidebar's lists of blocks; what does not fit scrolls.
+pub const LIST_HEIGHT: f32 = 320.0;
 
 pub fn overview(
     ui: &mut egui::Ui,
@@ -117,28 +117,24 @@ fn component_rows(
 ) {
     let timer = &cx.board.timer;
     for b in ids.iter().filter_map(|id| cx.board.block(*id)) {
-        {
-            {
-                let lens = &cx.palette.kind_or_fallback(&b.kind).lens;
-                let (covered, total) = cx.lenses.coverage(b, lens);
-                let star = if b.deep_dive { "* " } else { "" };
-                // Imported labels can be paragraphs: the list shows their start, the lens
-                // the whole.
-                let name = display_label(b);
-                let short: String = name.chars().take(40).collect();
-                let short = if short.len() < name.len() {
-                    format!("{}…", short.trim_end())
-                } else {
-                    short
-                };
-                if ui.link(format!("{star}{short}")).clicked() {
-                    out.push(SidebarAction::Focus(b.id));
-                }
-                ui.label(format!("{covered}/{total}"));
-                ui.label(format_ms(timer.block_ms.get(&b.id).copied().unwrap_or(0)));
-                ui.end_row();
-            }
+        let lens = &cx.palette.kind_or_fallback(&b.kind).lens;
+        let (covered, total) = cx.lenses.coverage(b, lens);
+        let star = if b.deep_dive { "* " } else { "" };
+        // Imported labels can be paragraphs: the list shows their start, the lens
+        // the whole.
+        let name = display_label(b);
+        let short: String = name.chars().take(40).collect();
+        let short = if short.len() < name.len() {
+            format!("{}…", short.trim_end())
+        } else {
+            short
+        };
+        if ui.link(format!("{star}{short}")).clicked() {
+            out.push(SidebarAction::Focus(b.id));
         }
+        ui.label(format!("{covered}/{total}"));
+        ui.label(format_ms(timer.block_ms.get(&b.id).copied().unwrap_or(0)));
+        ui.end_row();
     }
 }
 
