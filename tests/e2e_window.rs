@@ -402,6 +402,16 @@ impl Session {
     }
 }
 
+/// Writes a generated board of `blocks` blocks and as many links to `file`.
+fn generate(blocks: usize, file: &std::path::Path) {
+    let generated = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["generate", &blocks.to_string(), "-o"])
+        .arg(file)
+        .output()
+        .expect("generate");
+    assert!(generated.status.success(), "{generated:?}");
+}
+
 #[test]
 fn bench_measures_every_phase_in_a_real_window_and_exits() {
     let Some(s) = Session::start() else {
@@ -409,12 +419,7 @@ fn bench_measures_every_phase_in_a_real_window_and_exits() {
     };
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("gen.ron");
-    let generated = Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .args(["generate", "300", "-o"])
-        .arg(&file)
-        .output()
-        .expect("generate");
-    assert!(generated.status.success());
+    generate(300, &file);
     let (ok, out) = s.run_to_end(
         &[
             "bench".as_ref(),
@@ -487,12 +492,7 @@ fn timings_report_the_first_frame() {
     // A file that exists opens on the worker after the window is up: a second line says when
     // its first frame was built and on screen.
     let file = dir.path().join("gen.ron");
-    let generated = Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .args(["generate", "3000", "-o"])
-        .arg(&file)
-        .output()
-        .expect("generate");
-    assert!(generated.status.success());
+    generate(3000, &file);
     let (_, out) = s.run_to_end(&["--timings".as_ref(), file.as_os_str()], 10);
     let board = out
         .lines()
