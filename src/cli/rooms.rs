@@ -1,0 +1,109 @@
+//! The subcommands of shared rooms: `serve` runs a relay, `push` and `pull` move a board in and
+//! out of a room.
+
+use super::EXIT_INVALID;
+use crate::persistence;
+use crate::text::counts_line;
+use std::io::Write;
+use std::path::Path;
+
+/// `archboard serve`: a relay until Ctrl+C.
+pub fn serve(opts: crate::collab::relay::RelayOptions, err: &mut dyn Write) -> u8 {
+    let log: crate::collab::relay::Log = std::sync::Arc::new(|line: String| {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    });
+    match crate::collab::relay::serve(opts, log) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// How long `push` and `pull` wait for a relay.
+const ROOM_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Joins a room for a command: the session and a document to hold the room's board.
+fn join_room(
+    url: &str,
+    err: &mut dyn Write,
+) -> Result<(crate::collab::Session, crate::model::Document), u8> {
+    let url = crate::collab::RoomUrl::parse(url).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        EXIT_INVALID
+    })?;
+    let mut doc = crate::model::Document::new(crate::model::Board::default());
+    let presence = r##"{"user":{"name":"archboard (command line)","color":"#888888"}}"##.to_owned();
+    let mut session = crate::collab::Session::join(
+        url.clone(),
+        &mut doc,
+        false,
+        presence,
+        std::sync::Arc::new(|| {}),
+    );
+    match session.wait_for_sync(&mut doc, ROOM_WAIT) {
+        Ok(round) => {
+            for n in round.notices {
+                let _ = writeln!(err, "note: {n}");
+            }
+            if let Some(board) = round.replace {
+                doc = crate::model::Document::new(board);
+            }
+            Ok((session, doc))
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {url}: {e}");
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
+/// `archboard push FILE URL`: the room then holds exactly the file's board.
+pub fn push(file: &Path, url: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let board = match persistence::load_board(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let (mut session, mut doc) = match join_room(url, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    session.replace_room(&board);
+    if let Err(e) = session.confirm(&mut doc, ROOM_WAIT) {
+        let _ = writeln!(err, "error: {url}: {e}");
+        return EXIT_INVALID;
+    }
+    let _ = writeln!(
+        out,
+        "pushed {} to {url}",
+        counts_line(board.blocks.len(), board.links.len())
+    );
+    0
+}
+
+/// `archboard pull URL -o FILE`: writes the room's board, checked like a file.
+pub fn pull(url: &str, output: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (_session, doc) = match join_room(url, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let board = doc.board();
+    match persistence::save_board(output, board) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "{} from {url}",
+                counts_line(board.blocks.len(), board.links.len())
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
