@@ -239,7 +239,7 @@ impl SharedBoard {
             let txn = self.doc.transact();
             let r = &self.roots;
             let (blocks, links) = (r.blocks.len(&txn) as usize, r.links.len(&txn) as usize);
-            if let Err(e) = crate::persistence::validate::check_counts(blocks, links) {
+            if let Err(e) = crate::model::validate::check_counts(blocks, links) {
                 problems.push(format!(
                     "The room is too large ({e}); its new content was not taken"
                 ));

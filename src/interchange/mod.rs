@@ -182,9 +182,8 @@ fn finish(
     if board.title.is_empty() {
         board.title = title.to_owned();
     }
-    let board =
-        crate::persistence::validate::into_board(crate::persistence::BoardFile::from_board(&board))
-            .map_err(|p| format!("the imported board is not valid: {p}"))?;
+    let board = crate::model::validate::board(board)
+        .map_err(|p| format!("the imported board is not valid: {p}"))?;
     Ok(Imported {
         board,
         summary,

@@ -3,6 +3,7 @@
 mod block;
 mod board;
 mod changes;
+mod document;
 mod edit;
 pub mod fragment;
 pub mod generate;
@@ -18,13 +19,14 @@ pub mod practice_state;
 pub mod recording;
 mod remote;
 mod sizing;
+pub mod validate;
 
 pub use block::{BOX_KIND, Block, FRAME_KIND, TEXT_KIND};
 pub use board::{Blocks, Board, Links, bounds_of};
 pub use changes::Changes;
+pub use document::Document;
 pub use edit::{Edit, EditError};
 pub use geom::{Point, Rect, snap, snap_point};
-pub use history::Document;
 pub use ids::{BlockId, LinkId};
 pub use index::SpatialIndex;
 pub use interview::{MAX_RECORDED_MS, PrivateNotes, TimerState};

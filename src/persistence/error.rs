@@ -46,8 +46,14 @@ pub enum LoadError {
     },
     #[error("{}: format version {found} is not one archboard ever wrote", name.display())]
     UnknownVersion { name: PathBuf, found: u64 },
+    /// A PNG or SVG that holds no board, or a damaged one.
     #[error("{}: {problem}", name.display())]
-    Invalid { name: PathBuf, problem: String },
+    Picture { name: PathBuf, problem: String },
+    #[error("{}: {problem}", name.display())]
+    Invalid {
+        name: PathBuf,
+        problem: crate::model::validate::Invalid,
+    },
 }
 
 impl LoadError {

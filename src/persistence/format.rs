@@ -57,6 +57,34 @@ pub struct RecoveryInfo {
 }
 
 impl BoardFile {
+    /// The board's parts, for the model's rules to check ([`crate::model::validate::assemble`]).
+    pub fn into_parts(self) -> crate::model::validate::Parts {
+        let BoardFile {
+            format_version: _,
+            title,
+            next_id,
+            blocks,
+            links,
+            timer,
+            estimate,
+            private,
+            practice,
+            recording,
+            recovery: _,
+        } = self;
+        crate::model::validate::Parts {
+            title,
+            next_id,
+            blocks,
+            links,
+            timer,
+            estimate,
+            private,
+            practice,
+            recording,
+        }
+    }
+
     pub fn from_board(board: &Board) -> Self {
         Self {
             format_version: u64::from(FORMAT_VERSION),

@@ -12,7 +12,6 @@ mod migrate;
 mod png_embed;
 pub mod recovery;
 pub mod svg_embed;
-pub mod validate;
 
 pub use crate::model::limits::{
     MAX_COORD, MAX_ESTIMATE, MAX_INSTANCES, MAX_LABEL_CHARS, MAX_NOTES_CHARS, MAX_SIDE,
@@ -81,14 +80,14 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
 /// Parses a board from bytes; `name` is used in error messages only.
 pub fn parse_board_bytes(bytes: &[u8], name: &Path) -> Result<Board, LoadError> {
     if png_embed::is_png(bytes) {
-        let text = png_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Invalid {
+        let text = png_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Picture {
             name: name.to_path_buf(),
             problem,
         })?;
         return parse_board(&text, name);
     }
     if svg_embed::is_svg(bytes) {
-        let text = svg_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Invalid {
+        let text = svg_embed::embedded_board_text(bytes).map_err(|problem| LoadError::Picture {
             name: name.to_path_buf(),
             problem,
         })?;
@@ -132,9 +131,11 @@ fn parse_board_file(text: &str, name: &Path) -> Result<(Board, Option<RecoveryIn
         },
     };
     let recovery = file.recovery.clone();
-    let board = validate::into_board(file).map_err(|problem| LoadError::Invalid {
-        name: name.to_path_buf(),
-        problem,
+    let board = crate::model::validate::assemble(file.into_parts()).map_err(|problem| {
+        LoadError::Invalid {
+            name: name.to_path_buf(),
+            problem,
+        }
     })?;
     Ok((board, recovery))
 }

@@ -1,27 +1,129 @@
-//! Turns an untrusted [`BoardFile`] into a [`Board`], rejecting anything a later step would
-//! misdraw, crash on, or silently lose.
+//! The board's rules: what every block, link and board must satisfy, whatever door it came
+//! through (a file, a peer's update, an import, a paste). The doors add where the problem is (a
+//! file's name, a peer); the rules only say what is wrong and with which item.
 
-use super::format::BoardFile;
-use crate::model::limits::*;
-use crate::model::{Anchor, Block, BlockId, Board, Link, Rect};
+use super::limits::*;
+use super::{Anchor, Block, BlockId, Board, Link, Rect};
 use std::collections::BTreeMap;
 
+/// What is wrong with a board, a block or a link, worded for the person who has to fix it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Invalid {
+    #[error("{what} has {chars} characters; at most {max} are allowed")]
+    TooLong {
+        what: String,
+        chars: usize,
+        max: usize,
+    },
+    #[error("{count} {items}; a board holds at most {max}")]
+    TooMany {
+        count: usize,
+        items: &'static str,
+        max: usize,
+    },
+    #[error("id {id} is used twice ({first} and {second})")]
+    UsedTwice {
+        id: u64,
+        first: String,
+        second: String,
+    },
+    #[error("its {end} refers to block #{block}, which does not exist")]
+    MissingBlock { end: &'static str, block: u64 },
+    #[error("it connects block #{0} to itself")]
+    SelfLink(u64),
+    #[error("{what} is {value}, not a finite number")]
+    NotFinite { what: String, value: f32 },
+    /// A number outside what its field allows; the words name the field and the range.
+    #[error("{0}")]
+    OutOfRange(String),
+    #[error("the component kind is empty")]
+    EmptyKind,
+    #[error("id {0} leaves no room for new ids")]
+    NoIdsLeft(u64),
+    /// A problem of one item: `block #3 "Cache": the label has …`.
+    #[error("{item}: {problem}")]
+    In { item: String, problem: Box<Invalid> },
+}
+
+impl Invalid {
+    /// The same problem, said of `item`.
+    pub fn of(self, item: impl Into<String>) -> Self {
+        Invalid::In {
+            item: item.into(),
+            problem: Box::new(self),
+        }
+    }
+}
+
+/// Where a message is wanted as text (a peer's entry, an import's summary).
+impl From<Invalid> for String {
+    fn from(e: Invalid) -> Self {
+        e.to_string()
+    }
+}
+
+/// A board's parts as they arrive from outside, before they are known to make a board: blocks
+/// and links as lists, so an id used twice is seen rather than silently merged.
+pub struct Parts {
+    pub title: String,
+    pub next_id: u64,
+    pub blocks: Vec<Block>,
+    pub links: Vec<Link>,
+    pub timer: crate::model::TimerState,
+    pub estimate: crate::model::EstimateInputs,
+    pub private: crate::model::PrivateNotes,
+    pub practice: Option<crate::model::Practice>,
+    pub recording: crate::model::Recording,
+}
+
+impl From<Board> for Parts {
+    fn from(b: Board) -> Self {
+        let Board {
+            title,
+            blocks,
+            links,
+            next_id,
+            timer,
+            estimate,
+            private,
+            practice,
+            recording,
+        } = b;
+        Parts {
+            title,
+            next_id,
+            blocks: blocks.into_iter().map(|(_, b)| b).collect(),
+            links: links.into_iter().map(|(_, l)| l).collect(),
+            timer,
+            estimate,
+            private,
+            practice,
+            recording,
+        }
+    }
+}
+
+/// Checks a board built in memory from outside data (an import), repairing what a file's load
+/// repairs.
+pub fn board(b: Board) -> Result<Board, Invalid> {
+    assemble(Parts::from(b))
+}
+
 /// Checks every field and builds the board. The error says which block or link is wrong.
-pub fn into_board(file: BoardFile) -> Result<Board, String> {
+pub fn assemble(file: Parts) -> Result<Board, Invalid> {
     check_text("the title", &file.title, MAX_TITLE_CHARS)?;
     check_counts(file.blocks.len(), file.links.len())?;
-    // Names are only made for the message of a file that fails: a big board has 200,000 ids.
+    // Names are only made for the message of a board that fails: a big board has 200,000 ids.
     let mut blocks = BTreeMap::new();
     let mut max_id = 0;
     for block in file.blocks {
-        check_block(&block).map_err(|e| format!("{}: {e}", describe_block(&block)))?;
+        check_block(&block).map_err(|e| e.of(describe_block(&block)))?;
         if let Some(first) = blocks.get(&block.id) {
-            return Err(format!(
-                "id {} is used twice ({} and {})",
-                block.id.0,
-                describe_block(first),
-                describe_block(&block)
-            ));
+            return Err(Invalid::UsedTwice {
+                id: block.id.0,
+                first: describe_block(first),
+                second: describe_block(&block),
+            });
         }
         max_id = max_id.max(block.id.0);
         blocks.insert(block.id, block);
@@ -29,17 +131,17 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
     let mut links = BTreeMap::new();
     for link in file.links {
         let who = || format!("link #{}", link.id.0);
-        check_link(&link, &blocks).map_err(|e| format!("{}: {e}", who()))?;
+        check_link(&link, &blocks).map_err(|e| e.of(who()))?;
         let first = match blocks.get(&BlockId(link.id.0)) {
             Some(b) => Some(describe_block(b)),
             None => links.contains_key(&link.id).then(who),
         };
         if let Some(first) = first {
-            return Err(format!(
-                "id {} is used twice ({first} and {})",
-                link.id.0,
-                who()
-            ));
+            return Err(Invalid::UsedTwice {
+                id: link.id.0,
+                first,
+                second: who(),
+            });
         }
         max_id = max_id.max(link.id.0);
         links.insert(link.id, link);
@@ -61,7 +163,7 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
         )?;
     }
     if max_id == u64::MAX {
-        return Err(format!("id {max_id} leaves no room for new ids"));
+        return Err(Invalid::NoIdsLeft(max_id));
     }
     let mut practice = file.practice;
     if let Some(p) = &mut practice {
@@ -95,7 +197,7 @@ pub fn into_board(file: BoardFile) -> Result<Board, String> {
 fn check_recording(
     r: &crate::model::Recording,
     board_blocks: &BTreeMap<BlockId, Block>,
-) -> Result<(), String> {
+) -> Result<(), Invalid> {
     use crate::model::recording::{MAX_BASE, MAX_ENTRIES, Op};
     if r.entries.is_empty() && r.base_blocks.is_empty() && r.base_links.is_empty() {
         return Ok(());
@@ -104,9 +206,9 @@ fn check_recording(
         || r.base_blocks.len() > MAX_BASE
         || r.base_links.len() > MAX_BASE
     {
-        return Err(format!(
+        return Err(Invalid::OutOfRange(format!(
             "the recording holds more than {MAX_ENTRIES} changes or a start of more than {MAX_BASE} items"
-        ));
+        )));
     }
     let blocks = r
         .base_blocks
@@ -117,7 +219,7 @@ fn check_recording(
         }));
     let mut known = board_blocks.clone();
     for b in blocks {
-        check_block(b).map_err(|e| format!("the recording's {}: {e}", describe_block(b)))?;
+        check_block(b).map_err(|e| e.of(format!("the recording's {}", describe_block(b))))?;
         known.insert(b.id, b.clone());
     }
     let links = r
@@ -128,20 +230,26 @@ fn check_recording(
             _ => None,
         }));
     for l in links {
-        check_link(l, &known).map_err(|e| format!("the recording's link #{}: {e}", l.id.0))?;
+        check_link(l, &known).map_err(|e| e.of(format!("the recording's link #{}", l.id.0)))?;
     }
     Ok(())
 }
 
 /// Refuses boards larger than [`MAX_BLOCKS`] blocks or [`MAX_LINKS`] links.
-pub fn check_counts(blocks: usize, links: usize) -> Result<(), String> {
+pub fn check_counts(blocks: usize, links: usize) -> Result<(), Invalid> {
     if blocks > MAX_BLOCKS {
-        return Err(format!(
-            "{blocks} blocks; a board holds at most {MAX_BLOCKS}"
-        ));
+        return Err(Invalid::TooMany {
+            count: blocks,
+            items: "blocks",
+            max: MAX_BLOCKS,
+        });
     }
     if links > MAX_LINKS {
-        return Err(format!("{links} links; a board holds at most {MAX_LINKS}"));
+        return Err(Invalid::TooMany {
+            count: links,
+            items: "links",
+            max: MAX_LINKS,
+        });
     }
     Ok(())
 }
@@ -160,77 +268,81 @@ pub fn describe_block(b: &Block) -> String {
     }
 }
 
-pub fn check_text(what: &str, text: &str, max: usize) -> Result<(), String> {
-    let n = text.chars().count();
-    if n > max {
-        return Err(format!(
-            "{what} has {n} characters; at most {max} are allowed"
-        ));
+pub fn check_text(what: &str, text: &str, max: usize) -> Result<(), Invalid> {
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(Invalid::TooLong {
+            what: what.to_owned(),
+            chars,
+            max,
+        });
     }
     Ok(())
 }
 
 /// Everything a block must satisfy, whatever door it came through.
-pub fn check_block(b: &Block) -> Result<(), String> {
+pub fn check_block(b: &Block) -> Result<(), Invalid> {
     if b.kind.trim().is_empty() {
-        return Err("the component kind is empty".into());
+        return Err(Invalid::EmptyKind);
     }
     check_text("the kind", &b.kind, MAX_KIND_CHARS)?;
     check_text("the label", &b.label, MAX_LABEL_CHARS)?;
     check_text("the notes", &b.notes, MAX_NOTES_CHARS)?;
     if b.checked.len() > MAX_CHECKED {
-        return Err(format!(
+        return Err(Invalid::OutOfRange(format!(
             "{} lens items are ticked; at most {MAX_CHECKED} are allowed",
             b.checked.len()
-        ));
+        )));
     }
     if let Some(long) = b.checked.iter().find(|k| k.len() > MAX_CHECKED_KEY_BYTES) {
-        return Err(format!(
+        return Err(Invalid::OutOfRange(format!(
             "lens item key \"{}…\" is longer than {MAX_CHECKED_KEY_BYTES} bytes",
             long.chars().take(20).collect::<String>()
-        ));
+        )));
     }
     check_rect(&b.rect)?;
     check_props(&b.props)
 }
 
 /// A saved interview state: a bounded number of phases and a plan id of bounded length.
-pub fn check_timer(timer: &crate::model::TimerState) -> Result<(), String> {
+pub fn check_timer(timer: &crate::model::TimerState) -> Result<(), Invalid> {
     if timer.phase_ms.len() > MAX_PHASES {
-        return Err(format!(
+        return Err(Invalid::OutOfRange(format!(
             "the timer lists {} phases; at most {MAX_PHASES} are allowed",
             timer.phase_ms.len()
-        ));
+        )));
     }
     check_text("the timer plan", &timer.plan, MAX_KIND_CHARS)
 }
 
 /// The estimator's inputs must be finite and within bounds.
-pub fn check_estimate(e: &crate::model::EstimateInputs) -> Result<(), String> {
+pub fn check_estimate(e: &crate::model::EstimateInputs) -> Result<(), Invalid> {
     for (name, v) in e.fields() {
         if !(v.is_finite() && (0.0..=MAX_ESTIMATE).contains(&v)) {
-            return Err(format!(
+            return Err(Invalid::OutOfRange(format!(
                 "the estimate's {name} is {v}; it must be between 0 and {MAX_ESTIMATE:e}"
-            ));
+            )));
         }
     }
     Ok(())
 }
 
-fn check_props(p: &crate::model::Props) -> Result<(), String> {
+fn check_props(p: &crate::model::Props) -> Result<(), Invalid> {
     for (name, v) in [("instances", p.instances), ("replication", p.replication)] {
         if let Some(v) = v
             && !(1..=MAX_INSTANCES).contains(&v)
         {
-            return Err(format!("{name} = {v} is outside 1..={MAX_INSTANCES}"));
+            return Err(Invalid::OutOfRange(format!(
+                "{name} = {v} is outside 1..={MAX_INSTANCES}"
+            )));
         }
     }
     if let Some(c) = p.capacity
         && !(c.is_finite() && (0.0..=MAX_ESTIMATE).contains(&c))
     {
-        return Err(format!(
+        return Err(Invalid::OutOfRange(format!(
             "capacity = {c} is not between 0 and {MAX_ESTIMATE:e}"
-        ));
+        )));
     }
     check_text(
         "the partition key",
@@ -239,48 +351,62 @@ fn check_props(p: &crate::model::Props) -> Result<(), String> {
     )
 }
 
-fn check_rect(r: &Rect) -> Result<(), String> {
+fn check_rect(r: &Rect) -> Result<(), Invalid> {
     for (name, v) in [("x", r.x), ("y", r.y)] {
         if !v.is_finite() {
-            return Err(format!("position {name} is {v}, not a finite number"));
+            return Err(Invalid::NotFinite {
+                what: format!("position {name}"),
+                value: v,
+            });
         }
         if v.abs() > MAX_COORD {
-            return Err(format!("position {name} = {v} is beyond ±{MAX_COORD}"));
+            return Err(Invalid::OutOfRange(format!(
+                "position {name} = {v} is beyond ±{MAX_COORD}"
+            )));
         }
     }
     for (name, v) in [("width", r.w), ("height", r.h)] {
         if !v.is_finite() {
-            return Err(format!("{name} is {v}, not a finite number"));
+            return Err(Invalid::NotFinite {
+                what: name.to_owned(),
+                value: v,
+            });
         }
         if !(1.0..=MAX_SIDE).contains(&v) {
-            return Err(format!("{name} = {v} is outside 1..={MAX_SIDE}"));
+            return Err(Invalid::OutOfRange(format!(
+                "{name} = {v} is outside 1..={MAX_SIDE}"
+            )));
         }
     }
     Ok(())
 }
 
 /// Everything a link must satisfy; `blocks` are the blocks it may join.
-pub fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), String> {
-    for (name, end) in [("start", &l.from), ("end", &l.to)] {
-        if !blocks.contains_key(&end.block) {
-            return Err(format!(
-                "its {name} refers to block #{}, which does not exist",
-                end.block.0
-            ));
+pub fn check_link(l: &Link, blocks: &BTreeMap<BlockId, Block>) -> Result<(), Invalid> {
+    for (end, at) in [("start", &l.from), ("end", &l.to)] {
+        if !blocks.contains_key(&at.block) {
+            return Err(Invalid::MissingBlock {
+                end,
+                block: at.block.0,
+            });
         }
-        if let Anchor::Side { t, .. } = end.anchor
+        if let Anchor::Side { t, .. } = at.anchor
             && !(0.0..=1.0).contains(&t)
         {
-            return Err(format!("its {name} anchor position {t} is outside 0..=1"));
+            return Err(Invalid::OutOfRange(format!(
+                "its {end} anchor position {t} is outside 0..=1"
+            )));
         }
     }
     if l.from.block == l.to.block {
-        return Err(format!("it connects block #{} to itself", l.from.block.0));
+        return Err(Invalid::SelfLink(l.from.block.0));
     }
     if let Some(s) = l.share
         && !(0.0..=100.0).contains(&s)
     {
-        return Err(format!("its share of traffic {s} % is outside 0..=100"));
+        return Err(Invalid::OutOfRange(format!(
+            "its share of traffic {s} % is outside 0..=100"
+        )));
     }
     check_text("the label", &l.label, MAX_LABEL_CHARS)
 }
@@ -290,9 +416,8 @@ mod tests {
     use super::*;
     use crate::model::{LinkId, Point};
 
-    fn file(blocks: Vec<Block>, links: Vec<Link>) -> BoardFile {
-        BoardFile {
-            format_version: 1,
+    fn file(blocks: Vec<Block>, links: Vec<Link>) -> Parts {
+        Parts {
             title: "t".into(),
             next_id: 100,
             blocks,
@@ -302,7 +427,6 @@ mod tests {
             private: Default::default(),
             practice: None,
             recording: Default::default(),
-            recovery: None,
         }
     }
 
@@ -319,36 +443,41 @@ mod tests {
             vec![Link::new(LinkId(9), BlockId(1), BlockId(7))],
         );
         f.next_id = 3;
-        let b = into_board(f).expect("valid");
+        let b = assemble(f).expect("valid");
         assert_eq!(b.next_id, 10);
     }
 
     #[test]
     fn rejects_duplicate_ids_naming_both() {
-        let e = into_board(file(vec![block(1, R), block(1, R)], vec![])).expect_err("dup");
+        let e = assemble(file(vec![block(1, R), block(1, R)], vec![]))
+            .expect_err("dup")
+            .to_string();
         assert!(e.contains("id 1 is used twice"), "{e}");
-        let e = into_board(file(
+        let e = assemble(file(
             vec![block(1, R), block(2, R)],
             vec![Link::new(LinkId(2), BlockId(1), BlockId(2))],
         ))
-        .expect_err("block/link clash");
+        .expect_err("block/link clash")
+        .to_string();
         assert!(e.contains("link #2"), "{e}");
     }
 
     #[test]
     fn rejects_links_to_missing_blocks_and_self_links() {
-        let e = into_board(file(
+        let e = assemble(file(
             vec![block(1, R)],
             vec![Link::new(LinkId(5), BlockId(1), BlockId(4))],
         ))
-        .expect_err("dangling");
+        .expect_err("dangling")
+        .to_string();
         assert!(e.starts_with("link #5"), "{e}");
         assert!(e.contains("block #4"), "{e}");
-        let e = into_board(file(
+        let e = assemble(file(
             vec![block(1, R)],
             vec![Link::new(LinkId(5), BlockId(1), BlockId(1))],
         ))
-        .expect_err("self");
+        .expect_err("self")
+        .to_string();
         assert!(e.contains("itself"), "{e}");
     }
 
@@ -361,7 +490,9 @@ mod tests {
             (Rect::new(0.0, 0.0, -5.0, 10.0), "width"),
             (Rect::new(0.0, 0.0, 10.0, 0.0), "height"),
         ] {
-            let e = into_board(file(vec![block(3, rect)], vec![])).expect_err("bad rect");
+            let e = assemble(file(vec![block(3, rect)], vec![]))
+                .expect_err("bad rect")
+                .to_string();
             assert!(e.starts_with("block #3 \"B3\""), "{e}");
             assert!(e.contains(needle), "{e} should mention {needle}");
         }
@@ -370,8 +501,9 @@ mod tests {
             side: crate::model::Side::Top,
             t: f32::NAN,
         };
-        let e =
-            into_board(file(vec![block(1, R), block(2, R)], vec![link])).expect_err("bad anchor");
+        let e = assemble(file(vec![block(1, R), block(2, R)], vec![link]))
+            .expect_err("bad anchor")
+            .to_string();
         assert!(e.contains("anchor"), "{e}");
         let _ = Point::ZERO;
     }
@@ -380,7 +512,9 @@ mod tests {
     fn rejects_over_long_strings() {
         let mut b = block(2, R);
         b.label = "x".repeat(MAX_LABEL_CHARS + 1);
-        let e = into_board(file(vec![b], vec![])).expect_err("long");
+        let e = assemble(file(vec![b], vec![]))
+            .expect_err("long")
+            .to_string();
         assert!(e.contains("label has 10001 characters"), "{e}");
     }
 }

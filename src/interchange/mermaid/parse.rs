@@ -1,16 +1,9 @@
-//! Mermaid flowcharts: `.mmd` files, the mermaid fences of a Markdown file, Hugo shortcodes,
-//! mermaid.live links and pasted text; and writing a board as a flowchart.
-//!
-//! Mermaid has no coordinates, so the nodes are laid out in layers in the chart's direction
-//! (see [`super::layered`]) and each subgraph becomes a frame around its nodes. Styling
-//! (`classDef`, `style`, `click`…) is read past, not refused; a `:::name` class that names an
-//! archboard kind sets the node's kind, which is how archboard's own export keeps kinds.
+//! Reading Mermaid flowcharts into a scene.
 
-use super::carriers;
-use super::layered::{self, Flow};
-use super::scene::{Edge, End, Role, Scene, Shape};
-use crate::model::{Board, Direction, LinkStyle, Rect};
-use crate::palette::Palette;
+use crate::interchange::carriers;
+use crate::interchange::layered::{self, Flow};
+use crate::interchange::scene::{Edge, End, Role, Scene, Shape};
+use crate::model::{Direction, Rect};
 use std::collections::{BTreeMap, HashMap};
 
 /// Most statements read: far past any hand-written chart.
@@ -327,7 +320,7 @@ fn clean_label(raw: &str) -> String {
         .replace("#quot;", "\"")
         .replace("#35;", "#");
     // Other tags go; `&#40` and `&nbsp` decode with or without their `;`.
-    out = super::drawio::plain_label(&out.replace('\n', "<br>"), true);
+    out = crate::interchange::drawio::plain_label(&out.replace('\n', "<br>"), true);
     let mut fixed = String::with_capacity(out.len());
     let mut rest = out.as_str();
     while let Some(amp) = rest.find('&') {
@@ -617,7 +610,7 @@ impl<'a> Cursor<'a> {
         }
         let end_head = tail.is_some();
         let invisible = op_text.contains('~');
-        let (direction, reversed) = super::scene::heads(head, end_head);
+        let (direction, reversed) = crate::interchange::scene::heads(head, end_head);
         Some(LinkOp {
             label,
             dashed: op_text.contains('.'),
@@ -791,99 +784,11 @@ fn scene_of(c: Chart) -> Scene {
     scene
 }
 
-/// Escapes a label for `["…"]`: quotes as Mermaid's `#quot;`, new lines as `<br>`.
-fn quote(label: &str) -> String {
-    let l = label.replace('"', "#quot;").replace('\n', "<br>");
-    format!("\"{l}\"")
-}
-
-/// Writes `board` as a left-to-right flowchart: frames as subgraphs, async links dashed, and
-/// each node's kind as a `:::kind` class, so the chart comes back as the same board.
-pub fn write(board: &Board, palette: &Palette) -> String {
-    use std::fmt::Write;
-    let mut out = String::from("flowchart LR\n");
-    let holder = |b: &crate::model::Block| super::scene::innermost_frame(board, b).map(|f| f.id);
-    let mut children: BTreeMap<Option<crate::model::BlockId>, Vec<&crate::model::Block>> =
-        BTreeMap::new();
-    // Left to right, then top to bottom, so the chart reads like the board.
-    let mut blocks: Vec<&crate::model::Block> = board.blocks.values().collect();
-    blocks.sort_by(|a, b| {
-        (a.rect.x, a.rect.y)
-            .partial_cmp(&(b.rect.x, b.rect.y))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    for b in blocks {
-        children.entry(holder(b)).or_default().push(b);
-    }
-    fn emit(
-        out: &mut String,
-        parent: Option<crate::model::BlockId>,
-        children: &BTreeMap<Option<crate::model::BlockId>, Vec<&crate::model::Block>>,
-        depth: usize,
-    ) {
-        let pad = "  ".repeat(depth + 1);
-        for b in children.get(&parent).map(Vec::as_slice).unwrap_or_default() {
-            if b.is_frame() {
-                let _ = writeln!(out, "{pad}subgraph f{}[{}]", b.id.0, quote(&b.label));
-                if depth < 32 {
-                    emit(out, Some(b.id), children, depth + 1);
-                }
-                let _ = writeln!(out, "{pad}end");
-            } else {
-                let label = quote(&b.label);
-                let node = match b.kind.as_str() {
-                    "database" | "nosql" | "warehouse" => format!("[({label})]"),
-                    "queue" | "stream" => format!("[[{label}]]"),
-                    "client" | "mobile" => format!("([{label}])"),
-                    "load_balancer" | "api_gateway" => format!("{{{{{label}}}}}"),
-                    _ => format!("[{label}]"),
-                };
-                let _ = writeln!(out, "{pad}b{}{node}:::{}", b.id.0, b.kind);
-            }
-        }
-    }
-    emit(&mut out, None, &children, 0);
-    for l in board.links.values() {
-        let dashed = l.style == LinkStyle::Async;
-        let op = match (l.direction, dashed) {
-            (Direction::Forward, false) => "-->",
-            (Direction::Both, false) => "<-->",
-            (Direction::None, false) => "---",
-            (Direction::Forward, true) => "-.->",
-            (Direction::Both, true) => "<-.->",
-            (Direction::None, true) => "-.-",
-        };
-        let text = if l.label.is_empty() {
-            String::new()
-        } else {
-            format!("|{}|", quote(&l.label))
-        };
-        let _ = writeln!(out, "  b{} {op}{text} b{}", l.from.block.0, l.to.block.0);
-    }
-    // Colours per kind, as classes, so the chart looks like the board where Mermaid renders it.
-    let mut kinds: Vec<&str> = board
-        .blocks
-        .values()
-        .filter(|b| !b.is_frame())
-        .map(|b| b.kind.as_str())
-        .collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    for k in kinds {
-        let fill = match palette.get(k).map(|k| k.shape) {
-            Some(crate::palette::Shape::Cylinder) => "#fff2cc",
-            Some(crate::palette::Shape::Queue) => "#e1d5e7",
-            Some(crate::palette::Shape::Text) => "#ffffff00",
-            _ => "#dae8fc",
-        };
-        let _ = writeln!(out, "  classDef {k} fill:{fill}");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Direction;
+    use crate::palette::Palette;
 
     fn kinds_and_labels(scene: &Scene) -> Vec<(String, String)> {
         scene
@@ -910,7 +815,7 @@ mod tests {
         assert!(scene.edges.iter().any(|e| e.label == "reads"));
         assert!(scene.edges.iter().any(|e| e.direction == Direction::None));
         let (board, summary) =
-            super::super::scene::build(scene, &Palette::bundled()).expect("board");
+            crate::interchange::scene::build(scene, &Palette::bundled()).expect("board");
         assert_eq!(summary.links, 7);
         let db = board
             .blocks

@@ -1,0 +1,14 @@
+//! Mermaid flowcharts: `.mmd` files, the mermaid fences of a Markdown file, Hugo shortcodes,
+//! mermaid.live links and pasted text (`parse.rs`); and writing a board as a flowchart
+//! (`write.rs`).
+//!
+//! Mermaid has no coordinates, so the nodes are laid out in layers in the chart's direction
+//! (see [`super::layered`]) and each subgraph becomes a frame around its nodes. Styling
+//! (`classDef`, `style`, `click`…) is read past, not refused; a `:::name` class that names an
+//! archboard kind sets the node's kind, which is how archboard's own export keeps kinds.
+
+mod parse;
+mod write;
+
+pub use parse::{charts, looks_like, parse};
+pub use write::write;
