@@ -351,3 +351,61 @@ fn the_checker_sees_cycles_and_wrong_arrows() {
         "use a;\n"
     );
 }
+
+/// The fields of `pub struct NAME {` in `text`: lines at the struct's own indentation that declare
+/// one (`name: Type,`), comments and attributes left out.
+fn struct_fields(text: &str, name: &str) -> Vec<String> {
+    let Some(start) = text.find(&format!("pub struct {name} {{")) else {
+        return Vec::new();
+    };
+    text[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with('}'))
+        .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && !l.starts_with('#'))
+        .filter_map(|l| l.split(':').next())
+        .map(|f| {
+            f.trim_start_matches("pub(super) ")
+                .trim_start_matches("pub ")
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The window's app object holds one field per concern (the room, practice, replay, the panels,
+/// the board's files…), each owning its own state, rather than their fields side by side.
+#[test]
+fn the_app_object_holds_one_field_per_concern() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/mod.rs");
+    let text = std::fs::read_to_string(src).expect("read app");
+    let fields = struct_fields(&text, "ArchboardApp");
+    assert!(fields.len() >= 5, "found the struct: {fields:?}");
+    assert!(
+        fields.len() <= 15,
+        "ArchboardApp has {} fields; give a concern its own struct: {fields:?}",
+        fields.len()
+    );
+    assert_eq!(
+        struct_fields(
+            "pub struct A {\n    a: u8,\n    /// b: doc\n    pub b: Vec<u8>,\n}\n",
+            "A"
+        ),
+        ["a", "b"]
+    );
+}
+
+/// A file a newcomer can read through: no file's code, outside comments and tests, runs past
+/// 800 lines (a longer one mixes directions, like reading and writing a format).
+#[test]
+fn no_file_is_too_long_to_read() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        let lines = code(&text).lines().filter(|l| !l.trim().is_empty()).count();
+        assert!(lines <= 800, "{} has {lines} lines of code", f.display());
+    }
+}

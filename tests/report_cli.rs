@@ -185,3 +185,38 @@ fn an_html_report_is_one_page_with_the_picture_inside() {
     }
     assert!(!out.with_extension("png").exists(), "nothing beside it");
 }
+
+/// A practice board made a moment ago, with nothing drawn yet: the report says so in those words,
+/// not that the board predates recording.
+#[test]
+fn the_report_of_a_fresh_practice_board_says_nothing_is_drawn_yet() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let board = dir.path().join("practice.ron");
+    let made = archboard(&[
+        os("new"),
+        board.as_os_str(),
+        os("--problem"),
+        os("url-shortener"),
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let out_md = dir.path().join("practice.md");
+    let run = archboard(&[
+        os("report"),
+        board.as_os_str(),
+        os("-o"),
+        out_md.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let md = std::fs::read_to_string(&out_md).expect("report written");
+    assert!(md.contains("Nothing has been drawn yet."), "{md}");
+    assert!(!md.contains("No recording"), "{md}");
+    assert!(!md.contains("before archboard kept a record"), "{md}");
+}

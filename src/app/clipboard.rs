@@ -59,7 +59,7 @@ impl ArchboardApp {
     pub(super) fn paste_text(&mut self, text: &str, _ctx: &egui::Context) {
         let clip = match parse_clip(text) {
             Some(frag) => Clip::Fragment(Box::new(frag)),
-            None => match crate::interchange::import_text(text, &self.palette) {
+            None => match crate::interchange::import_text(text, &self.library.palette) {
                 Some(Ok(imported)) => {
                     self.status.info(format!(
                         "Pasted from {}: {}",
@@ -76,7 +76,7 @@ impl ArchboardApp {
                 None => Clip::Text(text.to_owned()),
             },
         };
-        let env = super::canvas_env(&self.palette, &self.lenses, &self.settings);
+        let env = super::canvas_env(&self.library, &self.settings);
         self.canvas.paste(&mut self.board.doc, &env, clip);
     }
 }

@@ -68,7 +68,7 @@ impl ArchboardApp {
             Command::Replay => self.toggle_replay(),
             Command::PracticeHint | Command::PracticeFinish => {
                 // The answer shows in the Problem tab, so bring it forward.
-                self.sidebar.tab = Tab::Problem;
+                self.panels.sidebar.tab = Tab::Problem;
                 self.settings.sidebar = true;
                 self.practice_action(if cmd == Command::PracticeHint {
                     PracticeAction::Hint
@@ -77,7 +77,7 @@ impl ArchboardApp {
                 });
             }
             Command::New => self.with_files(ctx, |f, sh| f.request(After::New, sh)),
-            Command::NewFromProblem => self.open_problem_dialog(),
+            Command::NewFromProblem => self.practice.open_dialog(&self.library.problems),
             Command::StudyMode => {
                 self.settings.study_mode = !self.settings.study_mode;
                 self.status.info(if self.settings.study_mode {
@@ -108,11 +108,15 @@ impl ArchboardApp {
             Command::CopyPng => self.copy_png(self.picture_options(ctx), ctx),
             Command::Quit => self.quit(ctx),
             Command::Share => {
-                if !self.reopen_share_links() {
-                    self.open_share_dialog();
+                if !self.room.reopen_share_links() {
+                    let profile = self.profile();
+                    self.room.open_share_dialog(profile);
                 }
             }
-            Command::Join => self.open_join_dialog(),
+            Command::Join => {
+                let profile = self.profile();
+                self.room.open_join_dialog(profile);
+            }
             Command::Leave => self.leave_room(),
             Command::Undo => {
                 canvas.commit_label(doc);
@@ -162,7 +166,7 @@ impl ArchboardApp {
             }
             Command::Shortcuts => canvas.show_shortcuts = !canvas.show_shortcuts,
             Command::ToggleSidebar => self.settings.sidebar = !self.settings.sidebar,
-            Command::LensOverlay => self.lens_overlay = !self.lens_overlay,
+            Command::LensOverlay => self.panels.lens_overlay = !self.panels.lens_overlay,
             Command::ToggleBadges => self.settings.badges = !self.settings.badges,
             Command::Estimator => {
                 self.settings.sidebar = true;
@@ -193,7 +197,7 @@ impl ArchboardApp {
 
     fn open_export_dialog(&mut self) {
         self.canvas.commit_label(&mut self.board.doc);
-        self.export = Some(super::export_dialog::ExportDialog::new(
+        self.panels.export = Some(super::export_dialog::ExportDialog::new(
             self.board.path.as_deref(),
             self.settings.last_export_folder.as_deref(),
             !self.canvas.selection.blocks.is_empty(),

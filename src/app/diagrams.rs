@@ -54,7 +54,7 @@ impl ArchboardApp {
         } else {
             fragment::extract(board, selected)
         };
-        let text = interchange::mermaid::write(&subject, &self.palette);
+        let text = interchange::mermaid::write(&subject, &self.library.palette);
         ctx.copy_text(text);
         self.status.info(format!(
             "Copied {} as a Mermaid flowchart",

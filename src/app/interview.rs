@@ -10,8 +10,8 @@ impl ArchboardApp {
     /// Advances the timer and schedules the next repaint for when the display changes.
     pub(super) fn tick_timer(&mut self, ctx: &egui::Context) {
         let focus = self.canvas.only_selected();
-        // Borrow the plan from `self.plans` alone, so the board can be changed meanwhile.
-        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.plans) else {
+        // Borrow the plan from `self.library.plans` alone, so the board can be changed meanwhile.
+        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.library.plans) else {
             return;
         };
         let timer = &mut self.timer;
@@ -25,7 +25,7 @@ impl ArchboardApp {
     }
 
     pub(super) fn current_plan(&self) -> Option<&Plan> {
-        plan_for(&self.board.doc.board().timer, &self.plans)
+        plan_for(&self.board.doc.board().timer, &self.library.plans)
     }
 
     /// Starts or pauses the clock, or moves between phases. The time so far is banked first.
@@ -92,7 +92,7 @@ impl ArchboardApp {
 
     /// The timer bar under the menu: phase, time left, total, a segmented progress bar, controls.
     pub(super) fn timer_bar(&mut self, ui: &mut egui::Ui, colors: &Colors, ctx: &egui::Context) {
-        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.plans) else {
+        let Some(plan) = plan_for(&self.board.doc.board().timer, &self.library.plans) else {
             return;
         };
         let state = &self.board.doc.board().timer;

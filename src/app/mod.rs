@@ -20,6 +20,7 @@ mod palette_panel;
 mod practice;
 mod replay;
 mod room;
+mod room_ui;
 mod settings;
 mod share_dialog;
 mod sidebar;
@@ -97,37 +98,62 @@ pub struct ArchboardApp {
     pub settings: Settings,
     pub status: Status,
     pub canvas: CanvasState,
-    pub palette: Arc<Palette>,
-    pub lenses: Arc<LensLibrary>,
-    pub plans: Vec<crate::timer::Plan>,
+    /// What the window draws and teaches from: kinds, lenses, time plans, problems.
+    pub library: Library,
     pub timer: crate::timer::Timer,
-    /// Show the lens as a floating window next to the selected block.
-    pub lens_overlay: bool,
     /// The design review: overlay, cached review and the failure drill.
     pub design: design::DesignReview,
     files: BoardFiles,
     commands: Queue,
-    sidebar: sidebar::Sidebar,
-    palette_panel: PalettePanel,
-    export: Option<export_dialog::ExportDialog>,
-    shown_title: String,
+    panels: Panels,
     startup: startup::Startup,
-    room: room::Room,
-    share_dialog: Option<share_dialog::ShareDialog>,
-    join_dialog: Option<share_dialog::JoinDialog>,
-    /// Practice problems, bundled and the user's.
-    pub problems: Arc<crate::practice::Library>,
-    /// The New from problem dialog, while open.
-    problem_dialog: bool,
-    problem_pick: Option<String>,
+    room: room_ui::RoomUi,
+    practice: practice::PracticeUi,
     /// The replay of the interview, while it is shown instead of the live board.
     replay: Option<replay::Replay>,
-    /// The board revision the rubric was last checked at.
-    rubric_revision: Option<u64>,
-    /// The share links are showing.
-    show_links: bool,
-    /// Asking before quitting with changes the room has not received.
-    unsent_prompt: bool,
+}
+
+/// What the window draws and teaches from, loaded once: shared with workers by `Arc`.
+pub struct Library {
+    pub palette: Arc<Palette>,
+    pub lenses: Arc<LensLibrary>,
+    pub plans: Vec<crate::timer::Plan>,
+    /// Practice problems, bundled and the user's.
+    pub problems: Arc<crate::practice::Library>,
+}
+
+impl Library {
+    fn bundled() -> Self {
+        Self {
+            palette: Arc::new(Palette::bundled()),
+            lenses: Arc::new(LensLibrary::bundled()),
+            plans: crate::timer::bundled_plans(),
+            problems: Arc::new(crate::practice::Library::bundled()),
+        }
+    }
+}
+
+/// The window's side panels and floating parts, apart from the canvas.
+#[derive(Default)]
+struct Panels {
+    sidebar: sidebar::Sidebar,
+    palette: PalettePanel,
+    /// Show the lens as a floating window next to the selected block.
+    lens_overlay: bool,
+    export: Option<export_dialog::ExportDialog>,
+    shown_title: String,
+}
+
+/// How a board came to replace the one on screen; [`ArchboardApp::board_opened`] resets what
+/// belonged to the old one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Opened {
+    /// A file, an example, a problem or a new board: the room is left.
+    File { fit: Option<crate::model::Rect> },
+    /// The room's board arrived on joining: the room stays.
+    Room { fit: Option<crate::model::Rect> },
+    /// Replay was entered or left: the live board and its clock stay as they are.
+    Replay,
 }
 
 impl ArchboardApp {
@@ -142,12 +168,12 @@ impl ArchboardApp {
             app = app.with_data_dir(data);
         }
         let (palette, problems) = Palette::for_user();
-        app.palette = Arc::new(palette);
+        app.library.palette = Arc::new(palette);
         if let Some(first) = problems.first() {
             app.status.error(format!("Palette not loaded: {first}"));
         }
         let (library, problems) = crate::practice::Library::for_user();
-        app.problems = Arc::new(library);
+        app.library.problems = Arc::new(library);
         if let Some(first) = problems.first() {
             app.status.error(format!("Problems not loaded: {first}"));
         }
@@ -174,29 +200,16 @@ impl ArchboardApp {
             settings,
             status: Status::default(),
             canvas: CanvasState::new(),
-            palette: Arc::new(Palette::bundled()),
-            lenses: Arc::new(LensLibrary::bundled()),
-            plans: crate::timer::bundled_plans(),
+            library: Library::bundled(),
             timer: crate::timer::Timer::new(clock),
-            lens_overlay: false,
             design: design::DesignReview::default(),
             files: BoardFiles::new(file),
             commands: Queue::default(),
-            sidebar: sidebar::Sidebar::default(),
-            palette_panel: PalettePanel::default(),
-            export: None,
-            shown_title: String::new(),
+            panels: Panels::default(),
             startup: startup::Startup::default(),
-            room: room::Room::default(),
-            share_dialog: None,
-            join_dialog: None,
-            problems: Arc::new(crate::practice::Library::bundled()),
-            problem_dialog: false,
-            problem_pick: None,
+            room: room_ui::RoomUi::default(),
+            practice: practice::PracticeUi::default(),
             replay: None,
-            rubric_revision: None,
-            show_links: false,
-            unsent_prompt: false,
         }
     }
 
@@ -208,7 +221,7 @@ impl ArchboardApp {
 
     /// Uses `palette` for everything drawn and placed: the screen, exports and the clipboard.
     pub fn with_palette(mut self, palette: Palette) -> Self {
-        self.palette = Arc::new(palette);
+        self.library.palette = Arc::new(palette);
         self
     }
 
@@ -218,12 +231,9 @@ impl ArchboardApp {
 
     pub fn has_dialog(&self) -> bool {
         self.files.has_prompt()
-            || self.export.is_some()
-            || self.share_dialog.is_some()
-            || self.join_dialog.is_some()
-            || self.problem_dialog
-            || self.show_links
-            || self.unsent_prompt
+            || self.panels.export.is_some()
+            || self.room.has_dialog()
+            || self.practice.dialog.is_some()
     }
 
     /// Whether the restore prompt is showing (or about to).
@@ -243,8 +253,8 @@ impl ArchboardApp {
     /// What pictures are drawn with: the screen's own palette and lenses.
     fn look(&self) -> Look {
         Look {
-            palette: Arc::clone(&self.palette),
-            lenses: Arc::clone(&self.lenses),
+            palette: Arc::clone(&self.library.palette),
+            lenses: Arc::clone(&self.library.lenses),
         }
     }
 
@@ -269,22 +279,35 @@ impl ArchboardApp {
         };
         for event in events {
             match event {
-                FileEvent::Replaced { fit } => {
-                    self.board_replaced();
-                    self.canvas.reset_for_new_board();
-                    self.canvas.fit_on_next_frame(fit);
-                    self.design.reset();
-                    self.timer.pause();
-                    // A replay belongs to the board it was made from.
-                    self.replay = None;
-                    // A practice board opens on its problem: the prompt comes first.
-                    if self.board.doc.board().practice.is_some() {
-                        self.sidebar.tab = sidebar::Tab::Problem;
-                    }
-                }
+                FileEvent::Replaced { fit } => self.board_opened(Opened::File { fit }),
             }
         }
         out
+    }
+
+    /// The one place that resets what belonged to the board on screen when another takes its
+    /// place: a file, an example, a problem, a new board, the room's board, or replay.
+    fn board_opened(&mut self, how: Opened) {
+        self.canvas.reset_for_new_board();
+        match how {
+            Opened::File { fit } | Opened::Room { fit } => {
+                if matches!(how, Opened::File { .. }) {
+                    // Another board is not the room's: the room is left.
+                    self.board_replaced();
+                }
+                self.canvas.fit_on_next_frame(fit);
+                self.design.reset();
+                self.timer.pause();
+                // A replay belongs to the board it was made from.
+                self.replay = None;
+                self.practice.rubric_revision = None;
+                // A practice board opens on its problem: the prompt comes first.
+                if self.board.doc.board().practice.is_some() {
+                    self.panels.sidebar.tab = sidebar::Tab::Problem;
+                }
+            }
+            Opened::Replay => {}
+        }
     }
 
     /// Draws one frame of the whole app.
@@ -306,33 +329,40 @@ impl ArchboardApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &ctx));
         egui::Panel::top("timer").show(ui, |ui| self.timer_bar(ui, &colors, &ctx));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &colors, &ctx));
-        if self.replay.is_some() {
-            egui::Panel::bottom("replay").show(ui, |ui| self.replay_bar(ui, &colors));
+        if let Some(replay) = &mut self.replay {
+            let live = self.board.doc.board();
+            let plans = &self.library.plans;
+            let event = egui::Panel::bottom("replay")
+                .show(ui, |ui| replay.bar(ui, live, plans, &colors))
+                .inner;
+            if event == Some(replay::ReplayEvent::Leave) {
+                self.toggle_replay();
+            }
         }
         egui::Panel::left("palette")
             .resizable(true)
             .default_size(210.0)
             .show(ui, |ui| {
-                if let Some(kind) = self.palette_panel.show(ui, &self.palette) {
+                if let Some(kind) = self.panels.palette.show(ui, &self.library.palette) {
                     let at = self.canvas.view().center_world();
                     self.place(&kind, at);
                 }
             });
         if self.settings.sidebar {
-            let mut sidebar = std::mem::take(&mut self.sidebar);
+            let mut sidebar = std::mem::take(&mut self.panels.sidebar);
             let actions = egui::Panel::right("sidebar")
                 .resizable(true)
                 .default_size(320.0)
                 .show(ui, |ui| sidebar.show(ui, &self.sidebar_context(&colors)))
                 .inner;
-            self.sidebar = sidebar;
+            self.panels.sidebar = sidebar;
             self.handle_sidebar_actions(actions);
         }
         let canvas_rect = egui::CentralPanel::no_frame().show(ui, |ui| {
             if self.files.is_loading() {
                 ui.disable();
             }
-            let env = canvas_env(&self.palette, &self.lenses, &self.settings);
+            let env = canvas_env(&self.library, &self.settings);
             let doc = match &mut self.replay {
                 Some(replay) => &mut replay.doc,
                 None => &mut self.board.doc,
@@ -345,14 +375,19 @@ impl ArchboardApp {
         self.show_overlays(&ctx);
         self.show_export_dialog(&ctx);
         self.show_import_pages(&ctx);
-        self.show_room_dialogs(&ctx);
-        self.show_problem_dialog(&ctx);
-        self.show_unsent_prompt(&ctx);
+        let dirty = self.board.is_dirty();
+        if let Some(event) = self.room.show_dialogs(&ctx, dirty) {
+            self.apply_room_event(event, &ctx);
+        }
+        if let Some(event) = self.room.show_unsent_prompt(&ctx) {
+            self.apply_room_event(event, &ctx);
+        }
+        if let Some(id) = self.practice.show_dialog(&ctx, &self.library.problems) {
+            self.start_problem(&id, &ctx);
+        }
         self.with_files(&ctx, |files, sh| files.show_prompts(sh));
         self.run_queued(&ctx);
-        if self.rubric_revision != Some(self.board.doc.revision()) && self.design.review().is_some()
-        {
-            self.rubric_revision = Some(self.board.doc.revision());
+        if self.design.review().is_some() && self.practice.rubric_due(self.board.doc.revision()) {
             self.track_rubric();
         }
         for notice in self.canvas.take_notices() {
@@ -370,12 +405,12 @@ impl ArchboardApp {
 
     /// Places a block of `kind` at `at`, as the palette panel and quick add do.
     fn place(&mut self, kind: &str, at: crate::model::Point) {
-        let env = canvas_env(&self.palette, &self.lenses, &self.settings);
+        let env = canvas_env(&self.library, &self.settings);
         self.canvas.place(&mut self.board.doc, &env, kind, at);
     }
 
     fn refresh_design(&mut self, ctx: &egui::Context) {
-        let wanted = self.settings.sidebar || self.lens_overlay;
+        let wanted = self.settings.sidebar || self.panels.lens_overlay;
         let look = self.look();
         if let Some(design) = self.design.refresh(
             &self.board.doc,
@@ -394,9 +429,9 @@ impl ArchboardApp {
             revision: self.board.doc.revision(),
             in_gesture: self.board.doc.in_gesture(),
             selection: &self.canvas.selection,
-            palette: &self.palette,
-            lenses: &self.lenses,
-            plans: &self.plans,
+            palette: &self.library.palette,
+            lenses: &self.library.lenses,
+            plans: &self.library.plans,
             colors,
             review: self.design.review(),
             drill: self.design.drill(),
@@ -444,7 +479,7 @@ impl ArchboardApp {
 
     /// The lens as a floating window beside the selected block, for when the sidebar is hidden.
     fn show_lens_overlay(&mut self, ctx: &egui::Context, colors: &Colors) {
-        if !self.lens_overlay {
+        if !self.panels.lens_overlay {
             return;
         }
         let Some(only) = self.canvas.only_selected() else {
@@ -457,7 +492,7 @@ impl ArchboardApp {
         let at =
             view.to_screen(rect.max()) + egui::vec2(16.0, -view.rect_to_screen(&rect).height());
         let mut open = true;
-        let mut sidebar = std::mem::take(&mut self.sidebar);
+        let mut sidebar = std::mem::take(&mut self.panels.sidebar);
         let actions = egui::Window::new("Lens")
             .id(egui::Id::unique("archboard-lens-overlay"))
             .open(&mut open)
@@ -467,8 +502,8 @@ impl ArchboardApp {
             .show(ctx, |ui| sidebar.show(ui, &self.sidebar_context(colors)))
             .and_then(|r| r.inner)
             .unwrap_or_default();
-        self.sidebar = sidebar;
-        self.lens_overlay &= open;
+        self.panels.sidebar = sidebar;
+        self.panels.lens_overlay &= open;
         self.handle_sidebar_actions(actions);
     }
 
@@ -476,7 +511,7 @@ impl ArchboardApp {
         if let Some(mut qa) = self.canvas.quick_add.take() {
             let view = self.canvas.view();
             let pos = view.to_screen(qa.at);
-            match overlays::quick_add(ctx, &mut qa, pos, &self.palette) {
+            match overlays::quick_add(ctx, &mut qa, pos, &self.library.palette) {
                 overlays::QuickAddOutcome::Open => self.canvas.quick_add = Some(qa),
                 overlays::QuickAddOutcome::Close => {}
                 overlays::QuickAddOutcome::Place(kind) => self.place(&kind, qa.at),
@@ -484,24 +519,24 @@ impl ArchboardApp {
         }
         if self.canvas.show_shortcuts {
             let mut open = true;
-            overlays::shortcuts(ctx, &self.palette, &mut open);
+            overlays::shortcuts(ctx, &self.library.palette, &mut open);
             self.canvas.show_shortcuts &= open;
         }
     }
 
     fn show_export_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut dialog) = self.export.take() else {
+        let Some(mut dialog) = self.panels.export.take() else {
             return;
         };
         let outcome = dialog.show(
             ctx,
             self.board.doc.board(),
             &self.canvas.selection.blocks,
-            &self.palette,
-            &self.lenses,
+            &self.library.palette,
+            &self.library.lenses,
         );
         match outcome {
-            export_dialog::ExportOutcome::Pending => self.export = Some(dialog),
+            export_dialog::ExportOutcome::Pending => self.panels.export = Some(dialog),
             export_dialog::ExportOutcome::Cancel => {}
             export_dialog::ExportOutcome::Export(path, opts) => {
                 let (board, look) = (self.board.doc.board().clone(), self.look());
@@ -519,18 +554,18 @@ impl ArchboardApp {
 
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = self.board.window_title();
-        if title != self.shown_title {
+        if title != self.panels.shown_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.shown_title = title;
+            self.panels.shown_title = title;
         }
     }
 }
 
 /// What the canvas works with: the kinds and lenses, and the preferences the settings own.
-fn canvas_env<'a>(palette: &'a Palette, lenses: &'a LensLibrary, settings: &Settings) -> Env<'a> {
+fn canvas_env<'a>(library: &'a Library, settings: &Settings) -> Env<'a> {
     Env {
-        palette,
-        lenses,
+        palette: &library.palette,
+        lenses: &library.lenses,
         prefs: Prefs {
             snap: settings.snap_to_grid,
             badges: settings.badges,

@@ -11,7 +11,7 @@ impl ArchboardApp {
     /// The problem the open board answers, when it is a practice board.
     pub(super) fn current_problem(&self) -> Option<&Problem> {
         let id = &self.board.doc.board().practice.as_ref()?.problem;
-        self.problems.get(id)
+        self.library.problems.get(id)
     }
 
     /// The interviewer sees answers and the rubric all along; so does a candidate in study
@@ -44,8 +44,8 @@ impl ArchboardApp {
     pub(super) fn ask_report(&mut self) {
         let board = self.board.doc.board().clone();
         let look = self.look();
-        let plans = self.plans.clone();
-        let problems = self.problems.clone();
+        let plans = self.library.plans.clone();
+        let problems = self.library.problems.clone();
         let start = self
             .board
             .path
@@ -63,13 +63,9 @@ impl ArchboardApp {
         );
     }
 
-    pub(super) fn open_problem_dialog(&mut self) {
-        self.problem_dialog = true;
-    }
-
     /// Replaces the board (asking to save first) with a new one answering problem `id`.
     pub fn start_problem(&mut self, id: &str, ctx: &egui::Context) {
-        let Some(problem) = self.problems.get(id) else {
+        let Some(problem) = self.library.problems.get(id) else {
             self.status.error(format!("No problem `{id}`"));
             return;
         };
@@ -78,7 +74,7 @@ impl ArchboardApp {
             "{}: ask your clarifying questions in the Problem tab, then start the timer",
             problem.title
         );
-        self.sidebar.tab = Tab::Problem;
+        self.panels.sidebar.tab = Tab::Problem;
         self.settings.sidebar = true;
         self.with_files(ctx, |f, sh| {
             f.request(
@@ -175,79 +171,108 @@ impl ArchboardApp {
         let board = self.board.doc.board();
         let mut session = board.practice.clone();
         let changed = session.as_mut().is_some_and(|p| {
-            practice::rubric::track(&problem, p, board, &self.palette, review, now)
+            practice::rubric::track(&problem, p, board, &self.library.palette, review, now)
         });
         if changed {
             self.board.doc.update_practice(|p| *p = session);
         }
     }
+}
+
+/// Practice in the window apart from the board: the New from problem dialog and when the rubric
+/// was last checked.
+#[derive(Default)]
+pub struct PracticeUi {
+    /// The New from problem dialog is open, on this problem.
+    pub(super) dialog: Option<String>,
+    /// The board revision the rubric was last checked at.
+    pub(super) rubric_revision: Option<u64>,
+}
+
+impl PracticeUi {
+    pub(super) fn open_dialog(&mut self, library: &practice::Library) {
+        let first = library.problems().first().map(|p| p.id.clone());
+        self.dialog = Some(self.dialog.take().or(first).unwrap_or_default());
+    }
+
+    /// Whether the rubric needs checking again: the board changed since it last was.
+    pub(super) fn rubric_due(&mut self, revision: u64) -> bool {
+        let due = self.rubric_revision != Some(revision);
+        self.rubric_revision = Some(revision);
+        due
+    }
 
     /// The New from problem dialog: the problems on the left, the chosen one's prompt and
-    /// Start on the right.
-    pub(super) fn show_problem_dialog(&mut self, ctx: &egui::Context) {
-        if !self.problem_dialog {
-            return;
-        }
+    /// Start on the right. Returns the problem to start.
+    pub(super) fn show_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        library: &practice::Library,
+    ) -> Option<String> {
+        let pick = self.dialog.as_mut()?;
         let mut open = true;
         let mut start = false;
-        let library = self.problems.clone();
-        let pick = self.problem_pick.get_or_insert_with(|| {
-            library
-                .problems()
-                .first()
-                .map(|p| p.id.clone())
-                .unwrap_or_default()
-        });
         egui::Window::new("New from problem")
             .collapsible(false)
             .resizable(false)
-            .fixed_size([640.0, 420.0])
+            .fixed_size([680.0, 440.0])
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .open(&mut open)
             .show(ctx, |ui| {
                 ui.horizontal_top(|ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("problem list")
-                        .max_width(220.0)
-                        .max_height(400.0)
-                        .show(ui, |ui| {
-                            ui.set_width(210.0);
-                            for p in library.problems() {
-                                if ui.selectable_label(*pick == p.id, &p.title).clicked() {
-                                    *pick = p.id.clone();
+                    ui.vertical(|ui| {
+                        ui.set_width(220.0);
+                        egui::ScrollArea::vertical()
+                            .id_salt("problem list")
+                            .max_height(430.0)
+                            .auto_shrink([false, true])
+                            .show(ui, |ui| {
+                                for p in library.problems() {
+                                    if ui.selectable_label(*pick == p.id, &p.title).clicked() {
+                                        *pick = p.id.clone();
+                                    }
                                 }
-                            }
-                        });
+                            });
+                    });
                     ui.separator();
                     ui.vertical(|ui| {
-                        if let Some(p) = library.get(pick) {
-                            ui.heading(&p.title);
-                            ui.label(&p.prompt);
-                            ui.add_space(6.0);
-                            ui.weak(format!(
-                                "{} questions to ask · {} · {} rubric items",
-                                p.questions.len(),
-                                crate::text::count(p.hints.len(), "hint"),
-                                p.rubric.len()
-                            ));
-                            ui.weak(
-                                "The board starts paused on the problem's time plan. Ask your \
-                                 questions in the Problem tab before you draw.",
-                            );
-                            ui.add_space(8.0);
-                            if ui.button("Start this problem").clicked() {
-                                start = true;
-                            }
-                        }
+                        ui.set_width(ui.available_width());
+                        let Some(p) = library.get(pick) else { return };
+                        egui::ScrollArea::vertical()
+                            .id_salt("problem prompt")
+                            .max_height(430.0)
+                            .show(ui, |ui| {
+                                ui.heading(&p.title);
+                                ui.label(&p.prompt);
+                                ui.add_space(6.0);
+                                ui.weak(format!(
+                                    "{} · {} · {}",
+                                    crate::text::count_with(
+                                        p.questions.len(),
+                                        "question to ask",
+                                        "questions to ask"
+                                    ),
+                                    crate::text::count(p.hints.len(), "hint"),
+                                    crate::text::count(p.rubric.len(), "rubric item")
+                                ));
+                                ui.weak(
+                                    "The board starts paused on the problem's time plan. Ask \
+                                     your questions in the Problem tab before you draw.",
+                                );
+                                ui.add_space(8.0);
+                                if ui.button("Start this problem").clicked() {
+                                    start = true;
+                                }
+                            });
                     });
                 });
             });
         if start {
-            self.problem_dialog = false;
-            let id = pick.clone();
-            self.start_problem(&id, ctx);
-        } else if !open {
-            self.problem_dialog = false;
+            return self.dialog.take();
         }
+        if !open {
+            self.dialog = None;
+        }
+        None
     }
 }

@@ -95,62 +95,23 @@ impl Replay {
     }
 }
 
-/// The changes that turn `from` into `to`, as a peer's would arrive.
-fn difference(from: &Board, to: &Board) -> Remote {
-    let mut r = Remote::default();
-    for (id, b) in &to.blocks {
-        if from.blocks.get(id) != Some(b) {
-            r.blocks.push((*id, Some(b.clone())));
-        }
-    }
-    for id in from.blocks.keys().filter(|id| !to.blocks.contains_key(*id)) {
-        r.blocks.push((*id, None));
-    }
-    for (id, l) in &to.links {
-        if from.links.get(id) != Some(l) {
-            r.links.push((*id, Some(l.clone())));
-        }
-    }
-    for id in from.links.keys().filter(|id| !to.links.contains_key(*id)) {
-        r.links.push((*id, None));
-    }
-    r
+/// What the timeline asks of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplayEvent {
+    /// Back to the live board.
+    Leave,
 }
 
-impl ArchboardApp {
-    pub fn is_replaying(&self) -> bool {
-        self.replay.is_some()
-    }
-
-    /// Enters replay at the start, or leaves it for the live board.
-    pub(super) fn toggle_replay(&mut self) {
-        if self.replay.take().is_some() {
-            self.canvas.reset_for_new_board();
-            self.status.info("Back to the live board");
-            return;
-        }
-        let live = self.board.doc.board();
-        if live.recording.entries.is_empty() {
-            self.status.info(match live.recording.gap {
-                crate::model::recording::Gap::TooBig => {
-                    "Nothing to replay: this board was too big to record when it was opened"
-                }
-                _ => "Nothing to replay yet: the recording starts with your first change",
-            });
-            return;
-        }
-        self.canvas.reset_for_new_board();
-        self.replay = Some(Replay::new(live));
-        self.status
-            .info("Replay: the board as it was, read-only. Leave replay to edit again");
-    }
-
+impl Replay {
     /// The timeline under the canvas while replaying.
-    pub(super) fn replay_bar(&mut self, ui: &mut egui::Ui, colors: &crate::theme::Colors) {
-        let Some(mut replay) = self.replay.take() else {
-            return;
-        };
-        let live = self.board.doc.board();
+    pub(super) fn bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        live: &Board,
+        plans: &[crate::timer::Plan],
+        colors: &crate::theme::Colors,
+    ) -> Option<ReplayEvent> {
+        let replay = self;
         let total = replay.total_ms(live).max(1);
         let mut leave = false;
         if replay.playing {
@@ -183,7 +144,7 @@ impl ArchboardApp {
                 .entries
                 .get(replay.shown.saturating_sub(1))
                 .map_or(0, |e| e.phase);
-            let plan = crate::timer::plan_for(&live.timer, &self.plans);
+            let plan = crate::timer::plan_for(&live.timer, plans);
             if let Some(name) = plan.and_then(|p| p.phases.get(phase)).map(|p| &p.name) {
                 ui.weak(name);
             }
@@ -216,7 +177,7 @@ impl ArchboardApp {
                 egui::Stroke::new(1.0, colors.muted_text),
             );
         }
-        let plan = crate::timer::plan_for(&live.timer, &self.plans);
+        let plan = crate::timer::plan_for(&live.timer, plans);
         for (phase, at) in replay.phase_starts(live) {
             let x = x_of(at as f64);
             painter.line_segment(
@@ -244,12 +205,58 @@ impl ArchboardApp {
             replay.playing = false;
         }
         replay.sync(live);
-        if leave {
-            self.canvas.reset_for_new_board();
-            self.status.info("Back to the live board");
-        } else {
-            self.replay = Some(replay);
+        leave.then_some(ReplayEvent::Leave)
+    }
+}
+
+/// The changes that turn `from` into `to`, as a peer's would arrive.
+fn difference(from: &Board, to: &Board) -> Remote {
+    let mut r = Remote::default();
+    for (id, b) in &to.blocks {
+        if from.blocks.get(id) != Some(b) {
+            r.blocks.push((*id, Some(b.clone())));
         }
+    }
+    for id in from.blocks.keys().filter(|id| !to.blocks.contains_key(*id)) {
+        r.blocks.push((*id, None));
+    }
+    for (id, l) in &to.links {
+        if from.links.get(id) != Some(l) {
+            r.links.push((*id, Some(l.clone())));
+        }
+    }
+    for id in from.links.keys().filter(|id| !to.links.contains_key(*id)) {
+        r.links.push((*id, None));
+    }
+    r
+}
+
+impl ArchboardApp {
+    pub fn is_replaying(&self) -> bool {
+        self.replay.is_some()
+    }
+
+    /// Enters replay at the start, or leaves it for the live board.
+    pub(super) fn toggle_replay(&mut self) {
+        if self.replay.take().is_some() {
+            self.board_opened(super::Opened::Replay);
+            self.status.info("Back to the live board");
+            return;
+        }
+        let live = self.board.doc.board();
+        if live.recording.entries.is_empty() {
+            self.status.info(match live.recording.gap {
+                crate::model::recording::Gap::TooBig => {
+                    "Nothing to replay: this board was too big to record when it was opened"
+                }
+                _ => "Nothing to replay yet: the recording starts with your first change",
+            });
+            return;
+        }
+        self.replay = Some(Replay::new(live));
+        self.board_opened(super::Opened::Replay);
+        self.status
+            .info("Replay: the board as it was, read-only. Leave replay to edit again");
     }
 
     /// The board the replay shows, while replaying.

@@ -1,11 +1,11 @@
 //! File → Share… and File → Join…: who you are in the room, where the room lives, and the links
 //! to hand out.
 
-use super::ArchboardApp;
-use super::room;
 use super::settings::Profile;
 use crate::collab::RoomUrl;
 use crate::collab::presence::{COLORS, Role, parse_color};
+use crate::collab::relay::{Relay, RelayOptions};
+use std::sync::Arc;
 
 /// Where a shared board lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +14,14 @@ pub enum Place {
     Here,
     /// A y-websocket relay elsewhere.
     Server,
+}
+
+/// The links to hand out when sharing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShareLinks {
+    pub edit: String,
+    /// To watch without editing, when the relay can tell viewers apart.
+    pub view: Option<String>,
 }
 
 pub struct ShareDialog {
@@ -36,10 +44,36 @@ pub struct JoinDialog {
     error: Option<String>,
 }
 
-impl ArchboardApp {
-    pub(super) fn open_share_dialog(&mut self) {
-        let p = self.profile();
-        self.share_dialog = Some(ShareDialog {
+/// What the Share and Join dialogs and the unsent-changes prompt ask of the app.
+pub enum RoomEvent {
+    /// Share the board: through `relay` hosted here, or a server's room `url`.
+    Share {
+        url: RoomUrl,
+        role: Role,
+        relay: Option<Relay>,
+        links: ShareLinks,
+        profile: Profile,
+    },
+    /// Join the room at `url`: its board replaces this one.
+    Join {
+        url: RoomUrl,
+        role: Role,
+        profile: Profile,
+    },
+    /// Quit although the room has not received every change.
+    QuitAnyway,
+}
+
+/// Where a dialog is after a frame.
+pub enum Step {
+    Open,
+    Closed,
+    Done(Box<RoomEvent>),
+}
+
+impl ShareDialog {
+    pub fn new(p: Profile) -> Self {
+        ShareDialog {
             name: p.name,
             color: p.color,
             role: Role::Interviewer,
@@ -48,30 +82,25 @@ impl ArchboardApp {
             server: String::new(),
             token: String::new(),
             error: None,
-        });
+        }
     }
+}
 
-    pub(super) fn open_join_dialog(&mut self) {
-        let p = self.profile();
-        self.join_dialog = Some(JoinDialog {
+impl JoinDialog {
+    pub fn new(p: Profile) -> Self {
+        JoinDialog {
             link: String::new(),
             name: p.name,
             color: p.color,
             role: Role::Candidate,
             error: None,
-        });
+        }
     }
+}
 
-    pub(super) fn show_room_dialogs(&mut self, ctx: &egui::Context) {
-        self.show_share_dialog(ctx);
-        self.show_join_dialog(ctx);
-        self.show_share_links(ctx);
-    }
-
-    fn show_share_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut d) = self.share_dialog.take() else {
-            return;
-        };
+impl ShareDialog {
+    pub fn show(&mut self, ctx: &egui::Context) -> Step {
+        let d = self;
         let mut start = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("archboard-share")).show(ctx, |ui| {
@@ -124,43 +153,42 @@ impl ArchboardApp {
             });
         });
         if cancel || (modal.should_close() && !start) {
-            return;
+            return Step::Closed;
         }
         if !start {
-            self.share_dialog = Some(d);
-            return;
+            return Step::Open;
         }
         let started = match d.place {
             Place::Here => {
-                room::host(d.open_to_network).map(|(relay, url, links)| (Some(relay), url, links))
+                host(d.open_to_network).map(|(relay, url, links)| (Some(relay), url, links))
             }
-            Place::Server => {
-                room::on_server(&d.server, &d.token).map(|(url, links)| (None, url, links))
-            }
+            Place::Server => on_server(&d.server, &d.token).map(|(url, links)| (None, url, links)),
         };
         match started {
-            Ok((relay, url, links)) => {
-                self.settings.profile = Some(Profile {
+            Ok((relay, url, links)) => Step::Done(Box::new(RoomEvent::Share {
+                url,
+                role: d.role,
+                relay,
+                links,
+                profile: Profile {
                     name: d.name.clone(),
                     color: d.color.clone(),
-                });
-                self.share(url, d.role, relay, links);
-                self.show_links = true;
-            }
+                },
+            })),
             Err(e) => {
                 d.error = Some(e);
-                self.share_dialog = Some(d);
+                Step::Open
             }
         }
     }
+}
 
-    fn show_join_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut d) = self.join_dialog.take() else {
-            return;
-        };
+impl JoinDialog {
+    /// `dirty`: the open board has unsaved changes, which the room's board would replace.
+    pub fn show(&mut self, ctx: &egui::Context, dirty: bool) -> Step {
+        let d = self;
         let mut join = false;
         let mut cancel = false;
-        let dirty = self.board.is_dirty();
         let modal = egui::Modal::new(egui::Id::unique("archboard-join")).show(ctx, |ui| {
             ui.set_width(460.0);
             ui.heading("Join a shared board");
@@ -195,63 +223,44 @@ impl ArchboardApp {
             });
         });
         if cancel || (modal.should_close() && !join) {
-            return;
+            return Step::Closed;
         }
         if !join {
-            self.join_dialog = Some(d);
-            return;
+            return Step::Open;
         }
         match RoomUrl::parse(&d.link) {
-            Ok(url) => {
-                self.settings.profile = Some(Profile {
+            Ok(url) => Step::Done(Box::new(RoomEvent::Join {
+                url,
+                role: d.role,
+                profile: Profile {
                     name: d.name.clone(),
                     color: d.color.clone(),
-                });
-                self.join(url, d.role);
-            }
+                },
+            })),
             Err(e) => {
                 d.error = Some(e.to_string());
-                self.join_dialog = Some(d);
+                Step::Open
             }
         }
     }
+}
 
-    /// The links to hand out, with Copy buttons, after sharing.
-    fn show_share_links(&mut self, ctx: &egui::Context) {
-        if !self.show_links {
-            return;
+/// The links to hand out, with Copy buttons, after sharing. Returns whether it was closed.
+pub fn show_links(ctx: &egui::Context, links: &ShareLinks) -> bool {
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("archboard-share-links")).show(ctx, |ui| {
+        ui.set_width(640.0);
+        ui.heading("Sharing");
+        link_row(ui, "Send this link to the other person:", &links.edit);
+        if let Some(view) = &links.view {
+            link_row(ui, "To let someone watch without editing:", view);
         }
-        let Some(links) = self.share_links().cloned() else {
-            self.show_links = false;
-            return;
-        };
-        let mut close = false;
-        let modal = egui::Modal::new(egui::Id::unique("archboard-share-links")).show(ctx, |ui| {
-            ui.set_width(640.0);
-            ui.heading("Sharing");
-            link_row(ui, "Send this link to the other person:", &links.edit);
-            if let Some(view) = &links.view {
-                link_row(ui, "To let someone watch without editing:", view);
-            }
-            ui.weak(
-                "Anyone with the first link can edit the board. Sharing (top right) or File, Share… shows these again.",
-            );
-            close = ui.button("Done").clicked();
-        });
-        if close || modal.should_close() {
-            self.show_links = false;
-        }
-    }
-
-    /// Shows the share links again (File → Share… while sharing).
-    pub(super) fn reopen_share_links(&mut self) -> bool {
-        if self.share_links().is_some() {
-            self.show_links = true;
-            true
-        } else {
-            false
-        }
-    }
+        ui.weak(
+            "Anyone with the first link can edit the board. Sharing (top right) or File, Share… shows these again.",
+        );
+        close = ui.button("Done").clicked();
+    });
+    close || modal.should_close()
 }
 
 fn link_row(ui: &mut egui::Ui, what: &str, link: &str) {
@@ -309,4 +318,74 @@ fn you(ui: &mut egui::Ui, name: &mut String, color: &mut String, role: &mut Role
                 ui.end_row();
             }
         });
+}
+
+/// A relay for sharing from this computer: a free port, a room name nobody can guess, an edit
+/// token and a viewer token. Bound to every network interface only when the user said so.
+pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), String> {
+    let token = crate::collab::url::new_room_name();
+    let view = crate::collab::url::new_room_name();
+    let relay = Relay::start(
+        RelayOptions {
+            bind: if open_to_network {
+                "0.0.0.0"
+            } else {
+                "127.0.0.1"
+            }
+            .into(),
+            port: 0,
+            dir: None,
+            token: Some(token.clone()),
+            view_token: Some(view.clone()),
+        },
+        Arc::new(|_| {}),
+    )
+    .map_err(|e| e.to_string())?;
+    let port = relay.addr().port();
+    let room = crate::collab::url::new_room_name();
+    let here = format!("ws://127.0.0.1:{port}/{room}?token={token}");
+    let host = if open_to_network {
+        lan_address().unwrap_or_else(|| "127.0.0.1".into())
+    } else {
+        "127.0.0.1".into()
+    };
+    let links = ShareLinks {
+        edit: format!("ws://{host}:{port}/{room}?token={token}"),
+        view: Some(format!(
+            "ws://{host}:{port}/{room}?token={view}&role=viewer"
+        )),
+    };
+    let url = RoomUrl::parse(&here).map_err(|e| e.to_string())?;
+    Ok((relay, url, links))
+}
+
+/// This computer's address on its network, as others would reach it. Connecting a UDP socket
+/// only picks the route: nothing is sent.
+fn lan_address() -> Option<String> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("10.255.255.255:1").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then(|| ip.to_string())
+}
+
+/// A room on a server the user named: their address plus a fresh room name and the token.
+pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), String> {
+    let base = server.trim().trim_end_matches('/');
+    if !(base.starts_with("ws://") || base.starts_with("wss://")) {
+        return Err("the server's address starts with ws:// or wss://".into());
+    }
+    let room = crate::collab::url::new_room_name();
+    let link = if token.trim().is_empty() {
+        format!("{base}/{room}")
+    } else {
+        format!("{base}/{room}?token={}", token.trim())
+    };
+    let url = RoomUrl::parse(&link).map_err(|e| e.to_string())?;
+    Ok((
+        url,
+        ShareLinks {
+            edit: link,
+            view: None,
+        },
+    ))
 }

@@ -11,24 +11,17 @@ impl ArchboardApp {
         ui.horizontal(|ui| {
             ui.label(format!("{} tool", self.canvas.tool.name()));
             ui.separator();
-            if self.status.visible() {
-                let color = match self.status.level {
-                    Level::Info => colors.muted_text,
-                    Level::Error => colors.error,
-                };
-                ui.colored_label(color, &self.status.text);
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.zoom_menu(ui, ctx);
                 ui.separator();
                 let board = self.board.doc.board();
                 ui.label(counts_line(board.blocks.len(), board.links.len()));
-                if let Some((text, ok)) = self.room_status() {
+                if let Some((text, ok)) = self.room.room_status() {
                     ui.separator();
                     self.people_list(ui);
                     let color = if ok { colors.ok } else { colors.warning };
                     ui.colored_label(color, text)
-                        .on_hover_text(self.room_detail());
+                        .on_hover_text(self.room.room_detail());
                 }
                 if let Some(risks) = self.fresh_risks() {
                     ui.separator();
@@ -52,6 +45,22 @@ impl ArchboardApp {
                 }
                 if self.files.busy() {
                     ui.spinner();
+                }
+                // The message takes what the counts and the zoom leave, cut short with "…"
+                // (the whole of it on hover) rather than running under them.
+                if self.status.visible() {
+                    let color = match self.status.level {
+                        Level::Info => colors.muted_text,
+                        Level::Error => colors.error,
+                    };
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(&self.status.text).color(color),
+                            )
+                            .truncate(),
+                        );
+                    });
                 }
             });
         });

@@ -44,10 +44,10 @@ pub fn paint_sizing_badges(
     }
     let galley = painter.layout_no_wrap(text, FontId::proportional(size), style.colors.text);
     let pad = vec2(4.0, 1.0) * z;
-    let r = Rect::from_min_size(
-        rect.left_top() + vec2(-6.0, -6.0) * z,
-        galley.size() + pad * 2.0,
-    );
+    // Astride the top edge, above the kind tag that starts just inside it, so it never covers
+    // the tag's letters.
+    let size = galley.size() + pad * 2.0;
+    let r = Rect::from_min_size(rect.left_top() + vec2(-6.0 * z, 2.0 * z - size.y), size);
     painter.rect(
         r,
         r.height() / 2.0,

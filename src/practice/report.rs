@@ -152,7 +152,9 @@ fn phases_section(md: &mut String, board: &Board, plan: Option<&Plan>) {
 fn components_section(md: &mut String, board: &Board, plan: Option<&Plan>, palette: &Palette) {
     let _ = writeln!(md, "## Components added in each phase\n");
     let added = board.recording.added_by_phase();
-    if !board.recording.started {
+    if !board.recording.started && board.blocks.is_empty() {
+        let _ = writeln!(md, "Nothing has been drawn yet.\n");
+    } else if !board.recording.started {
         let _ = writeln!(
             md,
             "No recording: this board was drawn before archboard kept a record of its changes.\n"
