@@ -127,7 +127,7 @@ fn delete_then_undo_restores_blocks_and_their_links() {
         let app = h.state_mut();
         let link = app
             .canvas
-            .connect(&mut app.board.doc, &app.palette, a, b, None);
+            .connect(&mut app.board.doc, &app.library.palette, a, b, None);
         assert!(link.is_some());
     }
     let before = h.state().board.doc.board().clone();
@@ -171,7 +171,7 @@ fn copy_and_paste_through_the_clipboard_keeps_inner_links() {
     {
         let app = h.state_mut();
         app.canvas
-            .connect(&mut app.board.doc, &app.palette, a, b, None);
+            .connect(&mut app.board.doc, &app.library.palette, a, b, None);
     }
     h.key_press_modifiers(ctrl(), Key::A);
     h.run_steps(1);

@@ -52,7 +52,7 @@ fn selecting_a_cache_shows_its_lens_and_ticking_counts_and_survives_save() {
         h.query_by_label("Which eviction policy?").is_some(),
         "the cache lens is shown"
     );
-    let total = h.state().lenses.keys_for("cache").len();
+    let total = h.state().library.lenses.keys_for("cache").len();
     assert!(h.query_by_label(&format!("0 / {total} covered")).is_some());
     h.get_by_label("Which eviction policy?").click();
     h.run_steps(2);
@@ -234,7 +234,7 @@ fn sidebar_edits_a_selected_link_and_the_lens_floats_with_i() {
     let l = {
         let app = h.state_mut();
         app.canvas
-            .connect(&mut app.board.doc, &app.palette, a, b, None)
+            .connect(&mut app.board.doc, &app.library.palette, a, b, None)
             .expect("link")
     };
     h.run_steps(2);

@@ -7,6 +7,8 @@ use egui_kittest::Harness;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub mod screen;
+
 pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
 /// The real app in a headless harness, optionally opened on `file` as `archboard FILE` would.
