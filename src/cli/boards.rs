@@ -30,12 +30,9 @@ pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 
 
 /// Prints the design review of `file`. Returns the exit code.
 pub fn review(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let board = match persistence::load_board(file) {
+    let board = match super::load(file, err) {
         Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
     let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();
@@ -68,12 +65,9 @@ pub fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let board = match persistence::load_board(file) {
+    let board = match super::load(file, err) {
         Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
     if let Some(ids) = &opts.selection
         && let Some(missing) = ids.iter().find(|id| board.block(**id).is_none())

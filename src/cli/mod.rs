@@ -144,3 +144,12 @@ pub(crate) fn user_palette(err: &mut dyn Write) -> crate::palette::Palette {
     }
     palette
 }
+
+/// Loads a board file for a subcommand; a file that cannot be loaded is reported on `err` and
+/// gives the exit code.
+fn load(file: &std::path::Path, err: &mut dyn Write) -> Result<crate::model::Board, u8> {
+    persistence::load_board(file).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        EXIT_INVALID
+    })
+}

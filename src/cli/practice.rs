@@ -59,12 +59,9 @@ pub fn new(file: &Path, id: &str, out: &mut dyn Write, err: &mut dyn Write) -> u
 
 /// `archboard report FILE -o OUT.md`: the Markdown report and, beside it, the board's PNG.
 pub fn report(file: &Path, output: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let board = match persistence::load_board(file) {
+    let board = match super::load(file, err) {
         Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
     let palette = user_palette(err);
     let lenses = crate::lens::LensLibrary::bundled();

@@ -61,12 +61,9 @@ fn join_room(
 
 /// `archboard push FILE URL`: the room then holds exactly the file's board.
 pub fn push(file: &Path, url: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let board = match persistence::load_board(file) {
+    let board = match super::load(file, err) {
         Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
     let (mut session, mut doc) = match join_room(url, err) {
         Ok(s) => s,
