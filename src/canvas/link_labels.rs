@@ -271,7 +271,9 @@ fn point_along(path: &[Point], f: f32) -> Option<(Point, Point)> {
 struct Grid {
     /// Each obstacle with the first cell it lies in.
     rects: Vec<(Rect, (i32, i32))>,
-    cells: HashMap<(i32, i32), Vec<u32>>,
+    /// The obstacles in each cell: a handful, kept inline (a board of 100,000 links has
+    /// hundreds of thousands of cells).
+    cells: HashMap<(i32, i32), smallvec::SmallVec<[u32; 4]>>,
 }
 
 impl Grid {

@@ -29,7 +29,7 @@ type BlockPart = (RTree<Entry<BlockId>>, HashMap<BlockId, Rect>);
 type LinkPart = (
     RTree<Entry<LinkId>>,
     HashMap<LinkId, (BlockId, BlockId, Rect)>,
-    HashMap<BlockId, Vec<LinkId>>,
+    HashMap<BlockId, Touching>,
 );
 
 #[derive(Clone, Debug, Default)]
@@ -40,9 +40,12 @@ pub struct SpatialIndex {
     block_rects: HashMap<BlockId, Rect>,
     /// What each link was indexed with: its ends and the box the two blocks span.
     link_boxes: HashMap<LinkId, (BlockId, BlockId, Rect)>,
-    /// Links with an end on each block.
-    touching: HashMap<BlockId, Vec<LinkId>>,
+    /// Links with an end on each block: most blocks have one or two, kept inline rather than
+    /// in an allocation of their own.
+    touching: HashMap<BlockId, Touching>,
 }
+
+type Touching = smallvec::SmallVec<[LinkId; 2]>;
 
 fn entry<T>(r: &Rect, data: T) -> Entry<T> {
     GeomWithData::new(
@@ -102,7 +105,7 @@ impl SpatialIndex {
 
     fn build_links(board: &Board) -> LinkPart {
         let mut link_boxes = HashMap::with_capacity(board.links.len());
-        let mut touching: HashMap<BlockId, Vec<LinkId>> = HashMap::new();
+        let mut touching: HashMap<BlockId, Touching> = HashMap::new();
         for l in board.links.values() {
             let Some(r) = link_box(board, l.from.block, l.to.block) else {
                 continue;
@@ -201,7 +204,7 @@ impl SpatialIndex {
 
     /// Links with an end on `block`.
     pub fn links_of(&self, block: BlockId) -> &[LinkId] {
-        self.touching.get(&block).map_or(&[], Vec::as_slice)
+        self.touching.get(&block).map_or(&[], |t| t.as_slice())
     }
 
     /// The rectangle all blocks span ([`Board::bounds`]), without visiting every block.

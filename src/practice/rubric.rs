@@ -89,7 +89,7 @@ fn path_exists(g: &Graph, groups: &[Vec<String>]) -> bool {
             .collect();
         let seen = g.reach(&next, &none);
         at = (0..g.nodes.len())
-            .filter(|&i| seen[i] && group.contains(&g.nodes[i].kind))
+            .filter(|&i| seen[i] && group.iter().any(|k| **k == *g.nodes[i].kind))
             .collect();
         if at.is_empty() {
             return false;

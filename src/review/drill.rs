@@ -38,7 +38,7 @@ pub fn drill(board: &Board, palette: &Palette, failed: &BTreeSet<BlockId>) -> Dr
     let mut is_failed = vec![false; n];
     let mut is_down = vec![false; n];
     for id in failed {
-        let Some(&i) = g.index.get(id) else {
+        let Some(i) = g.node_of(*id) else {
             continue;
         };
         is_failed[i] = true;

@@ -4,11 +4,14 @@
 use crate::model::{BlockId, Board, LinkId};
 use crate::palette::{Palette, Role};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub struct Node {
     pub id: BlockId,
     pub role: Role,
-    pub kind: String,
+    /// The kind's id, shared by every node of that kind (a board of 100,000 blocks has a few
+    /// dozen kinds).
+    pub kind: Arc<str>,
     pub instances: u32,
     pub capacity: f64,
     pub replication: u32,
@@ -27,7 +30,7 @@ impl Node {
 
     /// Serves reads from memory or the edge, sparing what is behind it.
     pub fn caches(&self) -> bool {
-        self.role == Role::Cache || self.kind == "cdn"
+        self.role == Role::Cache || &*self.kind == "cdn"
     }
 }
 
@@ -37,57 +40,120 @@ pub struct Edge {
     pub share: Option<f32>,
 }
 
-/// Nodes in board order, with out- and in-edges by index.
+/// Each node's list of items, all in one vector: `start[i]..start[i + 1]` are node `i`'s. A vector
+/// per node would cost an allocation and 24 bytes for each of 100,000 nodes.
+pub struct Adjacency<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Adjacency<T> {
+    /// Lists for `n` nodes from (node, item) pairs, each node's items in the order given.
+    fn build(n: usize, pairs: Vec<(usize, T)>) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for (i, _) in &pairs {
+            start[i + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next: Vec<u32> = start[..n].to_vec();
+        let mut slots: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
+        for (i, item) in pairs {
+            slots[next[i] as usize] = Some(item);
+            next[i] += 1;
+        }
+        Self {
+            start,
+            items: slots.into_iter().flatten().collect(),
+        }
+    }
+
+    /// Where node `i`'s items begin among all items: a flat index for per-item marks.
+    pub fn offset(&self, i: usize) -> usize {
+        self.start[i] as usize
+    }
+
+    /// Every item of every node.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Each node's items, in node order.
+    pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
+        (0..self.start.len() - 1).map(|i| &self[i])
+    }
+}
+
+impl<T> std::ops::Index<usize> for Adjacency<T> {
+    type Output = [T];
+    fn index(&self, i: usize) -> &[T] {
+        &self.items[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// Nodes in board order (so by id), with out- and in-edges by index.
 pub struct Graph {
     pub nodes: Vec<Node>,
-    pub index: HashMap<BlockId, usize>,
-    pub out: Vec<Vec<Edge>>,
-    pub inn: Vec<Vec<usize>>,
+    pub out: Adjacency<Edge>,
+    pub inn: Adjacency<usize>,
 }
 
 impl Graph {
     pub fn build(board: &Board, palette: &Palette) -> Self {
-        let mut nodes = Vec::with_capacity(board.blocks.len());
-        let mut index = HashMap::with_capacity(board.blocks.len());
+        let mut nodes: Vec<Node> = Vec::with_capacity(board.blocks.len());
+        let mut kinds: HashMap<&str, Arc<str>> = HashMap::new();
         for block in board.blocks.values() {
             let kind = palette.kind_or_fallback(&block.kind);
             if kind.role == Role::Annotation || block.is_frame() || block.is_text() {
                 continue;
             }
-            index.insert(block.id, nodes.len());
             nodes.push(Node {
                 id: block.id,
                 role: kind.role,
-                kind: block.kind.clone(),
+                kind: Arc::clone(
+                    kinds
+                        .entry(block.kind.as_str())
+                        .or_insert_with(|| Arc::from(block.kind.as_str())),
+                ),
                 instances: block.props.instances.unwrap_or(kind.instances).max(1),
                 capacity: block.props.capacity.unwrap_or(kind.capacity),
                 replication: block.props.replication.unwrap_or(kind.replication).max(1),
             });
         }
-        let mut out: Vec<Vec<Edge>> = (0..nodes.len()).map(|_| Vec::new()).collect();
-        let mut inn: Vec<Vec<usize>> = (0..nodes.len()).map(|_| Vec::new()).collect();
+        let mut out = Vec::new();
+        let mut inn = Vec::new();
         for link in board.links.values() {
-            let (Some(&a), Some(&b)) = (index.get(&link.from.block), index.get(&link.to.block))
-            else {
+            let find = |id| nodes.binary_search_by_key(&id, |n: &Node| n.id).ok();
+            let (Some(a), Some(b)) = (find(link.from.block), find(link.to.block)) else {
                 continue;
             };
             // Clients start requests; an arrow into one (a push, a reply) carries no new load.
             if nodes[b].role == Role::Client {
                 continue;
             }
-            out[a].push(Edge {
-                to: b,
-                link: link.id,
-                share: link.share,
-            });
-            inn[b].push(a);
+            out.push((
+                a,
+                Edge {
+                    to: b,
+                    link: link.id,
+                    share: link.share,
+                },
+            ));
+            inn.push((b, a));
         }
+        let n = nodes.len();
         Self {
             nodes,
-            index,
-            out,
-            inn,
+            out: Adjacency::build(n, out),
+            inn: Adjacency::build(n, inn),
         }
+    }
+
+    /// The node of block `id`, if it takes part. Nodes are in id order (the board's blocks
+    /// are kept sorted), so a search finds it without a map of 100,000 entries.
+    pub fn node_of(&self, id: BlockId) -> Option<usize> {
+        self.nodes.binary_search_by_key(&id, |n| n.id).ok()
     }
 
     pub fn clients(&self) -> impl Iterator<Item = usize> + '_ {

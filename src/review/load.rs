@@ -41,14 +41,14 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
     let mut indeg = vec![0usize; n];
     for (i, edges) in g.out.iter().enumerate() {
         for (k, e) in edges.iter().enumerate() {
-            if !back[i][k] {
+            if !back[g.out.offset(i) + k] {
                 indeg[e.to] += 1;
             }
         }
     }
     let mut queue: VecDeque<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
     let mut result = Load {
-        link: HashMap::with_capacity(g.out.iter().map(Vec::len).sum()),
+        link: HashMap::with_capacity(g.out.total()),
         cycles,
         ..Load::default()
     };
@@ -76,7 +76,7 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
             let pct = e.share.map_or(rest, |s| f64::from(s) * scale_named);
             let rps = load[i] * pct / 100.0;
             result.link.insert(e.link, rps);
-            if back[i][k] {
+            if back[g.out.offset(i) + k] {
                 continue;
             }
             load[e.to] += rps;
@@ -90,11 +90,11 @@ pub fn propagate(g: &Graph, entry_rps: f64) -> Load {
     result
 }
 
-/// Marks the links that close a loop (`back[node][edge]`), searching from the clients first so
+/// Marks the links that close a loop (`back[g.out.offset(node) + edge]`), searching from the clients first so
 /// that the links pointing back towards them are the ones set aside, and returns some loops.
-fn back_edges(g: &Graph, clients: &[usize]) -> (Vec<Vec<bool>>, Vec<Vec<usize>>) {
+fn back_edges(g: &Graph, clients: &[usize]) -> (Vec<bool>, Vec<Vec<usize>>) {
     let n = g.nodes.len();
-    let mut back: Vec<Vec<bool>> = g.out.iter().map(|e| vec![false; e.len()]).collect();
+    let mut back = vec![false; g.out.total()];
     let mut cycles = Vec::new();
     // 0 = not seen, 1 = on the current path, 2 = finished.
     let mut state = vec![0u8; n];
@@ -115,7 +115,7 @@ fn back_edges(g: &Graph, clients: &[usize]) -> (Vec<Vec<bool>>, Vec<Vec<usize>>)
                         stack.push((e.to, 0));
                     }
                     1 => {
-                        back[v][edge] = true;
+                        back[g.out.offset(v) + edge] = true;
                         if cycles.len() < MAX_CYCLES
                             && let Some(pos) = stack.iter().position(|(x, _)| *x == e.to)
                         {

@@ -220,7 +220,7 @@ impl Findings<'_> {
         for (x, store) in spof::single_points(self.g) {
             let node = &self.g.nodes[x];
             let lens = match node.role {
-                Role::Balancer if node.kind == "load_balancer" => "load_balancer/redundancy",
+                Role::Balancer if &*node.kind == "load_balancer" => "load_balancer/redundancy",
                 _ => "any/spof",
             };
             self.add(
@@ -242,7 +242,7 @@ impl Findings<'_> {
             if !node.single() {
                 continue;
             }
-            let lens = if node.kind == "object_storage" {
+            let lens = if &*node.kind == "object_storage" {
                 "object_storage/durability"
             } else {
                 "database/replication"
@@ -351,7 +351,7 @@ impl Findings<'_> {
         let (board, g) = (self.board, self.g);
         for link in board.links.values() {
             let both_in =
-                g.index.contains_key(&link.from.block) && g.index.contains_key(&link.to.block);
+                g.node_of(link.from.block).is_some() && g.node_of(link.to.block).is_some();
             if both_in && link.label.trim().is_empty() {
                 self.add(
                     FindingKind::UnlabelledLink,
@@ -373,7 +373,7 @@ impl Findings<'_> {
         let (board, g) = (self.board, self.g);
         for block in board.blocks.values() {
             let kind = palette.kind_or_fallback(&block.kind);
-            if !g.index.contains_key(&block.id) || kind.lens.is_empty() {
+            if g.node_of(block.id).is_none() || kind.lens.is_empty() {
                 continue;
             }
             if lenses.coverage(block, &kind.lens).0 == 0 {

@@ -43,7 +43,7 @@ pub fn single_points(g: &Graph) -> Vec<(usize, usize)> {
     let mut idom = vec![usize::MAX; n + 1];
     idom[root] = root;
     let preds = |v: usize| -> Vec<usize> {
-        let mut p = g.inn[v].clone();
+        let mut p = g.inn[v].to_vec();
         if g.nodes[v].role == Role::Client {
             p.push(root);
         }
