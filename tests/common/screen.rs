@@ -53,8 +53,14 @@ pub fn harness(
     file: Option<std::path::PathBuf>,
     f: impl FnOnce(ArchboardApp) -> ArchboardApp,
 ) -> ScreenHarness {
+    // A fixed name and colour: the Share and Join dialogs show them, and the first use would
+    // otherwise pick a colour at random.
     let settings = Settings {
         sidebar,
+        profile: Some(archboard::app::Profile {
+            name: "Ana".into(),
+            color: archboard::collab::presence::COLORS[0].into(),
+        }),
         ..Settings::default()
     };
     let app = f(ArchboardApp::with_settings(settings, file));
