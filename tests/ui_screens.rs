@@ -176,6 +176,7 @@ fn scenes() -> Vec<Scene> {
             open: Open::Example("url-shortener"),
             setup: |h, _| {
                 run(h, Command::Estimator);
+                run(h, Command::ReviewOverlay);
                 wait(h, "the review", |app| app.design.review().is_some());
             },
         },

@@ -69,7 +69,8 @@ pub fn utilisation_color(util: f64, style: &Style<'_>) -> Color32 {
     }
 }
 
-/// The overlay's load pill under a block, its outline in the utilisation colour, and the drill's
+/// The overlay's load pill under a block (above it when that would cover one of `labels`, the
+/// block's link labels on screen), its outline in the utilisation colour, and the drill's
 /// strike-through.
 pub fn paint_block_design(
     painter: &Painter,
@@ -78,6 +79,7 @@ pub fn paint_block_design(
     view: &View,
     style: &Style<'_>,
     design: &Design,
+    labels: &[Rect],
 ) {
     let z = view.camera.zoom;
     if let Some(review) = &design.review
@@ -107,13 +109,15 @@ pub fn paint_block_design(
             let galley =
                 painter.layout_no_wrap(text, FontId::proportional(size), style.colors.on_accent);
             let pad = vec2(5.0, 2.0) * z;
-            let r = Rect::from_min_size(
-                Pos2::new(
-                    rect.center().x - galley.size().x / 2.0 - pad.x,
-                    rect.bottom() + 6.0 * z,
-                ),
-                galley.size() + pad * 2.0,
-            );
+            let size = galley.size() + pad * 2.0;
+            let left = rect.center().x - size.x / 2.0;
+            let below = Rect::from_min_size(Pos2::new(left, rect.bottom() + 6.0 * z), size);
+            // Above, clear of the sizing badge that straddles the top edge.
+            let above = Rect::from_min_size(Pos2::new(left, rect.top() - 14.0 * z - size.y), size);
+            let r = [below, above]
+                .into_iter()
+                .find(|c| !labels.iter().any(|l| l.intersects(*c)))
+                .unwrap_or(below);
             painter.rect_filled(r, r.height() / 2.0, color);
             painter.galley(r.min + pad, galley, style.colors.on_accent);
         }

@@ -47,7 +47,7 @@ pub fn paint_board(
     // tessellate one by one than as a single batch.
     let mut tiles = egui::Mesh::default();
     for block in &blocks[..split] {
-        paint_block(painter, block, view, style, &mut tiles);
+        paint_block(painter, block, index, view, style, &mut tiles);
     }
     painter.add(Shape::mesh(std::mem::take(&mut tiles)));
     let mut lines = egui::Mesh::default();
@@ -67,7 +67,7 @@ pub fn paint_board(
     }
     painter.add(Shape::mesh(lines));
     for block in &blocks[split..] {
-        paint_block(painter, block, view, style, &mut tiles);
+        paint_block(painter, block, index, view, style, &mut tiles);
     }
     painter.add(Shape::mesh(tiles));
 }
@@ -105,6 +105,7 @@ fn stroke_px(view: &View) -> f32 {
 pub fn paint_block(
     painter: &Painter,
     block: &Block,
+    index: &SpatialIndex,
     view: &View,
     style: &Style<'_>,
     tiles: &mut egui::Mesh,
@@ -153,7 +154,14 @@ pub fn paint_block(
     }
     super::design_paint::paint_sizing_badges(painter, block, kind, rect, view, style);
     if let Some(design) = style.design {
-        super::design_paint::paint_block_design(painter, block, rect, view, style, design);
+        // The labels of its own links, which the review's load pill must not cover.
+        let labels: Vec<Rect> = index
+            .links_of(block.id)
+            .iter()
+            .filter_map(|id| style.layout.label(*id))
+            .map(|p| view.rect_to_screen(&p.rect()))
+            .collect();
+        super::design_paint::paint_block_design(painter, block, rect, view, style, design, &labels);
     }
 }
 
