@@ -379,3 +379,48 @@ fn following_someone_tracks_their_view_until_you_move_yourself() {
     }
     assert_eq!(b.state().canvas.camera, mine);
 }
+
+/// The room's board replacing this window's goes through the same reset as opening a file: the
+/// replay of the old board closes, its clock stops, and a practice board opens on its problem.
+#[test]
+fn the_rooms_board_replaces_this_one_as_an_opened_file_would() {
+    let server = relay(RelayOptions::default());
+    let room = url(&server, "practice", "");
+    // The room holds a practice board, put there by a third peer.
+    let library = archboard::practice::Library::bundled();
+    let problem = library.get("url-shortener").expect("problem");
+    let practice = archboard::practice::new_board(problem);
+    let mut doc = Document::new(Board::default());
+    let mut pusher = Session::join(room.clone(), &mut doc, false, "{}".into(), Arc::new(|| {}));
+    pusher
+        .wait_for_sync(&mut doc, Duration::from_secs(5))
+        .expect("sync");
+    pusher.replace_room(&practice);
+    pusher
+        .confirm(&mut doc, Duration::from_secs(5))
+        .expect("pushed");
+
+    // This window has a board with history, is replaying it, and its clock runs.
+    let mut a = window("Ana", "#e8590c", |app| app);
+    a.run_steps(2);
+    common::place(&mut a, egui::pos2(500.0, 300.0), Key::L);
+    let ctx = a.ctx.clone();
+    a.state_mut()
+        .run(archboard::command::Command::TimerStartPause, &ctx);
+    a.state_mut().run(archboard::command::Command::Replay, &ctx);
+    a.run_steps(2);
+    assert!(a.state().is_replaying() && a.state().timer.is_running());
+
+    a.state_mut().join(room, Role::Candidate);
+    let start = Instant::now();
+    while a.state().board.doc.board().practice.is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "never joined");
+        a.step();
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    a.run_steps(3);
+    let app = a.state();
+    assert!(!app.is_replaying(), "the old board's replay is closed");
+    assert!(!app.timer.is_running(), "the old board's clock stopped");
+    a.get_by_label_contains("Clarifying questions");
+}
