@@ -133,20 +133,7 @@ pub fn generate(
     err: &mut dyn Write,
 ) -> u8 {
     let board = crate::model::generate::synthetic_with(blocks, links, layout);
-    match persistence::save_board(output, &board) {
-        Ok(()) => {
-            let _ = writeln!(
-                out,
-                "{}",
-                counts_line(board.blocks.len(), board.links.len())
-            );
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            EXIT_INVALID
-        }
-    }
+    super::save(output, &board, "", out, err)
 }
 
 #[cfg(test)]

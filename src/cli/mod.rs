@@ -153,3 +153,25 @@ fn load(file: &std::path::Path, err: &mut dyn Write) -> Result<crate::model::Boa
         EXIT_INVALID
     })
 }
+
+/// Saves `board` to `output` and prints its counts followed by `after` (` from URL`, say).
+/// Returns the exit code.
+fn save(
+    output: &std::path::Path,
+    board: &crate::model::Board,
+    after: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match persistence::save_board(output, board) {
+        Ok(()) => {
+            let counts = crate::text::counts_line(board.blocks.len(), board.links.len());
+            let _ = writeln!(out, "{counts}{after}");
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_INVALID
+        }
+    }
+}

@@ -2,7 +2,6 @@
 //! out of a room.
 
 use super::EXIT_INVALID;
-use crate::persistence;
 use crate::text::counts_line;
 use std::io::Write;
 use std::path::Path;
@@ -88,19 +87,5 @@ pub fn pull(url: &str, output: &Path, out: &mut dyn Write, err: &mut dyn Write) 
         Ok(s) => s,
         Err(code) => return code,
     };
-    let board = doc.board();
-    match persistence::save_board(output, board) {
-        Ok(()) => {
-            let _ = writeln!(
-                out,
-                "{} from {url}",
-                counts_line(board.blocks.len(), board.links.len())
-            );
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            EXIT_INVALID
-        }
-    }
+    super::save(output, doc.board(), &format!(" from {url}"), out, err)
 }
