@@ -14,7 +14,6 @@ use archboard::model::{Block, Edit, Rect};
 use common::screen::{self, ScreenHarness};
 use egui::{Theme, Vec2, vec2};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 const SIZES: [Vec2; 3] = [
     vec2(1280.0, 800.0),
@@ -48,16 +47,8 @@ fn run(h: &mut ScreenHarness, cmd: Command) {
 
 /// Steps until `cond` holds (file work and reviews finish on other threads).
 fn wait(h: &mut ScreenHarness, what: &str, cond: impl Fn(&archboard::app::ArchboardApp) -> bool) {
-    let start = Instant::now();
-    while !cond(&h.state().app) {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(4);
+    common::wait_until(h, what, |s| cond(&s.app));
+    h.run_steps(2);
 }
 
 fn add(

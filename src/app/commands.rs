@@ -77,7 +77,7 @@ impl ArchboardApp {
                 });
             }
             Command::New => self.with_files(ctx, |f, sh| f.request(After::New, sh)),
-            Command::NewFromProblem => self.practice.open_dialog(&self.library.problems),
+            Command::NewFromProblem => self.practice.open_dialog(),
             Command::StudyMode => {
                 self.settings.study_mode = !self.settings.study_mode;
                 self.status.info(if self.settings.study_mode {

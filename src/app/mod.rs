@@ -233,7 +233,7 @@ impl ArchboardApp {
         self.files.has_prompt()
             || self.panels.export.is_some()
             || self.room.has_dialog()
-            || self.practice.dialog.is_some()
+            || self.practice.dialog
     }
 
     /// Whether the restore prompt is showing (or about to).

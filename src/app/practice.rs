@@ -183,16 +183,17 @@ impl ArchboardApp {
 /// was last checked.
 #[derive(Default)]
 pub struct PracticeUi {
-    /// The New from problem dialog is open, on this problem.
-    pub(super) dialog: Option<String>,
+    /// The New from problem dialog is open.
+    pub(super) dialog: bool,
+    /// The problem chosen in it, kept for the next time it opens.
+    pick: Option<String>,
     /// The board revision the rubric was last checked at.
     pub(super) rubric_revision: Option<u64>,
 }
 
 impl PracticeUi {
-    pub(super) fn open_dialog(&mut self, library: &practice::Library) {
-        let first = library.problems().first().map(|p| p.id.clone());
-        self.dialog = Some(self.dialog.take().or(first).unwrap_or_default());
+    pub(super) fn open_dialog(&mut self) {
+        self.dialog = true;
     }
 
     /// Whether the rubric needs checking again: the board changed since it last was.
@@ -209,7 +210,16 @@ impl PracticeUi {
         ctx: &egui::Context,
         library: &practice::Library,
     ) -> Option<String> {
-        let pick = self.dialog.as_mut()?;
+        if !self.dialog {
+            return None;
+        }
+        let pick = self.pick.get_or_insert_with(|| {
+            library
+                .problems()
+                .first()
+                .map(|p| p.id.clone())
+                .unwrap_or_default()
+        });
         let mut open = true;
         let mut start = false;
         egui::Window::new("New from problem")
@@ -268,10 +278,11 @@ impl PracticeUi {
                 });
             });
         if start {
-            return self.dialog.take();
+            self.dialog = false;
+            return Some(pick.clone());
         }
         if !open {
-            self.dialog = None;
+            self.dialog = false;
         }
         None
     }

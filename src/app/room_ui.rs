@@ -5,9 +5,9 @@
 //! app should do goes back as events.
 
 use super::settings::Profile;
-use super::share_dialog::{self, JoinDialog, RoomEvent, ShareDialog, ShareLinks, Step};
+use super::share_dialog::{self, JoinDialog, RoomEvent, ShareDialog, ShareLinks, Step, color_of};
 use crate::canvas::{CanvasState, EditTarget, PeerMark};
-use crate::collab::presence::{self, Presence, Role};
+use crate::collab::presence::{Presence, Role};
 use crate::collab::relay::Relay;
 use crate::collab::{Connection, RoomUrl, Session};
 use crate::model::{BlockId, Board, LinkId, Point};
@@ -166,13 +166,7 @@ impl RoomUi {
             .iter()
             .filter_map(|(id, json)| {
                 let p = Presence::parse(json)?;
-                let rgb = presence::parse_color(&p.user.color).unwrap_or([128, 128, 128]);
-                Some((
-                    *id,
-                    p.user.name,
-                    egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]),
-                    p.role,
-                ))
+                Some((*id, p.user.name, color_of(&p.user.color), p.role))
             })
             .collect()
     }
@@ -329,10 +323,9 @@ impl RoomUi {
                     None
                 }
             });
-            let rgb = presence::parse_color(&p.user.color).unwrap_or([128, 128, 128]);
             marks.push(PeerMark {
                 name: p.user.name.clone(),
-                color: egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]),
+                color: color_of(&p.user.color),
                 pointer: c.shown,
                 opacity,
                 blocks,
@@ -379,7 +372,7 @@ impl RoomUi {
     }
 
     fn unsent_changes(&self) -> bool {
-        matches!(&self.state, Room::In(r) if r.session.has_unsent_changes())
+        self.session().is_some_and(Session::has_unsent_changes)
     }
 
     /// The question asked before quitting with changes the room has not received (also when

@@ -289,8 +289,7 @@ fn you(ui: &mut egui::Ui, name: &mut String, color: &mut String, role: &mut Role
             ui.label("Your colour");
             ui.horizontal(|ui| {
                 for c in COLORS {
-                    let rgb = parse_color(c).unwrap_or([128, 128, 128]);
-                    let fill = egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]);
+                    let fill = color_of(c);
                     let (rect, r) =
                         ui.allocate_exact_size(egui::vec2(18.0, 18.0), egui::Sense::click());
                     let chosen = color.as_str() == c;
@@ -388,4 +387,10 @@ pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), Str
             view: None,
         },
     ))
+}
+
+/// A person's colour as drawn: their `#rrggbb`, or grey when it cannot be read (a peer's).
+pub fn color_of(hex: &str) -> egui::Color32 {
+    let [r, g, b] = parse_color(hex).unwrap_or([128, 128, 128]);
+    egui::Color32::from_rgb(r, g, b)
 }

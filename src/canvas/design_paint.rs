@@ -69,8 +69,8 @@ pub fn utilisation_color(util: f64, style: &Style<'_>) -> Color32 {
     }
 }
 
-/// The overlay's load pill under a block (above it when that would cover one of `labels`, the
-/// block's link labels on screen), its outline in the utilisation colour, and the drill's
+/// The overlay's load pill under a block (above it when below `covers_label`, one of the block's
+/// link labels on screen), its outline in the utilisation colour, and the drill's
 /// strike-through.
 pub fn paint_block_design(
     painter: &Painter,
@@ -79,7 +79,7 @@ pub fn paint_block_design(
     view: &View,
     style: &Style<'_>,
     design: &Design,
-    labels: &[Rect],
+    covers_label: &dyn Fn(Rect) -> bool,
 ) {
     let z = view.camera.zoom;
     if let Some(review) = &design.review
@@ -116,7 +116,7 @@ pub fn paint_block_design(
             let above = Rect::from_min_size(Pos2::new(left, rect.top() - 14.0 * z - size.y), size);
             let r = [below, above]
                 .into_iter()
-                .find(|c| !labels.iter().any(|l| l.intersects(*c)))
+                .find(|c| !covers_label(*c))
                 .unwrap_or(below);
             painter.rect_filled(r, r.height() / 2.0, color);
             painter.galley(r.min + pad, galley, style.colors.on_accent);

@@ -155,13 +155,22 @@ pub fn paint_block(
     super::design_paint::paint_sizing_badges(painter, block, kind, rect, view, style);
     if let Some(design) = style.design {
         // The labels of its own links, which the review's load pill must not cover.
-        let labels: Vec<Rect> = index
-            .links_of(block.id)
-            .iter()
-            .filter_map(|id| style.layout.label(*id))
-            .map(|p| view.rect_to_screen(&p.rect()))
-            .collect();
-        super::design_paint::paint_block_design(painter, block, rect, view, style, design, &labels);
+        let covers_label = |r: Rect| {
+            index
+                .links_of(block.id)
+                .iter()
+                .filter_map(|id| style.layout.label(*id))
+                .any(|p| view.rect_to_screen(&p.rect()).intersects(r))
+        };
+        super::design_paint::paint_block_design(
+            painter,
+            block,
+            rect,
+            view,
+            style,
+            design,
+            &covers_label,
+        );
     }
 }
 

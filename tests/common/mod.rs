@@ -87,11 +87,7 @@ pub fn app_with_clock(
 }
 
 /// Steps frames until `cond` holds (file work finishes on another thread), failing after 10 s.
-pub fn wait_until(
-    h: &mut Harness<'static, ArchboardApp>,
-    what: &str,
-    cond: impl Fn(&ArchboardApp) -> bool,
-) {
+pub fn wait_until<S>(h: &mut Harness<'static, S>, what: &str, cond: impl Fn(&S) -> bool) {
     let start = Instant::now();
     while !cond(h.state()) {
         assert!(
