@@ -372,6 +372,10 @@ fn paint_block_text(
     if size < theme::MIN_TEXT_PX || block.label.is_empty() {
         return;
     }
+    if !block.label_at.is_inside() && shape != KindShape::Text {
+        paint_label_outside(painter, block, rect, size, pad, style);
+        return;
+    }
     let body = Rect::from_min_max(
         pos2(rect.left() + pad, top),
         pos2(rect.right() - pad, rect.bottom() - pad * 0.5),
@@ -395,7 +399,8 @@ fn paint_block_text(
         body.top()
     };
     let pos = pos2(body.center().x, y);
-    if h > body.height() {
+    // A text note is only its words: cutting them would hide what the note says.
+    if h > body.height() && shape != KindShape::Text {
         painter
             .with_clip_rect(body.intersect(painter.clip_rect()))
             .galley(pos, galley, style.colors.text);
@@ -403,6 +408,44 @@ fn paint_block_text(
         painter.galley(pos, galley, style.colors.text);
     }
 }
+
+/// A label beside, above or under its block, the way icon sketches caption an icon. It may be
+/// wider than the block (a caption under a small icon), up to a few times the block's width.
+fn paint_label_outside(
+    painter: &Painter,
+    block: &Block,
+    rect: Rect,
+    size: f32,
+    pad: f32,
+    style: &Style<'_>,
+) {
+    use crate::model::LabelAt;
+    let wrap = (rect.width() * 2.5).max(LABEL_OUTSIDE_MIN_WRAP * size);
+    let mut job = egui::text::LayoutJob::simple(
+        block.label.clone(),
+        FontId::proportional(size),
+        style.colors.text,
+        wrap,
+    );
+    job.halign = match block.label_at {
+        LabelAt::Left => egui::Align::RIGHT,
+        LabelAt::Right => egui::Align::LEFT,
+        _ => egui::Align::Center,
+    };
+    let galley = painter.layout_job(job);
+    let gap = pad * 0.5;
+    // With a non-left alignment the galley's anchor is its alignment point, not its left edge.
+    let pos = match block.label_at {
+        LabelAt::Above => pos2(rect.center().x, rect.top() - gap - galley.size().y),
+        LabelAt::Left => pos2(rect.left() - gap, rect.center().y - galley.size().y / 2.0),
+        LabelAt::Right => pos2(rect.right() + gap, rect.center().y - galley.size().y / 2.0),
+        LabelAt::Below | LabelAt::Inside => pos2(rect.center().x, rect.bottom() + gap),
+    };
+    painter.galley(pos, galley, style.colors.text);
+}
+
+/// How wide (in font sizes) a label outside its block may run before it wraps.
+const LABEL_OUTSIDE_MIN_WRAP: f32 = 12.0;
 
 fn paint_cylinder(painter: &Painter, rect: Rect, fill: Color32, stroke: Stroke) {
     let ry = (rect.height() * 0.12).min(rect.width() * 0.25);

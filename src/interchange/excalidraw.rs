@@ -93,10 +93,15 @@ pub fn parse(text: &str) -> Result<Scene, String> {
             e.column()
         )
     })?;
-    let elements = value
-        .get("elements")
-        .and_then(Value::as_array)
-        .ok_or("no \"elements\" list: this is not an Excalidraw scene")?;
+    let library;
+    let elements = match value.get("elements").and_then(Value::as_array) {
+        Some(elements) => elements,
+        None => {
+            library = library_elements(&value)
+                .ok_or("no \"elements\" list: this is neither an Excalidraw scene nor a library")?;
+            &library
+        }
+    };
     let live: Vec<&Value> = elements
         .iter()
         .filter(|e| e.get("isDeleted").and_then(Value::as_bool) != Some(true))
@@ -116,6 +121,23 @@ pub fn parse(text: &str) -> Result<Scene, String> {
     for e in &live {
         let id = text_of(e, "id").unwrap_or_default();
         match kind_of(e) {
+            "line" | "freedraw" | "image" => {
+                let points = points_of(e);
+                let rect = if kind_of(e) == "image" || points.is_empty() {
+                    rotated_bounds(
+                        Rect::new(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height")),
+                        num(e, "angle"),
+                    )
+                } else {
+                    points_bounds(&points)
+                };
+                let mut piece = Shape::new(id, rect, "", Role::Piece);
+                piece.style = kind_of(e).to_owned();
+                piece.points = points;
+                piece.groups = groups_of(e);
+                index.insert(id.to_owned(), shapes.len());
+                shapes.push(piece);
+            }
             "rectangle" | "ellipse" | "diamond" | "frame" | "magicframe" => {
                 let rect = rotated_bounds(
                     Rect::new(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height")),
@@ -134,14 +156,13 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                     if frame { Role::Frame } else { Role::Block },
                 );
                 shape.style = kind_of(e).to_owned();
-                shape.group = e
-                    .get("groupIds")
-                    .and_then(Value::as_array)
-                    .and_then(|g| g.last())
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
+                shape.groups = groups_of(e);
+                shape.group = shape.groups.last().cloned();
                 if let Some(ours) = e.get("customData").and_then(|c| c.get("archboard")) {
                     shape.kind = text_of(ours, "kind").map(str::to_owned);
+                    shape.label_at = text_of(ours, "label_at")
+                        .and_then(crate::model::LabelAt::from_key)
+                        .unwrap_or_default();
                     shape.extra = serde_json::from_value::<Extra>(ours.clone()).ok();
                     if shape.kind.as_deref() == Some(crate::model::TEXT_KIND) {
                         shape.role = Role::Text;
@@ -163,9 +184,6 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                 }
             }
             "arrow" => {}
-            "line" => scene.skip("free lines"),
-            "freedraw" => scene.skip("freehand drawings"),
-            "image" => scene.skip("images"),
             "embeddable" | "iframe" => scene.skip("embeds"),
             _ => scene.skip("elements of unknown types"),
         }
@@ -189,48 +207,28 @@ pub fn parse(text: &str) -> Result<Scene, String> {
             }
         }
     }
-    // Free text inside a shape that has no label is that shape's label (older files never bound
-    // text to shapes); elsewhere it is a note. Its key then names the shape, for arrows.
-    let mut alias: HashMap<String, String> = HashMap::new();
-    let outlines = super::scene::Outlines::new(shapes.iter().map(|s| &s.rect));
+    // Free text is a note here; the sketch reader decides which notes are captions of shapes.
     for e in free_text {
         let id = text_of(e, "id").unwrap_or_default();
         let words = text_of(e, "originalText")
             .or_else(|| text_of(e, "text"))
             .unwrap_or_default();
-        let rect = Rect::new(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height"));
-        let centre = rect.center();
-        let host = outlines
-            .near(centre, 0.0)
-            .filter(|i| {
-                shapes.get(*i).is_some_and(|s| {
-                    s.role == Role::Block && s.label.is_empty() && s.rect.contains(centre)
-                })
-            })
-            .min_by(|a, b| {
-                let area = |i: usize| (shapes[i].rect.w * shapes[i].rect.h, i);
-                area(*a)
-                    .partial_cmp(&area(*b))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        match host {
-            Some(i) => {
-                shapes[i].label = words.to_owned();
-                alias.insert(id.to_owned(), shapes[i].key.clone());
-            }
-            None if !words.trim().is_empty() => {
-                let mut note = Shape::new(id, rect, words, Role::Text);
-                note.group = e
-                    .get("groupIds")
-                    .and_then(Value::as_array)
-                    .and_then(|g| g.last())
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                index.insert(id.to_owned(), shapes.len());
-                shapes.push(note);
-            }
-            None => {}
+        if words.trim().is_empty() {
+            continue;
         }
+        let rect = rotated_bounds(
+            Rect::new(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height")),
+            num(e, "angle"),
+        );
+        let mut note = Shape::new(id, rect, words, Role::Text);
+        note.groups = groups_of(e);
+        note.group = note.groups.last().cloned();
+        note.font = e.get("fontSize").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+        if let Some(ours) = e.get("customData").and_then(|c| c.get("archboard")) {
+            note.extra = serde_json::from_value::<Extra>(ours.clone()).ok();
+        }
+        index.insert(id.to_owned(), shapes.len());
+        shapes.push(note);
     }
     // Arrows: bound ends name a shape (or the shape whose label the bound text is); loose ends
     // are points that may touch one.
@@ -265,7 +263,6 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                     .filter(|t| kind_of(t) == "text")
                     .and_then(|t| text_of(t, "containerId"))
                     .unwrap_or(target);
-                let target = alias.get(target).map_or(target, String::as_str);
                 if index.contains_key(target) {
                     return End::Shape(target.to_owned());
                 }
@@ -290,7 +287,161 @@ pub fn parse(text: &str) -> Result<Scene, String> {
         scene.edges.push(edge);
     }
     scene.shapes = shapes;
+    super::sketch::read(&mut scene);
     Ok(scene)
+}
+
+/// A stroke's points in scene coordinates.
+fn points_of(e: &Value) -> Vec<Point> {
+    let (x, y) = (num(e, "x"), num(e, "y"));
+    e.get("points")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    let p = p.as_array()?;
+                    let px = x + p.first()?.as_f64()? as f32;
+                    let py = y + p.get(1)?.as_f64()? as f32;
+                    (px.is_finite() && py.is_finite()).then(|| Point::new(px, py))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn points_bounds(points: &[Point]) -> Rect {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in points {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    Rect::new(x0, y0, x1 - x0, y1 - y0)
+}
+
+/// An element's groups, innermost first, as Excalidraw lists them.
+fn groups_of(e: &Value) -> Vec<String> {
+    e.get("groupIds")
+        .and_then(Value::as_array)
+        .map(|g| {
+            g.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Room between library items laid out on the board.
+const LIBRARY_GAP: f64 = 80.0;
+
+/// A library's items as one list of elements: each item moved to its own place in rows, its
+/// elements put in one outermost group (so the sketch reader takes it as one thing), and a
+/// named item without any text given its name as a caption under it. Version 2 libraries list
+/// `libraryItems` with `elements`; version 1 lists `library` as arrays of elements.
+fn library_elements(value: &Value) -> Option<Vec<Value>> {
+    let items: Vec<(String, &Vec<Value>)> =
+        if let Some(items) = value.get("libraryItems").and_then(Value::as_array) {
+            items
+                .iter()
+                .filter(|i| i.get("status").and_then(Value::as_str) != Some("deleted"))
+                .filter_map(|i| {
+                    let name = text_of(i, "name").unwrap_or_default().trim().to_owned();
+                    Some((name, i.get("elements")?.as_array()?))
+                })
+                .collect()
+        } else {
+            value
+                .get("library")?
+                .as_array()?
+                .iter()
+                .filter_map(|i| Some((String::new(), i.as_array()?)))
+                .collect()
+        };
+    let mut out = Vec::new();
+    let (mut x, mut y, mut row) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let f = |e: &Value, k: &str| e.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+    let width = 1600.0;
+    for (n, (name, elements)) in items.iter().enumerate() {
+        let live: Vec<&Value> = elements
+            .iter()
+            .filter(|e| e.get("isDeleted").and_then(Value::as_bool) != Some(true))
+            .filter(|e| f(e, "x").is_finite() && f(e, "y").is_finite())
+            .collect();
+        if live.is_empty() {
+            continue;
+        }
+        let x0 = live.iter().map(|e| f(e, "x")).fold(f64::MAX, f64::min);
+        let y0 = live.iter().map(|e| f(e, "y")).fold(f64::MAX, f64::min);
+        let x1 = live
+            .iter()
+            .map(|e| f(e, "x") + f(e, "width").max(0.0))
+            .fold(f64::MIN, f64::max);
+        let y1 = live
+            .iter()
+            .map(|e| f(e, "y") + f(e, "height").max(0.0))
+            .fold(f64::MIN, f64::max);
+        let (w, h) = ((x1 - x0).min(1e6), (y1 - y0).min(1e6));
+        if x > 0.0 && x + w > width {
+            x = 0.0;
+            y += row + LIBRARY_GAP;
+            row = 0.0;
+        }
+        let item = format!("{}{n}", super::sketch::LIBRARY_ITEM);
+        for e in &live {
+            let (ex, ey) = (f(e, "x"), f(e, "y"));
+            let mut e = (*e).clone();
+            if let Some(o) = e.as_object_mut() {
+                o.insert("x".into(), json!(ex - x0 + x));
+                o.insert("y".into(), json!(ey - y0 + y));
+                let mut groups = o
+                    .get("groupIds")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                groups.push(json!(item));
+                o.insert("groupIds".into(), Value::Array(groups));
+                // Ids repeat across items (they were copied from one scene).
+                if let Some(id) = o.get("id").and_then(Value::as_str) {
+                    let id = format!("{id}#{n}");
+                    o.insert("id".into(), json!(id));
+                }
+                for k in ["containerId", "frameId"] {
+                    if let Some(id) = o.get(k).and_then(Value::as_str) {
+                        let id = format!("{id}#{n}");
+                        o.insert(k.into(), json!(id));
+                    }
+                }
+                for k in ["startBinding", "endBinding"] {
+                    if let Some(b) = o.get_mut(k).and_then(Value::as_object_mut)
+                        && let Some(id) = b.get("elementId").and_then(Value::as_str)
+                    {
+                        let id = format!("{id}#{n}");
+                        b.insert("elementId".into(), json!(id));
+                    }
+                }
+            }
+            out.push(e);
+        }
+        let has_text = live.iter().any(|e| kind_of(e) == "text");
+        if !name.is_empty() && !has_text {
+            out.push(json!({
+                "id": format!("{item}-name"),
+                "type": "text",
+                "x": x,
+                "y": y + h + 8.0,
+                "width": w.max(40.0),
+                "height": 25.0,
+                "fontSize": 20,
+                "text": name,
+                "groupIds": [item],
+            }));
+        }
+        x += w + LIBRARY_GAP;
+        row = row.max(h + 40.0);
+    }
+    Some(out)
 }
 
 /// Writes `board` as an Excalidraw scene: shapes with bound text, arrows bound at both ends

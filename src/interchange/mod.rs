@@ -12,6 +12,7 @@ mod kinds;
 pub mod layered;
 pub mod mermaid;
 pub mod scene;
+pub mod sketch;
 
 pub use scene::Summary;
 

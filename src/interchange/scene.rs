@@ -5,8 +5,8 @@
 use super::kinds;
 use crate::model::limits::{MAX_BLOCKS, MAX_LABEL_CHARS, MAX_LINKS, truncate_chars};
 use crate::model::{
-    BOX_KIND, Block, BlockId, Board, Direction, FRAME_KIND, Link, LinkStyle, Point, Rect, Route,
-    TEXT_KIND,
+    BOX_KIND, Block, BlockId, Board, Direction, FRAME_KIND, LabelAt, Link, LinkStyle, Point, Rect,
+    Route, TEXT_KIND,
 };
 use crate::palette::Palette;
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +20,9 @@ pub enum Role {
     Text,
     /// A container, subgraph or frame: drawn behind what it holds.
     Frame,
+    /// A stroke of a drawing (a line, a freehand stroke, an image) that is a component only as
+    /// part of an icon; the sketch reader absorbs it into one or counts it as skipped.
+    Piece,
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +41,15 @@ pub struct Shape {
     pub group: Option<String>,
     /// What archboard wrote into the file beside the shape, restored as it was.
     pub extra: Option<Extra>,
+    /// Every group the shape is in, innermost first (Excalidraw nests groups).
+    pub groups: Vec<String>,
+    /// A drawn stroke's points, in scene coordinates.
+    pub points: Vec<Point>,
+    /// Text's font size in the file's units (0 when unknown).
+    pub font: f32,
+    pub label_at: LabelAt,
+    /// Copies drawn stacked behind each other.
+    pub instances: Option<u32>,
 }
 
 impl Shape {
@@ -51,6 +63,11 @@ impl Shape {
             kind: None,
             group: None,
             extra: None,
+            groups: Vec::new(),
+            points: Vec::new(),
+            font: 0.0,
+            label_at: LabelAt::Inside,
+            instances: None,
         }
     }
 }
@@ -112,11 +129,46 @@ pub struct Scene {
     pub skipped: BTreeMap<&'static str, usize>,
     /// Extra words for the summary ("page 2 of 3: Network").
     pub note: Option<String>,
+    /// What the sketch reader made of icons and captions, when it ran.
+    pub understood: Option<Understood>,
 }
 
 impl Scene {
     pub fn skip(&mut self, what: &'static str) {
         *self.skipped.entry(what).or_default() += 1;
+    }
+}
+
+/// What the reader understood, for the status bar and the CLI.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Understood {
+    /// Components on the board after reading.
+    pub components: usize,
+    /// Shapes and strokes in the file (not text, not arrows).
+    pub shapes: usize,
+    /// Icons made of several strokes (grouped in the file, or touching).
+    pub icon_groups: usize,
+    pub captions: usize,
+    pub stacks: usize,
+    /// Boxes, ellipses and diamonds of the file that became part of another component (the
+    /// rest are blocks or frames): every shape is accounted for.
+    pub merged: usize,
+    /// Components whose first part was a stroke or an image, not a box.
+    pub from_strokes: usize,
+}
+
+impl std::fmt::Display for Understood {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::count;
+        write!(
+            f,
+            "recognised {} from {} ({}, {}, {})",
+            count(self.components, "component"),
+            count(self.shapes, "shape"),
+            count(self.icon_groups, "icon group"),
+            count(self.captions, "caption"),
+            count(self.stacks, "stack"),
+        )
     }
 }
 
@@ -131,11 +183,15 @@ pub struct Summary {
     pub snapped: usize,
     pub skipped: BTreeMap<&'static str, usize>,
     pub note: Option<String>,
+    pub understood: Option<Understood>,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use crate::text::count;
+        if let Some(u) = &self.understood {
+            write!(f, "{u}; ")?;
+        }
         write!(
             f,
             "imported {}, {}",
@@ -204,6 +260,7 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
         edges,
         mut skipped,
         note,
+        understood,
     } = scene;
     if shapes.len() > MAX_BLOCKS {
         return Err(format!(
@@ -217,6 +274,7 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
     ));
     let mut summary = Summary {
         note,
+        understood,
         ..Summary::default()
     };
     let mut by_key: HashMap<String, BlockId> = HashMap::new();
@@ -230,6 +288,10 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
         let kind = match shape.role {
             Role::Frame => FRAME_KIND.to_owned(),
             Role::Text => TEXT_KIND.to_owned(),
+            Role::Piece => {
+                skipped_one(&mut skipped, piece_name(&shape.style));
+                continue;
+            }
             Role::Block => shape
                 .kind
                 .filter(|k| palette.get(k).is_some())
@@ -240,11 +302,24 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
         match shape.role {
             Role::Frame => summary.frames += 1,
             Role::Text => summary.notes += 1,
-            Role::Block => summary.blocks += 1,
+            Role::Block | Role::Piece => summary.blocks += 1,
         }
         let id = board.alloc_block_id();
         let label = truncate_chars(shape.label.trim(), MAX_LABEL_CHARS);
+        let rect = if shape.role == Role::Text {
+            fit_text(rect, &label)
+        } else {
+            rect
+        };
+        let mut label_at = shape.label_at;
+        if shape.role == Role::Block && label_at.is_inside() && !fits_inside(rect, &label) {
+            label_at = LabelAt::Below;
+        }
         let mut block = Block::new(id, kind, label, rect);
+        block.label_at = label_at;
+        if let Some(n) = shape.instances.filter(|n| *n > 1) {
+            block.props.instances = Some(n.min(64));
+        }
         if !block.is_frame() {
             z += 1;
             block.z = z.min(i32::MAX as usize) as i32;
@@ -330,6 +405,48 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
     Ok((board, summary))
 }
 
+/// What the summary calls a drawn stroke that became no component.
+pub fn piece_name(style: &str) -> &'static str {
+    match style {
+        "freedraw" => "freehand drawings",
+        "image" => "images",
+        _ => "free lines",
+    }
+}
+
+/// Size of archboard's label text in world units, for estimating what fits.
+const LABEL_PX: f32 = 14.0;
+
+/// About how wide `text` runs in archboard's label font, and how many rows it takes.
+fn text_extent(text: &str) -> (f32, f32) {
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let rows = text.lines().count().max(1);
+    (
+        longest as f32 * LABEL_PX * 0.6,
+        rows as f32 * LABEL_PX * 1.35,
+    )
+}
+
+/// A note's box grown to hold its words at archboard's size: the source's box was measured with
+/// the source's font, and a note is never cut.
+fn fit_text(r: Rect, text: &str) -> Rect {
+    let (w, h) = text_extent(text);
+    Rect::new(r.x, r.y, r.w.max(w + 8.0), r.h.max(h + 4.0))
+}
+
+/// Whether a label's longest word fits across the block without breaking; when it does not,
+/// the label goes under the block rather than wrap into a sliver of letters.
+fn fits_inside(r: Rect, label: &str) -> bool {
+    let longest_word = label
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (_, h) = text_extent(label);
+    let lines = label.lines().count().max(1) as f32;
+    longest_word as f32 * LABEL_PX * 0.6 + 12.0 <= r.w && (h / lines) <= r.h
+}
+
 fn skipped_one(skipped: &mut BTreeMap<&'static str, usize>, what: &'static str) {
     *skipped.entry(what).or_default() += 1;
 }
@@ -381,6 +498,14 @@ impl Outlines {
         Self {
             tree: rstar::RTree::bulk_load(items),
         }
+    }
+
+    /// The indexes of the rects that overlap `r`.
+    pub fn overlapping(&self, r: Rect) -> impl Iterator<Item = usize> + '_ {
+        let envelope = rstar::AABB::from_corners([r.x, r.y], [r.x + r.w, r.y + r.h]);
+        self.tree
+            .locate_in_envelope_intersecting(envelope)
+            .map(|g| g.data)
     }
 
     /// The indexes of the rects that hold `p` once grown by `margin`.

@@ -43,6 +43,50 @@ pub struct Block {
     /// Instances, capacity, replication: what the design review computes with.
     #[serde(default, skip_serializing_if = "super::Props::is_default")]
     pub props: super::Props,
+    /// Where the label is drawn. Icon sketches put a component's name under its icon, and a
+    /// long name on a small block reads better beside it than wrapped into a sliver (version 5).
+    #[serde(default, skip_serializing_if = "LabelAt::is_inside")]
+    pub label_at: LabelAt,
+}
+
+/// Where a block's label sits relative to its outline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LabelAt {
+    #[default]
+    Inside,
+    Below,
+    Above,
+    Left,
+    Right,
+}
+
+impl LabelAt {
+    pub const ALL: [LabelAt; 5] = [
+        LabelAt::Inside,
+        LabelAt::Below,
+        LabelAt::Above,
+        LabelAt::Left,
+        LabelAt::Right,
+    ];
+
+    pub fn is_inside(&self) -> bool {
+        *self == LabelAt::Inside
+    }
+
+    /// The word used in the shared document and in other tools' files.
+    pub fn key(self) -> &'static str {
+        match self {
+            LabelAt::Inside => "inside",
+            LabelAt::Below => "below",
+            LabelAt::Above => "above",
+            LabelAt::Left => "left",
+            LabelAt::Right => "right",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<LabelAt> {
+        LabelAt::ALL.into_iter().find(|l| l.key() == key)
+    }
 }
 
 fn is_false(v: &bool) -> bool {
@@ -67,6 +111,7 @@ impl Block {
             checked: BTreeSet::new(),
             deep_dive: false,
             props: super::Props::default(),
+            label_at: LabelAt::Inside,
         }
     }
 
@@ -76,6 +121,36 @@ impl Block {
 
     pub fn is_text(&self) -> bool {
         self.kind == TEXT_KIND
+    }
+
+    /// The area the block covers on screen, with a label drawn outside it. The label's size is
+    /// estimated (the model knows no fonts), generously, so exports and "fit" never cut it off.
+    pub fn extent(&self) -> Rect {
+        if self.label_at.is_inside() || self.label.is_empty() || self.is_text() || self.is_frame() {
+            return self.rect;
+        }
+        // Matches the painter: 14 px text, wrapped at 2.5 block widths or 12 font sizes.
+        const SIZE: f32 = 14.0;
+        let longest = self
+            .label
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0) as f32;
+        let natural = longest * SIZE * 0.6;
+        let wrap = (self.rect.w * 2.5).max(12.0 * SIZE);
+        let w = natural.min(wrap);
+        let rows = self.label.lines().count().max(1) as f32 + (natural / wrap).floor();
+        let h = rows * SIZE * 1.3 + 4.0;
+        let r = self.rect;
+        let around = match self.label_at {
+            LabelAt::Below => Rect::new(r.x + r.w / 2.0 - w / 2.0, r.y + r.h, w, h),
+            LabelAt::Above => Rect::new(r.x + r.w / 2.0 - w / 2.0, r.y - h, w, h),
+            LabelAt::Left => Rect::new(r.x - w - 4.0, r.y + r.h / 2.0 - h / 2.0, w + 4.0, h),
+            LabelAt::Right => Rect::new(r.x + r.w, r.y + r.h / 2.0 - h / 2.0, w + 4.0, h),
+            LabelAt::Inside => r,
+        };
+        r.union(&around)
     }
 
     /// Drawing order: frames first (behind everything), then by `z`, then by id (older below).

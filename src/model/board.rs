@@ -121,7 +121,7 @@ impl Board {
 pub fn bounds_of<'a>(blocks: impl IntoIterator<Item = &'a Block>) -> Option<Rect> {
     blocks
         .into_iter()
-        .map(|b| b.rect)
+        .map(Block::extent)
         .reduce(|a, b| a.union(&b))
 }
 

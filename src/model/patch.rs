@@ -5,7 +5,7 @@
 //! whole block as it was, it would also undo the move a peer made meanwhile. So an update's
 //! inverse names only the fields it changed (and, for lens ticks, only the items it ticked).
 
-use super::block::Block;
+use super::block::{Block, LabelAt};
 use super::geom::Rect;
 use super::link::{Direction, End, Link, LinkStyle, Route};
 use super::sizing::Props;
@@ -24,6 +24,7 @@ pub enum BlockField {
     Tick(String, bool),
     DeepDive(bool),
     Props(Props),
+    LabelAt(LabelAt),
 }
 
 impl BlockField {
@@ -48,6 +49,7 @@ impl BlockField {
             }
             BlockField::DeepDive(v) => BlockField::DeepDive(replace(&mut b.deep_dive, v)),
             BlockField::Props(v) => BlockField::Props(replace(&mut b.props, v)),
+            BlockField::LabelAt(v) => BlockField::LabelAt(replace(&mut b.label_at, v)),
         }
     }
 
@@ -77,6 +79,7 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
         checked,
         deep_dive,
         props,
+        label_at,
     } = new;
     if *kind != old.kind {
         out.push(BlockField::Kind(kind.clone()));
@@ -107,6 +110,9 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
     }
     if *props != old.props {
         out.push(BlockField::Props(props.clone()));
+    }
+    if *label_at != old.label_at {
+        out.push(BlockField::LabelAt(*label_at));
     }
     out
 }

@@ -21,8 +21,9 @@ pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile
         // inputs), so a version 1 file is a valid version 2 file with those left at defaults.
         // Version 3 added one more optional field (an interviewer's private notes), so a
         // version 2 file is a valid version 3 file too. Version 4 added two more (a practice
-        // session and the recording of changes), so the same holds for version 3.
-        1..=3 => {
+        // session and the recording of changes), so the same holds for version 3. Version 5 added
+        // where a block's label sits (inside when left out), so a version 4 file reads as is.
+        1..=4 => {
             let mut file = super::ron_options()
                 .from_str::<BoardFile>(text)
                 .map_err(|e| super::syntax_error(e, text, name))?;
@@ -49,7 +50,7 @@ mod tests {
         assert!(board.blocks.values().all(|b| b.props.is_default()));
         assert_eq!(board.estimate, Default::default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
         assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v3"), board);
     }
 
@@ -64,7 +65,7 @@ mod tests {
         );
         assert_eq!(board.estimate.daily_active_users, 5000.0);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("three.ron")).expect("v3"),
             board
@@ -79,9 +80,33 @@ mod tests {
         assert!(board.practice.is_none());
         assert!(board.recording.is_default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("four.ron")).expect("v4"),
+            board
+        );
+    }
+
+    #[test]
+    fn version_4_files_load_with_labels_inside_and_save_as_version_5() {
+        let v4 = "(\n  format_version: 4,\n  title: \"four\",\n  next_id: 2,\n  blocks: [\n    (id: 1, kind: \"database\", label: \"Orders\", rect: (x: 0.0, y: 0.0, w: 60.0, h: 60.0), props: (instances: Some(2))),\n  ],\n  links: [],\n)\n";
+        let mut board = parse_board(v4, Path::new("four.ron")).expect("v4 loads");
+        let id = crate::model::BlockId(1);
+        assert_eq!(board.blocks[&id].label_at, crate::model::LabelAt::Inside);
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
+        assert!(
+            !text.contains("label_at"),
+            "the default is left out: {text}"
+        );
+        // A label under its block is written and read back.
+        if let Some(b) = board.blocks.get_mut(&id) {
+            b.label_at = crate::model::LabelAt::Below;
+        }
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.contains("label_at: Below"), "{text}");
+        assert_eq!(
+            parse_board(&text, Path::new("five.ron")).expect("v5"),
             board
         );
     }

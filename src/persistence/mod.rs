@@ -258,7 +258,7 @@ mod tests {
         let back = parse_board(&text, Path::new("t.ron")).expect("parse");
         assert_eq!(back, board);
         assert_eq!(to_ron_string(&back).expect("ser"), text);
-        assert!(text.starts_with("(\n  format_version: 4,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
     }
 
     #[test]
@@ -290,7 +290,7 @@ mod tests {
         let e = parse_board(text, Path::new("new.ron")).expect_err("newer");
         let msg = e.to_string();
         assert!(msg.contains("format version 7"), "{msg}");
-        assert!(msg.contains("up to version 4"), "{msg}");
+        assert!(msg.contains("up to version 5"), "{msg}");
     }
 
     #[test]

@@ -92,6 +92,7 @@ const BLOCK_KEYS: &[&str] = &[
     "capacity",
     "replication",
     "partition_key",
+    "label_at",
 ];
 
 const LINK_KEYS: &[&str] = &[

@@ -247,6 +247,11 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
         b.group = f.string("group")?.map(|g| parse_id(&g)).transpose()?;
         b.locked = f.flag("locked")?;
         b.deep_dive = f.flag("deep_dive")?;
+        b.label_at = match f.string("label_at")? {
+            None => crate::model::LabelAt::Inside,
+            Some(at) => crate::model::LabelAt::from_key(&at)
+                .ok_or_else(|| format!("label_at = {:?} is not a place", clip(&at)))?,
+        };
         for (k, v) in map.iter(txn) {
             if let Some(key) = k.strip_prefix(TICK) {
                 if !matches!(v, Out::Any(Any::Bool(true))) {

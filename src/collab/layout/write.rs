@@ -37,6 +37,7 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
         checked,
         deep_dive,
         props,
+        label_at,
     } = b;
     set_str(txn, map, "kind", Some(kind));
     set_text(txn, map, "label", label);
@@ -52,6 +53,12 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
     set_str(txn, map, "group", group.map(id_key).as_deref());
     set_bool(txn, map, "locked", *locked);
     set_bool(txn, map, "deep_dive", *deep_dive);
+    set_str(
+        txn,
+        map,
+        "label_at",
+        (!label_at.is_inside()).then_some(label_at.key()),
+    );
     // Each tick is a key of its own, so ticks on different items never conflict.
     let have: Vec<String> = map
         .keys(txn)
