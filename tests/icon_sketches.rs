@@ -153,3 +153,263 @@ fn a_label_under_an_icon_is_kept_under_it() {
     assert_eq!(users.kind, "client");
     assert_eq!(users.label_at, LabelAt::Below);
 }
+
+/// What a person reads in each icon file: the named components and their kinds, and how many
+/// components there are. Worked out by hand, not from the importer: each file was drawn on its
+/// own (its rectangles, ellipses, lines and texts, with a throwaway script), the icons counted
+/// on that picture, and each icon's caption copied from the file's free text under, beside or
+/// inside it; the kind is what the icon shows (a cylinder is a data store, stacked boxes are
+/// servers, a head and shoulders is a client, an envelope is a notification) or what its
+/// caption names ("Redis", "CDN", "Kafka").
+const READINGS: &[Reading] = &[
+    (
+        "TrafficControl_diagram.excalidraw",
+        // Six service boxes, the mail icon, two empty circles.
+        9,
+        &[
+            ("Simulation", "box"),
+            ("TrafficControl", "box"),
+            ("FineCollection", "box"),
+            ("PoliceAPI", "box"),
+            ("Email", "notification"),
+            ("smtp4dev", "notification"),
+        ],
+    ),
+    (
+        "excalidraw-libraries_rohanp_system-design.excalidraw",
+        24,
+        &[
+            ("Relational DB", "database"),
+            ("Document DB", "database"),
+            ("Columnar DB", "database"),
+            ("Graph DB", "database"),
+            ("Cache", "cache"),
+            ("Object Storage", "object_storage"),
+            ("Load Balancer", "load_balancer"),
+            ("DNS", "dns"),
+            ("CDN", "cdn"),
+            ("Mobile", "mobile"),
+            ("Web Application", "client"),
+            ("Message Q", "queue"),
+            ("Auth & IAM", "auth"),
+        ],
+    ),
+    (
+        "rohanp_system-design.excalidrawlib",
+        24,
+        &[
+            ("Relational DB", "database"),
+            ("Cache", "cache"),
+            ("Load Balancer", "load_balancer"),
+            ("Web Application", "client"),
+            ("Message Q", "queue"),
+        ],
+    ),
+    (
+        "fortinet-2-elasticsearch_architecture.excalidraw",
+        12,
+        &[
+            ("Victoria Logs", "logging"),
+            ("Elasticsearch", "search"),
+            ("Loki", "logging"),
+            ("Kibana", "monitoring"),
+            ("Quickwit", "search"),
+            ("GreptimeDB", "database"),
+            ("Fortinet", "box"),
+            ("Palo Alto", "box"),
+        ],
+    ),
+    (
+        "fortinet-2-elasticsearch_roadmap.excalidraw",
+        24,
+        &[
+            ("Grafana", "monitoring"),
+            ("S3", "object_storage"),
+            ("Elasticsearch", "search"),
+            ("kafka", "stream"),
+            ("VictoriaLogs", "logging"),
+            ("Data lake", "warehouse"),
+        ],
+    ),
+    (
+        "gcp-studentscore_architecture.excalidraw",
+        7,
+        &[
+            ("Student", "client"),
+            ("Teacher", "client"),
+            ("Cloud Run", "service"),
+            ("Cloud Function", "function"),
+            ("Cloud Firestore", "nosql"),
+        ],
+    ),
+    (
+        "ingredients-parser_aws-architecture.excalidraw",
+        11,
+        &[
+            ("ingredients-api-gw", "api_gateway"),
+            ("ingredients-cognito", "auth"),
+            ("ingredients-distribution", "cdn"),
+            ("User's Browser", "client"),
+            ("Rekognition", "box"),
+        ],
+    ),
+    (
+        "llmariner_architecture.excalidraw",
+        65,
+        &[
+            ("SQL Database", "database"),
+            ("Clients", "client"),
+            ("Workers", "worker"),
+        ],
+    ),
+    (
+        "mlops-drift_architecture.excalidraw",
+        6,
+        &[("Users", "client"), ("App / API - Layer", "service")],
+    ),
+    (
+        "arach_systems-design-components.excalidrawlib",
+        20,
+        &[
+            ("Users", "client"),
+            ("App Servers", "web_server"),
+            ("DB (main)", "database"),
+            ("DB (Read)", "database"),
+            ("Stream", "stream"),
+            ("Servers", "web_server"),
+            ("S3", "object_storage"),
+            ("CDN", "cdn"),
+            ("Cloud", "external"),
+        ],
+    ),
+    (
+        "pratheeshpm_basic-system-design.excalidrawlib",
+        41,
+        &[
+            ("Media Service", "service"),
+            ("Notification Service", "notification"),
+            ("API Gateway", "api_gateway"),
+            ("Kafka", "stream"),
+            ("Object Storage", "object_storage"),
+        ],
+    ),
+];
+
+/// A file, how many components a person counts in it, and the (caption, kind) of some of them.
+type Reading = (&'static str, usize, &'static [(&'static str, &'static str)]);
+
+/// Labels compared as a person reads them: line breaks and repeated spaces are one space.
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn each_icon_file_reads_as_its_components_with_their_names_and_kinds() {
+    if corpus().is_none() {
+        return;
+    }
+    let mut wrong = Vec::new();
+    for (name, count, named) in READINGS {
+        let Some(imported) = import(name) else { return };
+        let components: Vec<_> = imported
+            .board
+            .blocks
+            .values()
+            .filter(|b| !b.is_text() && !b.is_frame())
+            .collect();
+        // Within a tenth: a stray mark may or may not read as a component.
+        let slack = count.div_ceil(10);
+        if components.len().abs_diff(*count) > slack {
+            wrong.push(format!(
+                "{name}: {} components, expected {count}",
+                components.len()
+            ));
+        }
+        for (label, kind) in *named {
+            match components.iter().find(|b| words(&b.label) == *label) {
+                None => wrong.push(format!("{name}: no component named {label:?}")),
+                Some(b) if b.kind != *kind => wrong.push(format!(
+                    "{name}: {label:?} is a {}, expected {kind}",
+                    b.kind
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn stacked_copies_become_instances_and_the_summary_counts_them() {
+    let Some(imported) = import("arach_systems-design-components.excalidrawlib") else {
+        return;
+    };
+    let servers = imported
+        .board
+        .blocks
+        .values()
+        .find(|b| b.label == "Servers")
+        .expect("the Servers item");
+    assert_eq!(servers.props.instances, Some(3));
+    let u = imported
+        .summary
+        .understood
+        .clone()
+        .expect("read as a sketch");
+    assert!(u.stacks >= 4, "{u:?}");
+    assert!(
+        imported
+            .summary
+            .to_string()
+            .starts_with("recognised 20 components from 79 shapes"),
+        "{}",
+        imported.summary
+    );
+}
+
+/// A typical interview sketch drawn with icons (`tests/fixtures/icon_sketch.excalidraw`: a
+/// person, a diamond, three stacked boxes and two cylinders, every name loose text under its
+/// icon, arrows bound to pieces of the icons and to a caption) imports into components the
+/// design review can read: it names the load balancer as a single point of failure and the
+/// database as a single copy.
+#[test]
+fn an_imported_icon_sketch_can_be_reviewed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let board = dir.path().join("sketch.ron");
+    let fixture =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/icon_sketch.excalidraw");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("import")
+        .arg(&fixture)
+        .arg("-o")
+        .arg(&board)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(
+            "recognised 5 components from 12 shapes (4 icon groups, 5 captions, 1 stack)"
+        ),
+        "{said}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("review")
+        .arg(&board)
+        .output()
+        .expect("runs");
+    let review = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        review.contains("\"Load balancer\" is a single point of failure"),
+        "{review}"
+    );
+    assert!(
+        review.contains("\"Orders\" keeps a single copy of its data"),
+        "{review}"
+    );
+    assert!(review.contains("\"Redis\""), "the cache is named: {review}");
+}

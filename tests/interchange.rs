@@ -72,6 +72,50 @@ fn excalidraw_draw_io_and_mermaid_keep_blocks_links_labels_and_kinds() {
 }
 
 #[test]
+fn a_label_outside_its_block_stays_outside_through_excalidraw_and_draw_io() {
+    use archboard::model::{Block, BlockId, LabelAt, Rect};
+    let mut board = Board::new("captions");
+    for (i, (kind, label, at)) in [
+        ("database", "Orders", LabelAt::Below),
+        ("cache", "Sessions", LabelAt::Right),
+        ("service", "API", LabelAt::Inside),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut b = Block::new(
+            BlockId(i as u64 + 1),
+            kind,
+            label,
+            Rect::new(i as f32 * 300.0, 0.0, 60.0, 60.0),
+        );
+        b.label_at = at;
+        board.blocks.insert(b.id, b);
+    }
+    board.next_id = 4;
+    for (format, ext) in [
+        (Format::Excalidraw, "excalidraw"),
+        (Format::DrawIo, "drawio"),
+    ] {
+        let back = round_trip(&board, format, ext);
+        let got: BTreeSet<(String, String, String)> = back
+            .blocks
+            .values()
+            .map(|b| (b.kind.clone(), b.label.clone(), format!("{:?}", b.label_at)))
+            .collect();
+        let want: BTreeSet<(String, String, String)> = [
+            ("database", "Orders", "Below"),
+            ("cache", "Sessions", "Right"),
+            ("service", "API", "Inside"),
+        ]
+        .into_iter()
+        .map(|(a, b, c)| (a.into(), b.into(), c.into()))
+        .collect();
+        assert_eq!(got, want, "through {format:?}");
+    }
+}
+
+#[test]
 fn excalidraw_and_draw_io_keep_the_layout_and_excalidraw_keeps_archboard_data() {
     let mut board = example("news-feed");
     let first = *board

@@ -123,6 +123,32 @@ fn pasting_mermaid_or_excalidraw_adds_blocks_and_copy_as_mermaid_gives_a_chart_b
     assert!(chart.contains("Redis") && chart.contains("-.->"), "{chart}");
 }
 
+/// A database icon as Excalidraw's clipboard carries it: a rim, a body and a base in one
+/// group, and the caption as loose text under it.
+const CYLINDER_WITH_CAPTION: &str = r#"{"type":"excalidraw/clipboard","elements":[
+{"id":"rim","type":"ellipse","x":0,"y":0,"width":60,"height":18,"groupIds":["db"]},
+{"id":"body","type":"rectangle","x":0,"y":9,"width":60,"height":52,"groupIds":["db"]},
+{"id":"base","type":"ellipse","x":0,"y":52,"width":60,"height":18,"groupIds":["db"]},
+{"id":"l1","type":"line","x":0,"y":9,"width":0,"height":52,"points":[[0,0],[0,52]],"groupIds":["db"]},
+{"id":"cap","type":"text","x":2,"y":76,"width":56,"height":20,"fontSize":16,"text":"Orders"}]}"#;
+
+#[test]
+fn pasting_an_icon_sketch_gives_one_named_typed_block_with_its_caption_under_it() {
+    let mut h = app_harness(None);
+    h.run_steps(2);
+    paste(&mut h, CYLINDER_WITH_CAPTION);
+    let board = common::board(&h);
+    assert_eq!(board.blocks.len(), 1, "{:?}", board.blocks);
+    let b = board.blocks.values().next().expect("one block");
+    assert_eq!((b.kind.as_str(), b.label.as_str()), ("database", "Orders"));
+    assert_eq!(b.label_at, archboard::model::LabelAt::Below);
+    assert!(
+        h.query_by_label_contains("recognised 1 component from 4 shapes (1 icon group, 1 caption")
+            .is_some(),
+        "the status says what was understood"
+    );
+}
+
 #[test]
 fn tidy_up_lays_the_blocks_out_along_their_links_in_one_undo_step() {
     let mut h = app_harness(None);

@@ -7,7 +7,7 @@
 
 use super::carriers;
 use super::scene::{Edge, End, Role, Scene, Shape, rotated_bounds};
-use crate::model::{Board, Direction, LinkStyle, Point, Rect, Route};
+use crate::model::{Board, Direction, LabelAt, LinkStyle, Point, Rect, Route};
 use crate::palette::{Palette, Shape as Outline};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -495,6 +495,7 @@ fn scene_of(cells: Vec<Cell>) -> Scene {
         let mut shape = Shape::new(c.id.clone(), rect, label, role);
         shape.style = c.style.clone();
         shape.kind = style.get(KIND_KEY).cloned();
+        shape.label_at = label_at(&style);
         shape.group = c
             .parent
             .as_deref()
@@ -587,6 +588,32 @@ fn esc(text: &str) -> String {
     out
 }
 
+/// Where draw.io shows a vertex's label: icons put it under themselves with
+/// `verticalLabelPosition=bottom`, beside with `labelPosition=left|right`.
+fn label_at(style: &HashMap<String, String>) -> LabelAt {
+    match (
+        style.get("verticalLabelPosition").map(String::as_str),
+        style.get("labelPosition").map(String::as_str),
+    ) {
+        (Some("bottom"), _) => LabelAt::Below,
+        (Some("top"), _) => LabelAt::Above,
+        (_, Some("left")) => LabelAt::Left,
+        (_, Some("right")) => LabelAt::Right,
+        _ => LabelAt::Inside,
+    }
+}
+
+/// The style keys that put a label where `at` says, as draw.io reads them.
+fn label_style(at: LabelAt) -> &'static str {
+    match at {
+        LabelAt::Inside => "",
+        LabelAt::Below => "verticalLabelPosition=bottom;verticalAlign=top;",
+        LabelAt::Above => "verticalLabelPosition=top;verticalAlign=bottom;",
+        LabelAt::Left => "labelPosition=left;align=right;",
+        LabelAt::Right => "labelPosition=right;align=left;",
+    }
+}
+
 /// The draw.io style for a block of `kind`.
 fn style_for(kind: &str, palette: &Palette) -> String {
     let k = palette.kind_or_fallback(kind);
@@ -642,7 +669,11 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             "        <mxCell id=\"b{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{parent}\">\n          <mxGeometry x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" as=\"geometry\"/>\n        </mxCell>\n",
             b.id.0,
             esc(&b.label),
-            esc(&style_for(&b.kind, palette)),
+            esc(&format!(
+                "{}{}",
+                style_for(&b.kind, palette),
+                label_style(b.label_at)
+            )),
             b.rect.x - px,
             b.rect.y - py,
             b.rect.w,

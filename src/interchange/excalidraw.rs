@@ -157,7 +157,7 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                 );
                 shape.style = kind_of(e).to_owned();
                 shape.groups = groups_of(e);
-                shape.group = shape.groups.last().cloned();
+                shape.group = outermost_drawn_group(&shape.groups);
                 if let Some(ours) = e.get("customData").and_then(|c| c.get("archboard")) {
                     shape.kind = text_of(ours, "kind").map(str::to_owned);
                     shape.label_at = text_of(ours, "label_at")
@@ -222,7 +222,7 @@ pub fn parse(text: &str) -> Result<Scene, String> {
         );
         let mut note = Shape::new(id, rect, words, Role::Text);
         note.groups = groups_of(e);
-        note.group = note.groups.last().cloned();
+        note.group = outermost_drawn_group(&note.groups);
         note.font = e.get("fontSize").and_then(Value::as_f64).unwrap_or(0.0) as f32;
         if let Some(ours) = e.get("customData").and_then(|c| c.get("archboard")) {
             note.extra = serde_json::from_value::<Extra>(ours.clone()).ok();
@@ -318,6 +318,16 @@ fn points_bounds(points: &[Point]) -> Rect {
         y1 = y1.max(p.y);
     }
     Rect::new(x0, y0, x1 - x0, y1 - y0)
+}
+
+/// The group a shape moves with on the board: its outermost group as drawn, not the group
+/// the library reader puts each item in (a library's items are separate things).
+fn outermost_drawn_group(groups: &[String]) -> Option<String> {
+    groups
+        .iter()
+        .rev()
+        .find(|g| !g.starts_with(super::sketch::LIBRARY_ITEM))
+        .cloned()
 }
 
 /// An element's groups, innermost first, as Excalidraw lists them.
@@ -489,6 +499,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             "checked": b.checked,
             "deep_dive": b.deep_dive,
             "props": b.props,
+            "label_at": b.label_at.key(),
         });
         if b.is_text() {
             let mut t = base(&id, "text", r, next_seed());
@@ -526,7 +537,36 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         }
         s.insert("customData".into(), json!({"archboard": ours}));
         let mut refs = bound.remove(&b.id.0).unwrap_or_default();
-        if !b.is_frame() && !b.label.is_empty() {
+        if !b.is_frame() && !b.label.is_empty() && !b.label_at.is_inside() {
+            // Excalidraw binds text only inside a shape: a caption outside is free text grouped
+            // with it, as icon sketches draw it (and as the sketch reader reads it back).
+            let group = format!("{id}-with-label");
+            s.insert("groupIds".into(), json!([group]));
+            s.insert("boundElements".into(), Value::Array(refs));
+            elements.push(Value::Object(s));
+            let extent = b.extent();
+            let tr = match b.label_at {
+                crate::model::LabelAt::Below => {
+                    Rect::new(extent.x, r.y + r.h + 4.0, extent.w, extent.h - r.h - 4.0)
+                }
+                crate::model::LabelAt::Above => {
+                    Rect::new(extent.x, extent.y, extent.w, r.y - extent.y - 4.0)
+                }
+                crate::model::LabelAt::Left => Rect::new(extent.x, r.y, r.x - extent.x - 4.0, r.h),
+                _ => Rect::new(r.x + r.w + 4.0, r.y, extent.x + extent.w - r.x - r.w, r.h),
+            };
+            let mut t = base(&format!("{id}-label"), "text", tr, next_seed());
+            t.insert("text".into(), json!(b.label));
+            t.insert("originalText".into(), json!(b.label));
+            t.insert("fontSize".into(), json!(16));
+            t.insert("fontFamily".into(), json!(2));
+            t.insert("textAlign".into(), json!("center"));
+            t.insert("verticalAlign".into(), json!("top"));
+            t.insert("containerId".into(), Value::Null);
+            t.insert("lineHeight".into(), json!(1.25));
+            t.insert("groupIds".into(), json!([group]));
+            elements.push(Value::Object(t));
+        } else if !b.is_frame() && !b.label.is_empty() {
             let text_id = format!("{id}-label");
             refs.push(json!({"id": text_id, "type": "text"}));
             s.insert("boundElements".into(), Value::Array(refs));

@@ -97,6 +97,7 @@ const STYLES: &[(&str, &str)] = &[
 /// Label phrases (lowercase words joined by one space) and the kind they mean.
 const WORDS: &[(&str, &str)] = &[
     ("load balancer", "load_balancer"),
+    ("load balancers", "load_balancer"),
     ("api gateway", "api_gateway"),
     ("rate limiter", "rate_limiter"),
     ("object storage", "object_storage"),
@@ -108,6 +109,7 @@ const WORDS: &[(&str, &str)] = &[
     ("web app", "client"),
     ("web application", "client"),
     ("message q", "queue"),
+    ("api gw", "api_gateway"),
     ("cold storage", "object_storage"),
     ("data lake", "warehouse"),
     ("control plane", "service"),
@@ -140,6 +142,8 @@ const WORDS: &[(&str, &str)] = &[
     ("oracle", "database"),
     ("database", "database"),
     ("db", "database"),
+    ("replica", "database"),
+    ("replicas", "database"),
     ("cassandra", "nosql"),
     ("dynamodb", "nosql"),
     ("mongodb", "nosql"),
@@ -163,6 +167,8 @@ const WORDS: &[(&str, &str)] = &[
     ("user", "client"),
     ("client", "client"),
     ("clients", "client"),
+    ("admin", "client"),
+    ("admins", "client"),
     ("browser", "client"),
     ("mobile", "mobile"),
     ("ios", "mobile"),

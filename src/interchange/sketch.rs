@@ -165,13 +165,18 @@ impl Reader {
             .copied()
             .filter(|&i| self.shapes[i].role != Role::Text)
             .collect();
-        if parts.len() < 2 || parts.iter().any(|&i| !self.is_piece(i) || !self.live(i)) {
+        if parts.iter().any(|&i| !self.is_piece(i) || !self.live(i)) {
+            return false;
+        }
+        // One picture grouped with its caption is an icon too.
+        let texts = group.len() - parts.len();
+        let picture = parts.len() == 1 && self.shapes[parts[0]].style == "image" && texts > 0;
+        if parts.len() < 2 && !picture {
             return false;
         }
         let Some(b) = bounds(parts.iter().map(|&i| self.shapes[i].rect)) else {
             return false;
         };
-        let texts = group.len() - parts.len();
         b.w.max(b.h) <= ICON_MAX || (item && texts <= 1)
     }
 
@@ -254,9 +259,9 @@ impl Reader {
             }
         }
         let mut sets: HashMap<usize, Vec<usize>> = HashMap::new();
-        for a in 0..loose.len() {
+        for (a, &shape) in loose.iter().enumerate() {
             let r = find(&mut parent, a);
-            sets.entry(r).or_default().push(loose[a]);
+            sets.entry(r).or_default().push(shape);
         }
         let mut sets: Vec<Vec<usize>> = sets.into_values().filter(|s| s.len() >= 2).collect();
         sets.sort();
@@ -326,7 +331,10 @@ impl Reader {
     /// A nameless box that holds other components is a region: a frame drawn behind them.
     fn containers(&mut self) {
         let inner: Vec<Rect> = (0..self.shapes.len())
-            .filter(|&i| self.live(i) && matches!(self.shapes[i].role, Role::Block))
+            .filter(|&i| {
+                self.live(i)
+                    && (self.shapes[i].role == Role::Block || self.shapes[i].style == "image")
+            })
             .map(|i| self.shapes[i].rect)
             .collect();
         for i in 0..self.shapes.len() {
@@ -405,7 +413,7 @@ impl Reader {
         let targets: Vec<usize> = (0..self.shapes.len())
             .filter(|&i| self.live(i) && self.shapes[i].label.trim().is_empty())
             .filter(|&i| match self.shapes[i].role {
-                Role::Block => self.shapes[i].extra.is_none(),
+                Role::Block => true,
                 Role::Frame => true,
                 Role::Piece => self.shapes[i].style == "image",
                 Role::Text => false,
@@ -469,9 +477,9 @@ impl Reader {
             }
             if s.role != Role::Frame {
                 s.label_at = at;
-                let look = Look::from_style(&s.style);
-                if s.kind.is_none() {
-                    s.kind = choose_kind(look, &s.label).map(str::to_owned);
+                // An icon's look gave it a kind before it had a name; the name may refine it.
+                if s.kind.is_none() || s.style.starts_with("icon") {
+                    s.kind = choose_kind(Look::from_style(&s.style), &s.label).map(str::to_owned);
                 }
             }
             self.understood.captions += 1;

@@ -32,6 +32,7 @@ pub fn show(
         // Frames and notes organise the drawing; they are not components to deep-dive into.
         return;
     }
+    label_place(ui, block, out);
     let mut deep = block.deep_dive;
     if ui
         .checkbox(&mut deep, "Deep dive on this component")
@@ -201,5 +202,31 @@ fn time_line(ui: &mut egui::Ui, cx: &SidebarContext<'_>, deep_dives: usize, bloc
                 format!("Time on {name}: {}", format_ms(spent)),
             );
         }
+    }
+}
+
+/// Where the label sits: inside, or beside the block as icon sketches caption their icons.
+fn label_place(ui: &mut egui::Ui, block: &Block, out: &mut Vec<SidebarAction>) {
+    use crate::model::LabelAt;
+    let name = |at: LabelAt| match at {
+        LabelAt::Inside => "inside",
+        LabelAt::Below => "below",
+        LabelAt::Above => "above",
+        LabelAt::Left => "on the left",
+        LabelAt::Right => "on the right",
+    };
+    let mut at = block.label_at;
+    ui.horizontal(|ui| {
+        ui.label("Label sits");
+        egui::ComboBox::from_id_salt(("label_at", block.id))
+            .selected_text(name(at))
+            .show_ui(ui, |ui| {
+                for place in LabelAt::ALL {
+                    ui.selectable_value(&mut at, place, name(place));
+                }
+            });
+    });
+    if at != block.label_at {
+        out.push(update(block, |b| b.label_at = at));
     }
 }

@@ -147,10 +147,33 @@ mod tests {
         b.checked.insert("cache/eviction".into());
         b.props.instances = Some(3);
         b.group = Some(99);
+        b.label_at = crate::model::LabelAt::Below;
         let (doc, roots) = doc_with(&b);
         let txn = doc.transact();
         let v = roots.blocks.get(&txn, "7").expect("entry");
         assert_eq!(read_block(&txn, "7", v), Ok(b));
+    }
+
+    #[test]
+    fn a_peer_s_unknown_label_place_is_refused() {
+        let b = Block::new(
+            BlockId(7),
+            "cache",
+            "Redis",
+            Rect::new(1.0, 2.0, 30.0, 40.0),
+        );
+        let (doc, roots) = doc_with(&b);
+        let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
+            panic!("a map");
+        };
+        m.insert(&mut doc.transact_mut(), "label_at", "sideways");
+        let txn = doc.transact();
+        let v = roots.blocks.get(&txn, "7").expect("entry");
+        let r = read_block(&txn, "7", v);
+        assert!(
+            matches!(&r, Err(EntryError::Invalid(e)) if e.contains("label_at")),
+            "{r:?}"
+        );
     }
 
     #[test]
