@@ -584,8 +584,21 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         let (Some(a), Some(b)) = (board.block(link.from.block), board.block(link.to.block)) else {
             continue;
         };
-        let start = border_point(a.rect, b.rect.center());
-        let end = border_point(b.rect, a.rect.center());
+        let elbow = link.route == Route::Elbow;
+        let (start, end, points) = if elbow {
+            elbow_path(a.rect, b.rect)
+        } else {
+            let start = border_point(a.rect, b.rect.center());
+            let end = border_point(b.rect, a.rect.center());
+            (
+                start,
+                end,
+                vec![
+                    Point::new(0.0, 0.0),
+                    Point::new(end.x - start.x, end.y - start.y),
+                ],
+            )
+        };
         let id = key(link.id.0);
         let rect = Rect::new(
             start.x.min(end.x),
@@ -598,17 +611,30 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         arrow.insert("y".into(), json!(start.y));
         arrow.insert(
             "points".into(),
-            json!([[0.0, 0.0], [end.x - start.x, end.y - start.y]]),
+            Value::Array(points.iter().map(|p| json!([p.x, p.y])).collect()),
         );
         arrow.insert("lastCommittedPoint".into(), Value::Null);
-        arrow.insert(
-            "startBinding".into(),
-            json!({"elementId": key(a.id.0), "focus": 0, "gap": 4}),
-        );
-        arrow.insert(
-            "endBinding".into(),
-            json!({"elementId": key(b.id.0), "focus": 0, "gap": 4}),
-        );
+        // Excalidraw keeps an elbow arrow's binding only with a `fixedPoint`: where on the
+        // shape (as fractions of its width and height) the arrow is pinned.
+        let binding = |r: Rect, id: u64, at: Point| {
+            if elbow {
+                json!({
+                    "elementId": key(id),
+                    "focus": 0,
+                    "gap": 0,
+                    "fixedPoint": [(at.x - r.x) / r.w.max(1.0), (at.y - r.y) / r.h.max(1.0)],
+                })
+            } else {
+                json!({"elementId": key(id), "focus": 0, "gap": 4})
+            }
+        };
+        arrow.insert("startBinding".into(), binding(a.rect, a.id.0, start));
+        arrow.insert("endBinding".into(), binding(b.rect, b.id.0, end));
+        if elbow {
+            arrow.insert("fixedSegments".into(), Value::Null);
+            arrow.insert("startIsSpecial".into(), json!(false));
+            arrow.insert("endIsSpecial".into(), json!(false));
+        }
         let (start_head, end_head) = match link.direction {
             Direction::Forward => (Value::Null, json!("arrow")),
             Direction::Both => (json!("arrow"), json!("arrow")),
@@ -616,8 +642,15 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         };
         arrow.insert("startArrowhead".into(), start_head);
         arrow.insert("endArrowhead".into(), end_head);
-        arrow.insert("elbowed".into(), json!(link.route == Route::Elbow));
-        arrow.insert("roundness".into(), json!({"type": 2}));
+        arrow.insert("elbowed".into(), json!(elbow));
+        arrow.insert(
+            "roundness".into(),
+            if elbow {
+                Value::Null
+            } else {
+                json!({"type": 2})
+            },
+        );
         if link.style == LinkStyle::Async {
             arrow.insert("strokeStyle".into(), json!("dashed"));
         }
@@ -709,6 +742,37 @@ fn kind_fill(kind: &str) -> &'static str {
         "client" | "mobile" => "#e9ecef",
         _ => "#b2f2bb",
     }
+}
+
+/// An elbow arrow from `a` to `b` as Excalidraw draws one: leaving the middle of the side that
+/// faces `b`, in straight horizontal and vertical runs, turning halfway. Returns the start, the
+/// end and the points relative to the start.
+fn elbow_path(a: Rect, b: Rect) -> (Point, Point, Vec<Point>) {
+    let (ca, cb) = (a.center(), b.center());
+    let (dx, dy) = (cb.x - ca.x, cb.y - ca.y);
+    let across = dx.abs() >= dy.abs();
+    let (start, end) = if across {
+        let sx = if dx >= 0.0 { a.x + a.w } else { a.x };
+        let ex = if dx >= 0.0 { b.x } else { b.x + b.w };
+        (Point::new(sx, ca.y), Point::new(ex, cb.y))
+    } else {
+        let sy = if dy >= 0.0 { a.y + a.h } else { a.y };
+        let ey = if dy >= 0.0 { b.y } else { b.y + b.h };
+        (Point::new(ca.x, sy), Point::new(cb.x, ey))
+    };
+    let rel = |p: Point| Point::new(p.x - start.x, p.y - start.y);
+    let mut points = vec![Point::new(0.0, 0.0)];
+    if across && (end.y - start.y).abs() > 0.5 {
+        let mid = (start.x + end.x) / 2.0;
+        points.push(rel(Point::new(mid, start.y)));
+        points.push(rel(Point::new(mid, end.y)));
+    } else if !across && (end.x - start.x).abs() > 0.5 {
+        let mid = (start.y + end.y) / 2.0;
+        points.push(rel(Point::new(start.x, mid)));
+        points.push(rel(Point::new(end.x, mid)));
+    }
+    points.push(rel(end));
+    (start, end, points)
 }
 
 /// Where the line from `r`'s centre towards `toward` leaves `r`.
