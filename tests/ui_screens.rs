@@ -235,6 +235,26 @@ fn scenes() -> Vec<Scene> {
             },
         },
         Scene {
+            name: "icon-sketch",
+            caption: "An Excalidraw icon sketch pasted: each icon one component, named by its caption",
+            sidebar: true,
+            open: Open::Empty,
+            setup: |h, _| {
+                let sketch = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("tests/fixtures/icon_sketch.excalidraw"),
+                )
+                .expect("the fixture");
+                h.hover_at(egui::Pos2::new(500.0, 400.0));
+                h.run_steps(1);
+                h.event(egui::Event::Paste(sketch));
+                h.run_steps(3);
+                h.state_mut().app.canvas.clear_selection();
+                select_first(h, "database");
+                run(h, Command::FitBoard);
+            },
+        },
+        Scene {
             name: "status-long",
             caption: "The status bar with a long message",
             sidebar: true,
@@ -355,6 +375,7 @@ readable! {
     restore_prompt_is_readable: "restore-prompt",
     rubric_after_finishing_is_readable: "rubric",
     long_status_message_is_readable: "status-long",
+    pasted_icon_sketch_is_readable: "icon-sketch",
 }
 
 /// The checks themselves: a frame with two labels drawn on top of each other and one cut off

@@ -433,7 +433,8 @@ fn paint_label_outside(
         _ => egui::Align::Center,
     };
     let galley = painter.layout_job(job);
-    let gap = pad * 0.5;
+    // Clear of the selection handles at the middle of each side.
+    let gap = pad.max(7.0);
     // With a non-left alignment the galley's anchor is its alignment point, not its left edge.
     let pos = match block.label_at {
         LabelAt::Above => pos2(rect.center().x, rect.top() - gap - galley.size().y),
