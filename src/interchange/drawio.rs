@@ -711,6 +711,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_icon_s_label_under_it_stays_under_it_and_free_text_is_never_cut() {
+        let xml = r#"<mxGraphModel><root><mxCell id="0"/><mxCell id="1" parent="0"/>
+            <mxCell id="s3" value="Shortened URLs" style="shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.s3;verticalLabelPosition=bottom;verticalAlign=top;" vertex="1" parent="1"><mxGeometry x="0" y="0" width="48" height="48" as="geometry"/></mxCell>
+            <mxCell id="t" value="1. Get Presigned URL from the API" style="text;whiteSpace=wrap;" vertex="1" parent="1"><mxGeometry x="100" y="0" width="60" height="20" as="geometry"/></mxCell>
+            </root></mxGraphModel>"#;
+        let scene = parse(xml, 0).expect("parses");
+        let icon = scene.shapes.iter().find(|s| s.key == "s3").expect("icon");
+        assert_eq!(icon.label_at, LabelAt::Below);
+        let (board, _) =
+            super::super::scene::build(scene, &crate::palette::Palette::bundled()).expect("builds");
+        let note = board
+            .blocks
+            .values()
+            .find(|b| b.is_text())
+            .expect("the note");
+        // Wide enough for its words at archboard's size: it reads on one line, not "1. Get Pre-".
+        assert!(note.rect.w >= 33.0 * 14.0 * 0.6, "{:?}", note.rect);
+        let icon = board.blocks.values().find(|b| !b.is_text()).expect("icon");
+        assert_eq!(icon.label_at, LabelAt::Below);
+        assert_eq!(icon.kind, "object_storage");
+    }
+
+    #[test]
     fn html_labels_become_plain_lines() {
         assert_eq!(
             plain_label("<b>Orders</b><br>Postgres&nbsp;15 &amp; replicas", true),
