@@ -7,24 +7,16 @@
 //! they are missing the test says so and passes, unless `ARCHBOARD_INTEROP_REQUIRED` is set
 //! (CI sets it).
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn npm_dir() -> PathBuf {
-    std::env::var_os("ARCHBOARD_NPM_DIR").map_or_else(
-        || {
-            let home = std::env::var_os("HOME").unwrap_or_default();
-            Path::new(&home).join(".cache/archboard/npm")
-        },
-        PathBuf::from,
-    )
-}
-
 /// The relay's server script and Node, or why the test cannot run.
 fn tools() -> Result<(PathBuf, PathBuf), String> {
-    let modules = npm_dir().join("node_modules");
+    let modules = common::npm_dir().join("node_modules");
     let server = modules.join("y-websocket/bin/server.js");
     if !server.exists() {
         return Err(format!("{} is missing", server.display()));

@@ -8,22 +8,14 @@
 //! Without them the test says so and passes, unless `ARCHBOARD_INTEROP_REQUIRED` is set (CI
 //! sets it).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn npm_dir() -> PathBuf {
-    std::env::var_os("ARCHBOARD_NPM_DIR").map_or_else(
-        || {
-            let home = std::env::var_os("HOME").unwrap_or_default();
-            Path::new(&home).join(".cache/archboard/npm")
-        },
-        PathBuf::from,
-    )
-}
-
 /// The npm folder with Excalidraw, jsdom and esbuild, or why the test cannot run.
 fn tools() -> Result<PathBuf, String> {
-    let dir = npm_dir();
+    let dir = common::npm_dir();
     for needed in ["@excalidraw/excalidraw", "jsdom", "esbuild"] {
         if !dir.join("node_modules").join(needed).exists() {
             return Err(format!("{needed} is not installed in {}", dir.display()));
@@ -85,13 +77,12 @@ fn the_real_excalidraw_keeps_every_exported_arrow_bound_elbows_included() {
     let tmp = tempfile::tempdir().expect("tmp");
     let scene = tmp.path().join("news-feed.excalidraw");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/news-feed.ron");
-    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .arg("export")
-        .arg(&example)
-        .arg("-o")
-        .arg(&scene)
-        .output()
-        .expect("runs");
+    let out = common::archboard(&[
+        common::os("export"),
+        example.as_os_str(),
+        common::os("-o"),
+        scene.as_os_str(),
+    ]);
     assert!(
         out.status.success(),
         "{}",

@@ -7,6 +7,8 @@
 //! `cargo test --test icon_sketches -- --nocapture` prints it for every file;
 //! `ARCHBOARD_SKETCH_DUMP=1` also lists every component.
 
+mod common;
+
 use archboard::interchange::{self, Imported};
 use archboard::model::{Board, LabelAt};
 use archboard::palette::Palette;
@@ -378,13 +380,12 @@ fn an_imported_icon_sketch_can_be_reviewed() {
     let board = dir.path().join("sketch.ron");
     let fixture =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/icon_sketch.excalidraw");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .arg("import")
-        .arg(&fixture)
-        .arg("-o")
-        .arg(&board)
-        .output()
-        .expect("runs");
+    let out = common::archboard(&[
+        common::os("import"),
+        fixture.as_os_str(),
+        common::os("-o"),
+        board.as_os_str(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -397,11 +398,7 @@ fn an_imported_icon_sketch_can_be_reviewed() {
         ),
         "{said}"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .arg("review")
-        .arg(&board)
-        .output()
-        .expect("runs");
+    let out = common::archboard(&[common::os("review"), board.as_os_str()]);
     let review = String::from_utf8_lossy(&out.stdout);
     assert!(
         review.contains("\"Load balancer\" is a single point of failure"),

@@ -502,16 +502,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             "label_at": b.label_at.key(),
         });
         if b.is_text() {
-            let mut t = base(&id, "text", r, next_seed());
-            t.insert("text".into(), json!(b.label));
-            t.insert("originalText".into(), json!(b.label));
-            t.insert("fontSize".into(), json!(16));
-            t.insert("fontFamily".into(), json!(2));
-            t.insert("textAlign".into(), json!("left"));
-            t.insert("verticalAlign".into(), json!("top"));
-            t.insert("containerId".into(), Value::Null);
-            t.insert("lineHeight".into(), json!(1.25));
-            t.insert("autoResize".into(), json!(true));
+            let mut t = text_element(&id, &b.label, r, next_seed(), ("left", "top"), None);
             t.insert("frameId".into(), json!(frame_of(b)));
             t.insert("customData".into(), json!({"archboard": ours}));
             elements.push(Value::Object(t));
@@ -555,15 +546,15 @@ pub fn write(board: &Board, palette: &Palette) -> String {
                 crate::model::LabelAt::Left => Rect::new(extent.x, r.y, r.x - extent.x - 4.0, r.h),
                 _ => Rect::new(r.x + r.w + 4.0, r.y, extent.x + extent.w - r.x - r.w, r.h),
             };
-            let mut t = base(&format!("{id}-label"), "text", tr, next_seed());
-            t.insert("text".into(), json!(b.label));
-            t.insert("originalText".into(), json!(b.label));
-            t.insert("fontSize".into(), json!(16));
-            t.insert("fontFamily".into(), json!(2));
-            t.insert("textAlign".into(), json!("center"));
-            t.insert("verticalAlign".into(), json!("top"));
-            t.insert("containerId".into(), Value::Null);
-            t.insert("lineHeight".into(), json!(1.25));
+            let label_id = format!("{id}-label");
+            let mut t = text_element(
+                &label_id,
+                &b.label,
+                tr,
+                next_seed(),
+                ("center", "top"),
+                None,
+            );
             t.insert("groupIds".into(), json!([group]));
             elements.push(Value::Object(t));
         } else if !b.is_frame() && !b.label.is_empty() {
@@ -719,17 +710,36 @@ fn base(id: &str, kind: &str, r: Rect, seed: i64) -> Map<String, Value> {
 }
 
 fn label_text(id: &str, text: &str, r: Rect, container: &str, seed: i64) -> Value {
+    Value::Object(text_element(
+        id,
+        text,
+        r,
+        seed,
+        ("center", "middle"),
+        Some(container),
+    ))
+}
+
+/// A text element in archboard's one text style; `align` is (horizontal, vertical).
+fn text_element(
+    id: &str,
+    text: &str,
+    r: Rect,
+    seed: i64,
+    (align, valign): (&str, &str),
+    container: Option<&str>,
+) -> Map<String, Value> {
     let mut t = base(id, "text", r, seed);
     t.insert("text".into(), json!(text));
     t.insert("originalText".into(), json!(text));
     t.insert("fontSize".into(), json!(16));
     t.insert("fontFamily".into(), json!(2));
-    t.insert("textAlign".into(), json!("center"));
-    t.insert("verticalAlign".into(), json!("middle"));
+    t.insert("textAlign".into(), json!(align));
+    t.insert("verticalAlign".into(), json!(valign));
     t.insert("containerId".into(), json!(container));
     t.insert("lineHeight".into(), json!(1.25));
     t.insert("autoResize".into(), json!(true));
-    Value::Object(t)
+    t
 }
 
 /// A light fill per family of kinds, so the scene reads like the board.

@@ -254,3 +254,15 @@ pub fn os(s: &str) -> &std::ffi::OsStr {
 pub fn board<'h>(h: &'h Harness<'static, ArchboardApp>) -> &'h archboard::model::Board {
     h.state().board.doc.board()
 }
+
+/// The folder holding the npm packages the interop tests use (`ARCHBOARD_NPM_DIR`, default
+/// `$HOME/.cache/archboard/npm`), as `.ci/run` prepares it.
+pub fn npm_dir() -> PathBuf {
+    std::env::var_os("ARCHBOARD_NPM_DIR").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            std::path::Path::new(&home).join(".cache/archboard/npm")
+        },
+        PathBuf::from,
+    )
+}

@@ -154,8 +154,8 @@ mod tests {
         assert_eq!(read_block(&txn, "7", v), Ok(b));
     }
 
-    #[test]
-    fn a_peer_s_unknown_label_place_is_refused() {
+    /// A cache block written into a document, with the map that holds it.
+    fn redis_entry() -> (Doc, Roots, yrs::MapRef) {
         let b = Block::new(
             BlockId(7),
             "cache",
@@ -166,6 +166,12 @@ mod tests {
         let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
             panic!("a map");
         };
+        (doc, roots, m)
+    }
+
+    #[test]
+    fn a_peer_s_unknown_label_place_is_refused() {
+        let (doc, roots, m) = redis_entry();
         m.insert(&mut doc.transact_mut(), "label_at", "sideways");
         let txn = doc.transact();
         let v = roots.blocks.get(&txn, "7").expect("entry");
@@ -178,16 +184,7 @@ mod tests {
 
     #[test]
     fn a_half_written_block_is_incomplete_and_a_bad_one_invalid() {
-        let b = Block::new(
-            BlockId(7),
-            "cache",
-            "Redis",
-            Rect::new(1.0, 2.0, 30.0, 40.0),
-        );
-        let (doc, roots) = doc_with(&b);
-        let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
-            panic!("a map");
-        };
+        let (doc, roots, m) = redis_entry();
         m.remove(&mut doc.transact_mut(), "pos");
         let txn = doc.transact();
         let v = roots.blocks.get(&txn, "7").expect("entry");
