@@ -304,3 +304,47 @@ fn hostile_peers_are_refused_and_honest_ones_never_notice() {
     archboard::persistence::save_board(&file, honest.doc.board()).expect("save");
     archboard::persistence::load_board(&file).expect("the saved file is valid");
 }
+
+/// A plain GET on the rooms' port, as curl or a load balancer's probe sends it.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn health_answers_with_rooms_and_peers_while_a_silent_client_waits() {
+    let (server, log) = relay(0, None);
+    let port = server.addr().port();
+    let empty = http_get(port, "/health");
+    assert!(empty.starts_with("HTTP/1.1 200 OK"), "{empty}");
+    assert!(
+        empty.ends_with("{\"status\":\"ok\",\"rooms\":0,\"peers\":0}\n"),
+        "{empty}"
+    );
+    // A client that connects and says nothing holds no one up.
+    let _silent = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let url = room(&server);
+    let mut a = Peer::join(&url);
+    let mut b = Peer::join(&url);
+    a.add("api");
+    until(&mut [&mut a, &mut b], "the edit", |p| {
+        p[1].labels() == ["api"]
+    });
+    let busy = http_get(port, "/health?probe=1");
+    assert!(busy.contains("\"rooms\":1,\"peers\":2"), "{busy}");
+    let other = http_get(port, "/somewhere");
+    assert!(other.starts_with("HTTP/1.1 404"), "{other}");
+    assert!(other.contains("ws://HOST:PORT/ROOM"), "{other}");
+    drop((a, b));
+    server.stop();
+    assert!(
+        !log.lock().expect("log").iter().any(|l| l.contains("HTTP")),
+        "answering HTTP is not an error"
+    );
+}

@@ -6,10 +6,12 @@ use crate::text::counts_line;
 use std::io::Write;
 use std::path::Path;
 
-/// `archboard serve`: a relay until Ctrl+C.
+/// `archboard serve`: a relay until Ctrl+C or SIGTERM.
 pub fn serve(opts: crate::collab::relay::RelayOptions, err: &mut dyn Write) -> u8 {
+    // One line per event, stamped, as a process manager's log expects.
     let log: crate::collab::relay::Log = std::sync::Arc::new(|line: String| {
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
+        let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
+        let _ = writeln!(std::io::stdout().lock(), "{now} {line}");
     });
     match crate::collab::relay::serve(opts, log) {
         Ok(()) => 0,

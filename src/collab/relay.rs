@@ -180,6 +180,20 @@ impl Relay {
         self.addr
     }
 
+    /// Rooms with changes not yet written to the folder (none without a folder).
+    pub fn changed_rooms(&self) -> usize {
+        if self.rooms.dir.is_none() {
+            return 0;
+        }
+        let rooms: Vec<Arc<Room>> = lock(&self.rooms.map).values().cloned().collect();
+        rooms.iter().filter(|r| lock(&r.state).dirty).count()
+    }
+
+    /// Peers connected now, over every room.
+    pub fn peers(&self) -> usize {
+        self.rooms.census().1
+    }
+
     /// Stops accepting, closes every connection and writes every changed room.
     pub fn stop(mut self) {
         self.shutdown();
@@ -201,6 +215,13 @@ impl Drop for Relay {
 }
 
 impl Rooms {
+    /// Rooms open and peers connected.
+    fn census(&self) -> (usize, usize) {
+        let rooms: Vec<Arc<Room>> = lock(&self.map).values().cloned().collect();
+        let peers = rooms.iter().map(|r| lock(&r.state).peers.len()).sum();
+        (rooms.len(), peers)
+    }
+
     fn file(&self, room: &str) -> Option<PathBuf> {
         self.dir.as_ref().map(|d| d.join(format!("{room}.ydoc")))
     }
@@ -307,6 +328,29 @@ fn accept_loop(
     }
 }
 
+/// How long a client may take to send its request: a slower one is refused, so a client that
+/// opens a connection and sends nothing cannot hold a thread.
+const HANDSHAKE_WAIT: Duration = Duration::from_secs(5);
+
+/// Answers a request that is not a WebSocket: `/health` with the rooms and peers, for process
+/// managers and load balancers; anything else with how to reach a room.
+fn plain_http(stream: TcpStream, head: &super::http::Head, rooms: &Rooms) -> io::Result<()> {
+    use super::http::respond;
+    let path = head.path.split('?').next().unwrap_or_default();
+    if matches!(head.method.as_str(), "GET" | "HEAD") && path == "/health" {
+        let (count, peers) = rooms.census();
+        let body = format!("{{\"status\":\"ok\",\"rooms\":{count},\"peers\":{peers}}}\n");
+        return respond(stream, head, "200 OK", "application/json", body.as_bytes());
+    }
+    respond(
+        stream,
+        head,
+        "404 Not Found",
+        "text/plain; charset=utf-8",
+        b"archboard relay: rooms are WebSocket addresses, ws://HOST:PORT/ROOM; GET /health for its state\n",
+    )
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     Editor,
@@ -381,7 +425,22 @@ fn serve_peer(
 ) -> Result<(), String> {
     stream.set_nonblocking(false).map_err(|e| e.to_string())?;
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let head = super::http::peek_head(&stream, HANDSHAKE_WAIT, stop);
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_WAIT));
+    match head {
+        Ok(Some(head)) if !head.upgrade => {
+            return plain_http(stream, &head, rooms).map_err(|e| format!("HTTP: {e}"));
+        }
+        Ok(Some(_)) => {}
+        Ok(None) if stop.load(Ordering::Relaxed) => return Ok(()),
+        Ok(None) => {
+            return Err(format!(
+                "refused: no complete request within {} s",
+                HANDSHAKE_WAIT.as_secs()
+            ));
+        }
+        Err(e) => return Err(format!("refused: {e}")),
+    }
     let mut admitted = None;
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
@@ -669,12 +728,22 @@ pub fn serve(opts: RelayOptions, out: Log) -> Result<(), RelayError> {
         out(format!("rooms are kept in {}", dir.display()));
     }
     let (tx, rx) = channel::<()>();
-    // Without a handler (another already installed) Ctrl+C still ends the process, unsaved.
-    let _ = ctrlc::set_handler(move || {
+    // Ctrl+C, SIGTERM and SIGHUP all end here. Without a handler (another already installed)
+    // they still end the process, unsaved, so say so.
+    if let Err(e) = ctrlc::set_handler(move || {
         let _ = tx.send(());
-    });
+    }) {
+        out(format!(
+            "cannot catch signals ({e}): stopping it will not write the rooms"
+        ));
+    }
     let _ = rx.recv();
-    out("stopping: writing rooms".into());
+    let changed = relay.changed_rooms();
+    out(format!(
+        "stopping: no new peers; letting {} go; writing {}",
+        crate::text::count(relay.peers(), "peer"),
+        crate::text::count(changed, "changed room")
+    ));
     relay.stop();
     out("stopped".into());
     Ok(())

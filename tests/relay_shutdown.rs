@@ -1,0 +1,138 @@
+//! `archboard serve` stopped the way process managers stop it: SIGTERM (systemd, `docker stop`)
+//! or SIGINT (Ctrl+C) right after a push. It stops, writes every changed room, exits 0, and a new
+//! relay on the same folder serves the pushed board. Loopback only; every wait is bounded.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A relay process and the lines it printed so far.
+struct Serve {
+    child: Child,
+    port: u16,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["serve", "--bind", "127.0.0.1", "--port", "0", "--dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let port = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .expect("the relay says where it listens");
+        // "2026-12-04T23:40:00Z archboard relay listening on 127.0.0.1:PORT"
+        if let Some(addr) = line.split("listening on ").nth(1) {
+            let port = addr.rsplit(':').next().and_then(|p| p.trim().parse().ok());
+            break port.expect("a port");
+        }
+    };
+    Serve { child, port, lines }
+}
+
+/// Sends `signal` (`TERM`, `INT`) and waits, at most 10 s, for the relay to exit.
+fn stop_with(serve: &mut Serve, signal: &str) -> (std::process::ExitStatus, Vec<String>) {
+    let status = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(serve.child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = serve.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the relay did not stop within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut said = Vec::new();
+    while let Ok(line) = serve.lines.recv_timeout(Duration::from_millis(200)) {
+        said.push(line);
+    }
+    (exit, said)
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> String {
+    let out = common::archboard(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn sigterm_and_sigint_right_after_a_push_write_every_room() {
+    let os = common::os;
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/news-feed.ron");
+    for signal in ["TERM", "INT"] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let rooms = ["one", "two", "three"];
+        let mut relay = serve(dir.path());
+        for room in rooms {
+            let url = format!("ws://127.0.0.1:{}/{room}", relay.port);
+            run(&[os("push"), example.as_os_str(), os(&url)]);
+        }
+        // At once: rooms are written every 250 ms, so without the handler they were lost.
+        let (exit, said) = stop_with(&mut relay, signal);
+        assert!(exit.success(), "SIG{signal}: exit {exit:?}; said {said:?}");
+        assert!(
+            said.iter().any(|l| l.contains("stopping: no new peers")),
+            "SIG{signal}: {said:?}"
+        );
+        assert!(said.iter().any(|l| l.ends_with(" stopped")), "{said:?}");
+        // Every line is stamped with the time.
+        assert!(
+            said.iter().all(|l| l.starts_with("20") && l.contains('T')),
+            "{said:?}"
+        );
+        for room in rooms {
+            assert!(
+                dir.path().join(format!("{room}.ydoc")).exists(),
+                "SIG{signal}: room {room} was not written"
+            );
+        }
+        drop(relay);
+        let relay = serve(dir.path());
+        for room in rooms {
+            let out = dir.path().join(format!("{room}.ron"));
+            let url = format!("ws://127.0.0.1:{}/{room}", relay.port);
+            run(&[os("pull"), os(&url), os("-o"), out.as_os_str()]);
+            let check = run(&[os("check"), out.as_os_str()]);
+            assert!(
+                check.contains("12 blocks, 12 links"),
+                "SIG{signal} {room}: {check}"
+            );
+        }
+    }
+}
