@@ -2,11 +2,15 @@
 //! restart and the time offline, and hostile peers are refused without disturbing anyone.
 //! Everything talks to 127.0.0.1 only, on ports the system picks, and stops by itself.
 
+mod common;
+
 use archboard::collab::relay::{Log, Relay, RelayOptions};
 use archboard::collab::{Connection, RoomUrl, Session};
-use archboard::model::{Block, Board, Document, Edit, Rect};
+use archboard::model::{Board, Document};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use common::peer::{Peer, until};
 
 fn relay(port: u16, dir: Option<&std::path::Path>) -> (Relay, Arc<Mutex<Vec<String>>>) {
     let lines = Arc::new(Mutex::new(Vec::new()));
@@ -19,81 +23,6 @@ fn relay(port: u16, dir: Option<&std::path::Path>) -> (Relay, Arc<Mutex<Vec<Stri
         ..RelayOptions::default()
     };
     (Relay::start(opts, log).expect("relay starts"), lines)
-}
-
-struct Peer {
-    session: Session,
-    doc: Document,
-}
-
-impl Peer {
-    fn join(url: &RoomUrl) -> Self {
-        let mut doc = Document::new(Board::default());
-        let session = Session::join(
-            url.clone(),
-            &mut doc,
-            true,
-            r#"{"user":{"name":"t"}}"#.into(),
-            Arc::new(|| {}),
-        );
-        Self { session, doc }
-    }
-
-    fn round(&mut self) -> Vec<String> {
-        let r = self.session.round(&mut self.doc);
-        if let Some(board) = r.replace {
-            self.doc = Document::new(board);
-            self.doc.set_id_site(Some(self.session.site()));
-        }
-        r.notices
-    }
-
-    fn add(&mut self, label: &str) {
-        let id = self.doc.new_block_id();
-        let n = self.doc.board().blocks.len() as f32;
-        self.doc
-            .apply(Edit::Insert {
-                blocks: vec![Block::new(
-                    id,
-                    "service",
-                    label,
-                    Rect::new(n * 200.0, 0.0, 140.0, 70.0),
-                )],
-                links: vec![],
-            })
-            .expect("insert");
-    }
-
-    fn labels(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .doc
-            .board()
-            .blocks
-            .values()
-            .map(|b| b.label.clone())
-            .collect();
-        v.sort();
-        v
-    }
-}
-
-/// Runs rounds on every peer until `done` holds, failing after 10 s. Returns the notices seen.
-fn until(peers: &mut [&mut Peer], what: &str, done: impl Fn(&[&mut Peer]) -> bool) -> Vec<String> {
-    let start = Instant::now();
-    let mut notices = Vec::new();
-    loop {
-        for p in peers.iter_mut() {
-            notices.extend(p.round());
-        }
-        if done(peers) {
-            return notices;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}; notices: {notices:?}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 fn room(relay: &Relay) -> RoomUrl {

@@ -370,8 +370,12 @@ fn lan_address() -> Option<String> {
 /// A room on a server the user named: their address plus a fresh room name and the token.
 pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), String> {
     let base = server.trim().trim_end_matches('/');
-    if !(base.starts_with("ws://") || base.starts_with("wss://")) {
-        return Err("the server's address starts with ws:// or wss://".into());
+    let bare = base.strip_prefix("hocuspocus+").unwrap_or(base);
+    if !(bare.starts_with("ws://") || bare.starts_with("wss://")) {
+        return Err(
+            "the server's address starts with ws:// or wss:// (hocuspocus+ws:// for Hocuspocus)"
+                .into(),
+        );
     }
     let room = crate::collab::url::new_room_name();
     let link = if token.trim().is_empty() {
@@ -393,4 +397,20 @@ pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), Str
 pub fn color_of(hex: &str) -> egui::Color32 {
     let [r, g, b] = parse_color(hex).unwrap_or([128, 128, 128]);
     egui::Color32::from_rgb(r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_room_on_a_hocuspocus_server_keeps_its_scheme_and_token() {
+        let (url, links) = super::on_server("hocuspocus+wss://collab.example/", "t").expect("ok");
+        assert!(url.hocuspocus && url.secure);
+        assert!(
+            links.edit.starts_with("hocuspocus+wss://collab.example/"),
+            "{}",
+            links.edit
+        );
+        assert!(links.edit.ends_with("?token=t"));
+        assert!(super::on_server("http://x", "").is_err());
+    }
 }

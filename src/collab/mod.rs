@@ -6,6 +6,7 @@
 //! into it, `protocol` frames messages, `net` is the client's connection thread, `relay` the
 //! server, `url` room addresses.
 
+pub mod hocuspocus;
 mod http;
 pub mod layout;
 pub mod net;

@@ -6,6 +6,7 @@
 //! so a window repaints; what the owner sends goes the other way. The window never waits on
 //! the network.
 
+use super::hocuspocus::{Inbound, Wire};
 use super::protocol::{self, MAX_MESSAGE_BYTES};
 use super::url::RoomUrl;
 use std::io;
@@ -74,7 +75,7 @@ pub fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
     let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
     let _ = stream.set_write_timeout(Some(CONNECT_TIMEOUT));
     let stream = wrap_tls(url, stream)?;
-    let request = url.to_string();
+    let request = url.socket_address();
     let (ws, _) = tungstenite::client::client_with_config(request.as_str(), stream, Some(config()))
         .map_err(|e| match e {
             tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp)) => {
@@ -276,6 +277,7 @@ fn run(
         let _ = tx.send(m);
         wake();
     };
+    let wire = Wire::of(&url);
     let mut attempt = 0u32;
     let mut down_since: Option<Instant> = None;
     say(Incoming::Connection(Connection::Connecting));
@@ -285,7 +287,7 @@ fn run(
             Ok(mut ws) => {
                 attempt = 0;
                 down_since = None;
-                match session(&mut ws, &doc, &mut presence, &rx, &say) {
+                match session(&mut ws, &wire, &doc, &mut presence, &rx, &say) {
                     Ended::Stop => {
                         let _ = ws.close(None);
                         let _ = ws.flush();
@@ -341,6 +343,7 @@ fn jitter() -> Duration {
 /// its tick.
 fn session(
     ws: &mut Socket,
+    wire: &Wire,
     doc: &Doc,
     presence: &mut String,
     rx: &Receiver<Outgoing>,
@@ -352,8 +355,9 @@ fn session(
     let mut awareness = Awareness::new(doc.clone());
     awareness.set_local_state_raw(presence.as_str());
     let sv = doc.transact().state_vector();
-    let mut first = vec![protocol::sync_step1(&sv)];
-    first.extend(protocol::awareness_of(&awareness));
+    let mut first: Vec<Vec<u8>> = wire.hello().into_iter().collect();
+    first.push(wire.out(protocol::sync_step1(&sv)));
+    first.extend(protocol::awareness_of(&awareness).map(|m| wire.out(m)));
     for m in first {
         if let Err(e) = send(ws, m) {
             return Ended::Lost(e.to_string());
@@ -371,7 +375,7 @@ fn session(
                 Err(e) => return Ended::Lost(e.to_string()),
             };
             last_traffic = Instant::now();
-            if let Some(end) = take_in(ws, doc, &mut awareness, &mut synced, &bytes, say) {
+            if let Some(end) = take_in(ws, wire, doc, &mut awareness, &mut synced, &bytes, say) {
                 return end;
             }
         }
@@ -382,7 +386,7 @@ fn session(
             renewed = Instant::now();
             awareness.set_local_state_raw(presence.as_str());
             if let Some(m) = protocol::awareness_of(&awareness)
-                && let Err(e) = send(ws, m)
+                && let Err(e) = send(ws, wire.out(m))
             {
                 return Ended::Lost(e.to_string());
             }
@@ -416,7 +420,7 @@ fn session(
                 Ok(Outgoing::Stop) | Err(TryRecvError::Disconnected) => return Ended::Stop,
                 Err(TryRecvError::Empty) => break,
             };
-            if let Err(e) = send(ws, out) {
+            if let Err(e) = send(ws, wire.out(out)) {
                 return Ended::Lost(e.to_string());
             }
             last_traffic = Instant::now();
@@ -428,16 +432,28 @@ fn session(
 /// Handles one message from the relay; `Some` ends the session.
 fn take_in(
     ws: &mut Socket,
+    wire: &Wire,
     doc: &Doc,
     awareness: &mut Awareness,
     synced: &mut bool,
     bytes: &[u8],
     say: &dyn Fn(Incoming),
 ) -> Option<Ended> {
+    let bytes = match wire.inbound(bytes) {
+        Inbound::Protocol(b) => b,
+        Inbound::Denied(reason) => {
+            say(Incoming::Connection(Connection::Refused(format!(
+                "the server refused to let us in ({reason}): check the token"
+            ))));
+            return Some(Ended::Refused);
+        }
+        Inbound::Closed => return Some(Ended::Lost("the server closed the room".into())),
+        Inbound::Skip => return None,
+    };
     match protocol::decode(bytes) {
         Ok(Message::Sync(SyncMessage::SyncStep1(sv))) => {
             let diff = doc.transact().encode_diff_v1(&sv);
-            if let Err(e) = send(ws, protocol::sync_step2(diff)) {
+            if let Err(e) = send(ws, wire.out(protocol::sync_step2(diff))) {
                 return Some(Ended::Lost(e.to_string()));
             }
         }

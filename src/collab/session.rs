@@ -240,8 +240,14 @@ impl Session {
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
+        // Silence is what each kind of server gives a client of the other kind.
+        let hint = if self.url.hocuspocus {
+            "if it is a y-websocket relay (archboard serve, y-websocket), write the address as ws://…"
+        } else {
+            "if it is a Hocuspocus server, write the address as hocuspocus+ws://…"
+        };
         Err(format!(
-            "{}:{} did not answer within {} s",
+            "{}:{} did not answer within {} s; {hint}",
             self.url.host,
             self.url.port,
             limit.as_secs()

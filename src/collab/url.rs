@@ -19,6 +19,10 @@ pub struct RoomUrl {
     /// A viewer link (`&role=viewer`): the window opens read-only. The relay enforces it by
     /// the token, whatever the link says.
     pub viewer: bool,
+    /// A Hocuspocus server (`hocuspocus+ws://`, `hocuspocus+wss://`): it multiplexes documents
+    /// over one socket, so every message carries the room's name, and the token goes in an
+    /// auth message rather than in the address.
+    pub hocuspocus: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,9 +40,13 @@ pub enum UrlError {
 impl RoomUrl {
     pub fn parse(text: &str) -> Result<Self, UrlError> {
         let text = text.trim();
-        let (secure, rest) = if let Some(r) = text.strip_prefix("ws://") {
+        let (hocuspocus, bare) = match text.strip_prefix(HOCUSPOCUS) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (secure, rest) = if let Some(r) = bare.strip_prefix("ws://") {
             (false, r)
-        } else if let Some(r) = text.strip_prefix("wss://") {
+        } else if let Some(r) = bare.strip_prefix("wss://") {
             (true, r)
         } else {
             return Err(UrlError::NotWebSocket(text.to_owned()));
@@ -81,7 +89,23 @@ impl RoomUrl {
             room: room.to_owned(),
             token: param("token"),
             viewer: param("role").as_deref() == Some("viewer"),
+            hocuspocus,
         })
+    }
+
+    /// The WebSocket address to open. A Hocuspocus server takes the room's name in its
+    /// messages, so the socket goes to the path before it, without the token.
+    pub fn socket_address(&self) -> String {
+        let scheme = if self.secure { "wss" } else { "ws" };
+        if self.hocuspocus {
+            return format!("{scheme}://{}:{}{}", self.host, self.port, self.prefix);
+        }
+        format!(
+            "{scheme}://{}:{}{}",
+            self.host,
+            self.port,
+            self.request_path()
+        )
     }
 
     /// The path and query the WebSocket request asks for.
@@ -103,7 +127,12 @@ impl RoomUrl {
 
 impl fmt::Display for RoomUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = if self.secure { "wss" } else { "ws" };
+        let scheme = match (self.hocuspocus, self.secure) {
+            (false, false) => "ws",
+            (false, true) => "wss",
+            (true, false) => "hocuspocus+ws",
+            (true, true) => "hocuspocus+wss",
+        };
         write!(
             f,
             "{scheme}://{}:{}{}",
@@ -113,6 +142,9 @@ impl fmt::Display for RoomUrl {
         )
     }
 }
+
+/// The scheme prefix that marks a Hocuspocus server.
+const HOCUSPOCUS: &str = "hocuspocus+";
 
 /// Whether `room` is a name relays and file systems both take safely.
 pub fn check_room(room: &str) -> Result<(), UrlError> {
@@ -176,6 +208,26 @@ mod tests {
         assert!(u.secure);
         assert_eq!((u.port, u.prefix.as_str()), (443, "/yjs/"));
         assert_eq!(u.to_string(), "wss://relay.example:443/yjs/room_9");
+    }
+
+    #[test]
+    fn a_hocuspocus_address_names_the_document_and_keeps_the_token_out_of_the_socket() {
+        let u = RoomUrl::parse("hocuspocus+ws://127.0.0.1:1234/collab/interview-7?token=t0k")
+            .expect("url");
+        assert!(u.hocuspocus && !u.secure);
+        assert_eq!(
+            (u.room.as_str(), u.token.as_deref()),
+            ("interview-7", Some("t0k"))
+        );
+        assert_eq!(u.socket_address(), "ws://127.0.0.1:1234/collab/");
+        assert_eq!(
+            u.to_string(),
+            "hocuspocus+ws://127.0.0.1:1234/collab/interview-7?token=t0k"
+        );
+        let s = RoomUrl::parse("hocuspocus+wss://h/room").expect("url");
+        assert!(s.secure && s.port == 443);
+        let plain = RoomUrl::parse("ws://h:1/r?token=x").expect("url");
+        assert_eq!(plain.socket_address(), "ws://h:1/r?token=x");
     }
 
     #[test]

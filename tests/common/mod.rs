@@ -7,6 +7,7 @@ use egui_kittest::Harness;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub mod peer;
 pub mod screen;
 
 pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
