@@ -189,7 +189,10 @@ pub struct Summary {
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use crate::text::count;
-        if let Some(u) = &self.understood {
+        // Only when the sketch reader found something to say (not for a file of plain boxes).
+        if let Some(u) = &self.understood
+            && u.icon_groups + u.captions + u.stacks > 0
+        {
             write!(f, "{u}; ")?;
         }
         write!(
