@@ -277,3 +277,57 @@ fn health_answers_with_rooms_and_peers_while_a_silent_client_waits() {
         "answering HTTP is not an error"
     );
 }
+
+#[test]
+fn one_address_cannot_take_more_than_its_share_of_connections() {
+    use std::io::Read;
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let l = Arc::clone(&lines);
+    let opts = RelayOptions {
+        bind: "127.0.0.1".into(),
+        port: 0,
+        max_per_address: 2,
+        ..RelayOptions::default()
+    };
+    let server = Relay::start(
+        opts,
+        Arc::new(move |line| l.lock().expect("log").push(line)),
+    )
+    .expect("relay");
+    let port = server.addr().port();
+    let connect = || std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let (first, _second) = (connect(), connect());
+    std::thread::sleep(Duration::from_millis(100));
+    let mut third = connect();
+    third
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .expect("timeout");
+    let mut buf = [0u8; 16];
+    assert!(
+        matches!(third.read(&mut buf), Ok(0)),
+        "the third connection is closed at once"
+    );
+    let refused = |lines: &Arc<Mutex<Vec<String>>>| {
+        lines
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|l| l.contains("2 connections from that address already"))
+    };
+    assert!(refused(&lines), "one log line says why");
+    // When one goes, there is room again.
+    drop(first);
+    let start = Instant::now();
+    loop {
+        let answer = http_get(port, "/health");
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "room again once a connection went: {answer:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.stop();
+}

@@ -336,6 +336,7 @@ pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), Strin
             dir: None,
             token: Some(token.clone()),
             view_token: Some(view.clone()),
+            ..RelayOptions::default()
         },
         Arc::new(|_| {}),
     )

@@ -136,6 +136,9 @@ pub enum Subcommand {
         /// Let peers with this token in to watch without editing.
         #[arg(long)]
         view_token: Option<String>,
+        /// Most connections at once from one address (0: no cap).
+        #[arg(long, default_value_t = crate::collab::relay::MAX_PER_ADDRESS)]
+        max_per_address: usize,
     },
     /// Put a board file into a shared room (it then holds exactly that board).
     Push {

@@ -80,6 +80,7 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
             dir,
             token,
             view_token,
+            max_per_address,
         } => {
             let opts = crate::collab::relay::RelayOptions {
                 bind,
@@ -87,6 +88,7 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
                 dir,
                 token,
                 view_token,
+                max_per_address,
             };
             rooms::serve(opts, err)
         }

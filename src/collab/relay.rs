@@ -46,7 +46,14 @@ pub struct RelayOptions {
     pub token: Option<String>,
     /// Lets a peer in to watch: its updates are refused.
     pub view_token: Option<String>,
+    /// Most connections open at once from one address (0: no cap), so one client cannot take
+    /// every thread.
+    pub max_per_address: usize,
 }
+
+/// The default cap on connections from one address: far more than the people behind one
+/// office's address open, far fewer than a flood.
+pub const MAX_PER_ADDRESS: usize = 64;
 
 impl Default for RelayOptions {
     fn default() -> Self {
@@ -56,6 +63,38 @@ impl Default for RelayOptions {
             dir: None,
             token: None,
             view_token: None,
+            max_per_address: MAX_PER_ADDRESS,
+        }
+    }
+}
+
+/// Open connections by address; a connection's [`Slot`] gives its place back when it ends.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<std::net::IpAddr, usize>>);
+
+struct Slot(Arc<PerAddress>, std::net::IpAddr);
+
+impl PerAddress {
+    /// A place for a connection from `ip`, or `None` when `cap` are open already.
+    fn take(this: &Arc<Self>, ip: std::net::IpAddr, cap: usize) -> Option<Slot> {
+        let mut open = lock(&this.0);
+        let n = open.entry(ip).or_default();
+        if cap > 0 && *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(Slot(Arc::clone(this), ip))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = lock(&(self.0).0);
+        if let Some(n) = open.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.1);
+            }
         }
     }
 }
@@ -296,10 +335,20 @@ fn accept_loop(
     log: Log,
 ) {
     let next = Arc::new(AtomicU64::new(1));
+    let per_address = Arc::new(PerAddress::default());
     let mut conns = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, from)) => {
+                let Some(slot) = PerAddress::take(&per_address, from.ip(), opts.max_per_address)
+                else {
+                    log(format!(
+                        "refused {from}: {} connections from that address already",
+                        opts.max_per_address
+                    ));
+                    drop(stream);
+                    continue;
+                };
                 let (opts, rooms, stop, log) = (
                     Arc::clone(&opts),
                     Arc::clone(&rooms),
@@ -308,6 +357,7 @@ fn accept_loop(
                 );
                 let id = next.fetch_add(1, Ordering::Relaxed);
                 conns.push(std::thread::spawn(move || {
+                    let _slot = slot;
                     if let Err(e) = serve_peer(stream, from, id, &opts, &rooms, &stop, &log) {
                         log(format!("peer {id} ({from}): {e}"));
                     }
