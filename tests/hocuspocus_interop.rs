@@ -209,6 +209,19 @@ fn push_pull_and_a_live_edit_through_hocuspocus() {
     until(&mut [&mut a, &mut b], "B's block on A", |p| {
         p[0].labels() == ["api", "db"]
     });
+
+    // `archboard loadtest` sizes a Hocuspocus server as it does archboard's relay.
+    let server = format!("hocuspocus+ws://127.0.0.1:{port}");
+    let (ok, out, err, _) = archboard(&[
+        common::os("loadtest"),
+        common::os(&server),
+        common::os("--rooms"),
+        common::os("2"),
+        common::os("--seconds"),
+        common::os("2"),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.trim_end().ends_with("; 0 lost"), "{out}");
 }
 
 #[test]

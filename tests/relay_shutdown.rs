@@ -1,6 +1,7 @@
-//! `archboard serve` stopped the way process managers stop it: SIGTERM (systemd, `docker stop`)
-//! or SIGINT (Ctrl+C) right after a push. It stops, writes every changed room, exits 0, and a new
-//! relay on the same folder serves the pushed board. Loopback only; every wait is bounded.
+//! `archboard serve` as a server process: stopped the way process managers stop it, SIGTERM
+//! (systemd, `docker stop`) or SIGINT (Ctrl+C), right after a push, it writes every changed
+//! room, exits 0, and a new relay on the same folder serves the pushed board; and
+//! `archboard loadtest` against it loses no edit. Loopback only; every wait is bounded.
 
 mod common;
 
@@ -135,4 +136,40 @@ fn sigterm_and_sigint_right_after_a_push_write_every_room() {
             );
         }
     }
+}
+
+/// `archboard loadtest` against a relay: every edit reaches the other peer of its room, and
+/// the numbers come out in the documented form.
+#[test]
+fn a_small_load_test_loses_no_edit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let relay = serve(dir.path());
+    let url = format!("ws://127.0.0.1:{}", relay.port);
+    let os = common::os;
+    let out = run(&[
+        os("loadtest"),
+        os(&url),
+        os("--rooms"),
+        os("3"),
+        os("--peers"),
+        os("2"),
+        os("--rate"),
+        os("5"),
+        os("--seconds"),
+        os("2"),
+    ]);
+    assert!(
+        out.starts_with("3 rooms × 2 peers × 5 edits/s for 2 s: "),
+        "{out}"
+    );
+    assert!(out.contains(" p99 ") && out.contains(" ms;"), "{out}");
+    assert!(out.trim_end().ends_with("; 0 lost"), "{out}");
+    // 3 rooms × 2 peers × 5 a second × 2 s, give or take the last tick.
+    let edits: usize = out
+        .split(": ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("an edit count");
+    assert!((54..=60).contains(&edits), "{out}");
 }

@@ -140,6 +140,22 @@ pub enum Subcommand {
         #[arg(long, default_value_t = crate::collab::relay::MAX_PER_ADDRESS)]
         max_per_address: usize,
     },
+    /// Load a relay: ROOMS rooms of PEERS peers, each making RATE edits a second for SECONDS,
+    /// and print how long edits take to reach the other peers (p50, p95, p99) and how many
+    /// were lost.
+    Loadtest {
+        /// The relay's address without a room: ws://HOST:PORT, or hocuspocus+ws://HOST:PORT.
+        url: String,
+        #[arg(long, default_value_t = 10)]
+        rooms: usize,
+        #[arg(long, default_value_t = 2)]
+        peers: usize,
+        /// Edits a second, per peer.
+        #[arg(long, default_value_t = 2.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+    },
     /// Put a board file into a shared room (it then holds exactly that board).
     Push {
         /// Board file (.ron, or a PNG exported by archboard).

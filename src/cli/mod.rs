@@ -92,6 +92,23 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
             };
             rooms::serve(opts, err)
         }
+        Subcommand::Loadtest {
+            url,
+            rooms,
+            peers,
+            rate,
+            seconds,
+        } => rooms::loadtest(
+            &crate::collab::loadtest::Plan {
+                server: url,
+                rooms,
+                peers,
+                rate,
+                seconds,
+            },
+            out,
+            err,
+        ),
         Subcommand::Push { file, url } => push(&file, &url, out, err),
         Subcommand::Pull { url, output } => pull(&url, &output, out, err),
         Subcommand::Check { files } => check(&files, out, err),

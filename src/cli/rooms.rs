@@ -22,6 +22,31 @@ pub fn serve(opts: crate::collab::relay::RelayOptions, err: &mut dyn Write) -> u
     }
 }
 
+/// `archboard loadtest`: progress on stderr, the numbers on stdout.
+pub fn loadtest(
+    plan: &crate::collab::loadtest::Plan,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let progress = |line: String| {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    };
+    match crate::collab::loadtest::run(plan, &progress) {
+        Ok(outcome) => {
+            let _ = writeln!(
+                out,
+                "{} rooms × {} peers × {} edits/s for {} s: {outcome}",
+                plan.rooms, plan.peers, plan.rate, plan.seconds
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
 /// How long `push` and `pull` wait for a relay.
 const ROOM_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 

@@ -9,6 +9,7 @@
 pub mod hocuspocus;
 mod http;
 pub mod layout;
+pub mod loadtest;
 pub mod net;
 pub mod presence;
 pub mod protocol;

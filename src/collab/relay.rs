@@ -494,7 +494,8 @@ fn serve_peer(
     let mut admitted = None;
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
-        .max_frame_size(Some(MAX_MESSAGE_BYTES));
+        .max_frame_size(Some(MAX_MESSAGE_BYTES))
+        .read_buffer_size(super::net::READ_BUFFER);
     let mut ws = tungstenite::accept_hdr_with_config(
         stream,
         Admit {
