@@ -1,7 +1,8 @@
 //! `archboard serve` as a server process: stopped the way process managers stop it, SIGTERM
 //! (systemd, `docker stop`) or SIGINT (Ctrl+C), right after a push, it writes every changed
-//! room, exits 0, and a new relay on the same folder serves the pushed board; and
-//! `archboard loadtest` against it loses no edit. Loopback only; every wait is bounded.
+//! room, exits 0, and a new relay on the same folder serves the pushed board; it serves
+//! `wss://` itself with a certificate; and `archboard loadtest` against it loses no edit.
+//! Loopback only; every wait is bounded.
 
 mod common;
 
@@ -25,9 +26,14 @@ impl Drop for Serve {
 }
 
 fn serve(dir: &Path) -> Serve {
+    serve_with(dir, &[])
+}
+
+fn serve_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> Serve {
     let mut child = Command::new(env!("CARGO_BIN_EXE_archboard"))
         .args(["serve", "--bind", "127.0.0.1", "--port", "0", "--dir"])
         .arg(dir)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -172,4 +178,104 @@ fn a_small_load_test_loses_no_edit() {
         .and_then(|n| n.parse().ok())
         .expect("an edit count");
     assert!((54..=60).contains(&edits), "{out}");
+}
+
+/// A certificate authority and a certificate it signed for `localhost`, as PEM files in `dir`:
+/// (authority, certificate, key).
+fn certificates(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().expect("key");
+    let mut ca_params = CertificateParams::new(Vec::new()).expect("params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).expect("authority");
+    let key = KeyPair::generate().expect("key");
+    let cert = CertificateParams::new(vec!["localhost".to_owned()])
+        .expect("params")
+        .signed_by(&key, &ca, &ca_key)
+        .expect("certificate");
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(&paths.0, ca.pem()).expect("write");
+    std::fs::write(&paths.1, cert.pem()).expect("write");
+    std::fs::write(&paths.2, key.serialize_pem()).expect("write");
+    paths
+}
+
+#[test]
+fn the_relay_serves_wss_itself_to_clients_that_trust_its_certificate() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (ca, cert, key) = certificates(dir.path());
+    let rooms = dir.path().join("rooms");
+    let relay = serve_with(
+        &rooms,
+        &[
+            common::os("--tls-cert"),
+            cert.as_os_str(),
+            common::os("--tls-key"),
+            key.as_os_str(),
+        ],
+    );
+    let url = format!("wss://localhost:{}/secure", relay.port);
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/news-feed.ron");
+    let archboard_trusting = |args: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_archboard"))
+            .args(args)
+            .env("ARCHBOARD_TLS_CA", &ca)
+            .output()
+            .expect("runs")
+    };
+    let out = archboard_trusting(&[common::os("push"), example.as_os_str(), common::os(&url)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = dir.path().join("back.ron");
+    let out = archboard_trusting(&[
+        common::os("pull"),
+        common::os(&url),
+        common::os("-o"),
+        back.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = run(&[common::os("check"), back.as_os_str()]);
+    assert!(check.contains("12 blocks, 12 links"), "{check}");
+    // A client that does not trust the certificate is told so, and quickly.
+    let start = Instant::now();
+    let out = common::archboard(&[common::os("push"), example.as_os_str(), common::os(&url)]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "an untrusted certificate was accepted"
+    );
+    assert!(
+        said.contains("its certificate was refused") && said.contains("ARCHBOARD_TLS_CA"),
+        "{said}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        start.elapsed()
+    );
+    // A missing key file is a one-line error.
+    let out = common::archboard(&[
+        common::os("serve"),
+        common::os("--tls-cert"),
+        cert.as_os_str(),
+        common::os("--tls-key"),
+        dir.path().join("none.pem").as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("error: cannot serve TLS:") && said.trim().lines().count() == 1,
+        "{said}"
+    );
 }

@@ -139,6 +139,12 @@ pub enum Subcommand {
         /// Most connections at once from one address (0: no cap).
         #[arg(long, default_value_t = crate::collab::relay::MAX_PER_ADDRESS)]
         max_per_address: usize,
+        /// Serve wss:// with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM); needs --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Load a relay: ROOMS rooms of PEERS peers, each making RATE edits a second for SECONDS,
     /// and print how long edits take to reach the other peers (p50, p95, p99) and how many

@@ -81,6 +81,8 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
             token,
             view_token,
             max_per_address,
+            tls_cert,
+            tls_key,
         } => {
             let opts = crate::collab::relay::RelayOptions {
                 bind,
@@ -89,8 +91,9 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
                 token,
                 view_token,
                 max_per_address,
+                tls: None,
             };
-            rooms::serve(opts, err)
+            rooms::serve(opts, tls_cert.zip(tls_key), err)
         }
         Subcommand::Loadtest {
             url,

@@ -7,7 +7,20 @@ use std::io::Write;
 use std::path::Path;
 
 /// `archboard serve`: a relay until Ctrl+C or SIGTERM.
-pub fn serve(opts: crate::collab::relay::RelayOptions, err: &mut dyn Write) -> u8 {
+pub fn serve(
+    mut opts: crate::collab::relay::RelayOptions,
+    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    err: &mut dyn Write,
+) -> u8 {
+    if let Some((cert, key)) = tls {
+        match crate::collab::tls::server_config(&cert, &key) {
+            Ok(config) => opts.tls = Some(config),
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot serve TLS: {e}");
+                return EXIT_INVALID;
+            }
+        }
+    }
     // One line per event, stamped, as a process manager's log expects.
     let log: crate::collab::relay::Log = std::sync::Arc::new(|line: String| {
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now());

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Longest request head read; a longer one is left to the WebSocket handshake to refuse.
-const MAX_HEAD: usize = 8 * 1024;
+pub const MAX_HEAD: usize = 8 * 1024;
 
 /// The parts of a request head the relay looks at.
 #[derive(Debug, PartialEq)]
@@ -84,16 +84,20 @@ pub fn parse_head(bytes: &[u8]) -> Option<Head> {
     })
 }
 
-/// Takes the head off the stream and writes a complete response, then closes.
+/// Takes a peeked head off the stream, so what follows it can be written.
+pub fn take_head(stream: &mut impl Read, head: &Head) -> io::Result<()> {
+    let mut taken = vec![0u8; head.len];
+    stream.read_exact(&mut taken)
+}
+
+/// Writes a complete response to a request whose head has been read.
 pub fn respond(
-    mut stream: TcpStream,
+    stream: &mut impl Write,
     head: &Head,
     status: &str,
     content_type: &str,
     body: &[u8],
 ) -> io::Result<()> {
-    let mut taken = vec![0u8; head.len];
-    stream.read_exact(&mut taken)?;
     let body = if head.method == "HEAD" { &[][..] } else { body };
     write!(
         stream,

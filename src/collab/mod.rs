@@ -6,6 +6,7 @@
 //! into it, `protocol` frames messages, `net` is the client's connection thread, `relay` the
 //! server, `url` room addresses.
 
+mod conn;
 pub mod hocuspocus;
 mod http;
 pub mod layout;
@@ -16,7 +17,7 @@ pub mod protocol;
 pub mod relay;
 pub mod session;
 pub mod shared;
-mod tls;
+pub mod tls;
 pub mod url;
 
 pub use net::Connection;

@@ -31,12 +31,20 @@ pub enum ConnectError {
     Handshake(String, String),
     #[error("wss:// needs TLS: {0}")]
     Tls(String),
+    #[error(
+        "{0}: its certificate was refused ({1}); to trust a certificate authority of your own, \
+         set ARCHBOARD_TLS_CA to its PEM file"
+    )]
+    Certificate(String, String),
 }
 
 impl ConnectError {
     /// Whether trying again cannot help (a wrong token, a refused room).
     pub fn is_final(&self) -> bool {
-        matches!(self, ConnectError::Refused(..))
+        matches!(
+            self,
+            ConnectError::Refused(..) | ConnectError::Certificate(..)
+        )
     }
 }
 
@@ -92,6 +100,15 @@ pub fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
                     .filter(|b| !b.is_empty())
                     .unwrap_or_else(|| resp.status().to_string());
                 ConnectError::Refused(where_.clone(), body)
+            }
+            tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e))
+                if e.to_string().contains("invalid peer certificate") =>
+            {
+                let why = e.to_string();
+                let why = why
+                    .trim_start_matches("invalid peer certificate: ")
+                    .to_owned();
+                ConnectError::Certificate(where_.clone(), why)
             }
             other => ConnectError::Handshake(where_.clone(), other.to_string()),
         })?;

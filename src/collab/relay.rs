@@ -10,10 +10,11 @@
 //! room's document and the number of rooms are capped. A token, when set, is required; a
 //! viewer token lets an observer watch without editing, enforced here, not in the client.
 
+use super::conn::Conn;
 use super::protocol::{self, MAX_MESSAGE_BYTES};
 use super::url::check_room;
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -49,6 +50,8 @@ pub struct RelayOptions {
     /// Most connections open at once from one address (0: no cap), so one client cannot take
     /// every thread.
     pub max_per_address: usize,
+    /// Serves `wss://` itself when set (`--tls-cert`, `--tls-key`).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// The default cap on connections from one address: far more than the people behind one
@@ -64,6 +67,7 @@ impl Default for RelayOptions {
             token: None,
             view_token: None,
             max_per_address: MAX_PER_ADDRESS,
+            tls: None,
         }
     }
 }
@@ -384,7 +388,7 @@ const HANDSHAKE_WAIT: Duration = Duration::from_secs(5);
 
 /// Answers a request that is not a WebSocket: `/health` with the rooms and peers, for process
 /// managers and load balancers; anything else with how to reach a room.
-fn plain_http(stream: TcpStream, head: &super::http::Head, rooms: &Rooms) -> io::Result<()> {
+fn plain_http(stream: &mut Conn, head: &super::http::Head, rooms: &Rooms) -> io::Result<()> {
     use super::http::respond;
     let path = head.path.split('?').next().unwrap_or_default();
     if matches!(head.method.as_str(), "GET" | "HEAD") && path == "/health" {
@@ -475,29 +479,16 @@ fn serve_peer(
 ) -> Result<(), String> {
     stream.set_nonblocking(false).map_err(|e| e.to_string())?;
     let _ = stream.set_nodelay(true);
-    let head = super::http::peek_head(&stream, HANDSHAKE_WAIT, stop);
-    let _ = stream.set_read_timeout(Some(HANDSHAKE_WAIT));
-    match head {
-        Ok(Some(head)) if !head.upgrade => {
-            return plain_http(stream, &head, rooms).map_err(|e| format!("HTTP: {e}"));
-        }
-        Ok(Some(_)) => {}
-        Ok(None) if stop.load(Ordering::Relaxed) => return Ok(()),
-        Ok(None) => {
-            return Err(format!(
-                "refused: no complete request within {} s",
-                HANDSHAKE_WAIT.as_secs()
-            ));
-        }
-        Err(e) => return Err(format!("refused: {e}")),
-    }
+    let Some(conn) = open(stream, opts, rooms, stop)? else {
+        return Ok(());
+    };
     let mut admitted = None;
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES))
         .read_buffer_size(super::net::READ_BUFFER);
     let mut ws = tungstenite::accept_hdr_with_config(
-        stream,
+        conn,
         Admit {
             opts,
             admitted: &mut admitted,
@@ -536,6 +527,7 @@ fn serve_peer(
     }
     let _ = ws
         .get_mut()
+        .tcp()
         .set_read_timeout(Some(Duration::from_millis(10)));
     let result = relay(&mut ws, id, role, &room, &rx, stop, log);
     let mut st = lock(&room.state);
@@ -577,9 +569,67 @@ fn serve_peer(
     result
 }
 
+/// Reads the start of a connection: TLS when the relay has it, then the request. A plain HTTP
+/// request is answered here (`None`: nothing more to do); a WebSocket request comes back ready
+/// for the handshake. A client that stays silent is refused after [`HANDSHAKE_WAIT`].
+fn open(
+    stream: TcpStream,
+    opts: &RelayOptions,
+    rooms: &Rooms,
+    stop: &AtomicBool,
+) -> Result<Option<Conn>, String> {
+    use super::http::{parse_head, peek_head, take_head};
+    let silent = || {
+        format!(
+            "refused: no complete request within {} s",
+            HANDSHAKE_WAIT.as_secs()
+        )
+    };
+    let Some(tls) = &opts.tls else {
+        let head = peek_head(&stream, HANDSHAKE_WAIT, stop);
+        let _ = stream.set_read_timeout(Some(HANDSHAKE_WAIT));
+        let mut conn = Conn::Plain(stream);
+        return match head {
+            Ok(Some(head)) if !head.upgrade => {
+                take_head(&mut conn, &head)
+                    .and_then(|()| plain_http(&mut conn, &head, rooms))
+                    .map_err(|e| format!("HTTP: {e}"))?;
+                Ok(None)
+            }
+            Ok(Some(_)) => Ok(Some(conn)),
+            Ok(None) if stop.load(Ordering::Relaxed) => Ok(None),
+            Ok(None) => Err(silent()),
+            Err(e) => Err(format!("refused: {e}")),
+        };
+    };
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_WAIT));
+    let mut tls = super::tls::accept(stream, tls).map_err(|e| format!("refused: TLS: {e}"))?;
+    let bytes = super::conn::read_head(&mut tls, super::http::MAX_HEAD)
+        .map_err(|e| format!("refused: {e}"))?
+        .ok_or_else(silent)?;
+    let head = parse_head(&bytes).ok_or_else(silent)?;
+    let mut conn = Conn::Tls {
+        head: std::io::Cursor::new(bytes),
+        stream: Box::new(tls),
+    };
+    if head.upgrade {
+        return Ok(Some(conn));
+    }
+    // The head was read already: answer, then let the TLS session end cleanly.
+    if let Conn::Tls { head: read, .. } = &mut conn {
+        read.set_position(read.get_ref().len() as u64);
+    }
+    plain_http(&mut conn, &head, rooms).map_err(|e| format!("HTTP: {e}"))?;
+    if let Conn::Tls { stream, .. } = &mut conn {
+        stream.conn.send_close_notify();
+        let _ = stream.flush();
+    }
+    Ok(None)
+}
+
 /// Relays one peer's messages until it leaves or the relay stops.
 fn relay(
-    ws: &mut WebSocket<TcpStream>,
+    ws: &mut WebSocket<Conn>,
     id: u64,
     role: Role,
     room: &Room,
@@ -594,6 +644,7 @@ fn relay(
     }
     let mut strikes = 0;
     ws.get_mut()
+        .tcp()
         .set_nonblocking(true)
         .map_err(|e| e.to_string())?;
     while !stop.load(Ordering::Relaxed) {
@@ -685,11 +736,11 @@ fn relay(
 }
 
 /// Sends a message; what the non-blocking socket cannot take yet goes with the next flush.
-fn send(ws: &mut WebSocket<TcpStream>, bytes: Vec<u8>) -> Result<(), String> {
+fn send(ws: &mut WebSocket<Conn>, bytes: Vec<u8>) -> Result<(), String> {
     would_block_is_fine(ws.send(WsMessage::Binary(bytes.into())))
 }
 
-fn flush(ws: &mut WebSocket<TcpStream>) -> Result<(), String> {
+fn flush(ws: &mut WebSocket<Conn>) -> Result<(), String> {
     would_block_is_fine(ws.flush())
 }
 
@@ -767,7 +818,8 @@ pub fn serve(opts: RelayOptions, out: Log) -> Result<(), RelayError> {
     };
     out(format!("archboard relay listening on {addr}"));
     out(format!(
-        "share a room as ws://{host}:{}/ROOM{} (archboard FILE --join …, or any y-websocket client)",
+        "share a room as {}://{host}:{}/ROOM{} (archboard FILE --join …, or any y-websocket client)",
+        if opts.tls.is_some() { "wss" } else { "ws" },
         addr.port(),
         if opts.token.is_some() {
             "?token=…"

@@ -1,15 +1,29 @@
 //! TLS for `wss://` relays (a public y-websocket or Hocuspocus server behind HTTPS), with the
 //! Mozilla root certificates built in, so nothing depends on the system's certificate store.
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::net::TcpStream;
+use std::path::Path;
 use std::sync::Arc;
 use tungstenite::stream::MaybeTlsStream;
 
+/// Names a PEM file of extra certificates the client trusts, beside the built-in roots: a
+/// relay with its own certificate authority (a company's, or a test's).
+pub const EXTRA_ROOTS_VAR: &str = "ARCHBOARD_TLS_CA";
+
 /// Wraps `stream` in a TLS client session for `host`.
 pub fn wrap(host: &str, stream: TcpStream) -> Result<MaybeTlsStream<TcpStream>, String> {
-    let roots = rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    if let Some(path) = std::env::var_os(EXTRA_ROOTS_VAR) {
+        for cert in certificates(Path::new(&path))? {
+            roots
+                .add(cert)
+                .map_err(|e| format!("{EXTRA_ROOTS_VAR}: a certificate was refused ({e})"))?;
+        }
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -31,4 +45,44 @@ pub fn tcp_of(stream: &mut MaybeTlsStream<TcpStream>) -> Option<&mut TcpStream> 
         MaybeTlsStream::Rustls(s) => Some(s.get_mut()),
         _ => None,
     }
+}
+
+/// The certificates in a PEM file, or why not.
+fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate", path.display()));
+    }
+    Ok(certs)
+}
+
+/// A relay's TLS from PEM files: its certificate chain and the chain's private key.
+pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, String> {
+    let certs = certificates(cert)?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the certificate and key do not go together: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+/// Runs the server's side of the TLS handshake (bounded by the socket's read timeout).
+pub fn accept(
+    stream: TcpStream,
+    config: &Arc<rustls::ServerConfig>,
+) -> Result<super::conn::TlsStream, String> {
+    let conn = rustls::ServerConnection::new(Arc::clone(config)).map_err(|e| e.to_string())?;
+    let mut tls = rustls::StreamOwned::new(conn, stream);
+    while tls.conn.is_handshaking() {
+        tls.conn
+            .complete_io(&mut tls.sock)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(tls)
 }
