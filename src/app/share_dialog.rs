@@ -372,9 +372,13 @@ fn lan_address() -> Option<String> {
 pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), String> {
     let base = server.trim().trim_end_matches('/');
     let bare = base.strip_prefix("hocuspocus+").unwrap_or(base);
-    if !(bare.starts_with("ws://") || bare.starts_with("wss://")) {
+    if !["ws://", "wss://", "ys://", "yss://"]
+        .iter()
+        .any(|s| bare.starts_with(s))
+    {
         return Err(
-            "the server's address starts with ws:// or wss:// (hocuspocus+ws:// for Hocuspocus)"
+            "the server's address starts with ws:// or wss:// (hocuspocus+ws:// for Hocuspocus, \
+             ys:// for y-sweet)"
                 .into(),
         );
     }

@@ -19,6 +19,7 @@ pub mod session;
 pub mod shared;
 pub mod tls;
 pub mod url;
+mod ysweet;
 
 pub use net::Connection;
 pub use session::{Round, Session};

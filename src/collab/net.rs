@@ -67,6 +67,11 @@ pub const READ_BUFFER: usize = 4 * 1024;
 
 /// Opens a WebSocket to the room, within [`CONNECT_TIMEOUT`].
 pub fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
+    if url.ysweet {
+        let room = super::ysweet::room_address(url)
+            .map_err(|e| ConnectError::Handshake(format!("{}:{}", url.host, url.port), e))?;
+        return connect(&room);
+    }
     let where_ = format!("{}:{}", url.host, url.port);
     let addrs: Vec<_> = (url.host.as_str(), url.port)
         .to_socket_addrs()

@@ -23,6 +23,10 @@ pub struct RoomUrl {
     /// over one socket, so every message carries the room's name, and the token goes in an
     /// auth message rather than in the address.
     pub hocuspocus: bool,
+    /// A y-sweet server (`ys://[TOKEN@]HOST:PORT/DOC`, `yss://` with TLS): the room is a
+    /// document reached through the server's client-token flow; the token, when given, is
+    /// the server's own and is never shown in the address.
+    pub ysweet: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,15 +48,24 @@ impl RoomUrl {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let (secure, rest) = if let Some(r) = bare.strip_prefix("ws://") {
-            (false, r)
+        let (secure, ysweet, rest) = if let Some(r) = bare.strip_prefix("ws://") {
+            (false, false, r)
         } else if let Some(r) = bare.strip_prefix("wss://") {
-            (true, r)
+            (true, false, r)
+        } else if let Some(r) = bare.strip_prefix("ys://").filter(|_| !hocuspocus) {
+            (false, true, r)
+        } else if let Some(r) = bare.strip_prefix("yss://").filter(|_| !hocuspocus) {
+            (true, true, r)
         } else {
             return Err(UrlError::NotWebSocket(text.to_owned()));
         };
         let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        // y-sweet's connection strings carry the server's token before the host.
+        let (server_token, authority) = match authority.rsplit_once('@') {
+            Some((t, a)) if ysweet => (Some(t.to_owned()), a),
+            _ => (None, authority),
+        };
         let (host, port) = match authority.rsplit_once(':') {
             // An IPv6 literal keeps its colons inside brackets.
             Some((h, p)) if !p.contains(']') => (
@@ -87,9 +100,10 @@ impl RoomUrl {
             port,
             prefix,
             room: room.to_owned(),
-            token: param("token"),
+            token: server_token.or_else(|| param("token")),
             viewer: param("role").as_deref() == Some("viewer"),
             hocuspocus,
+            ysweet,
         })
     }
 
@@ -127,6 +141,14 @@ impl RoomUrl {
 
 impl fmt::Display for RoomUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ysweet {
+            let scheme = if self.secure { "yss" } else { "ys" };
+            return write!(
+                f,
+                "{scheme}://{}:{}{}{}",
+                self.host, self.port, self.prefix, self.room
+            );
+        }
         let scheme = match (self.hocuspocus, self.secure) {
             (false, false) => "ws",
             (false, true) => "wss",
@@ -228,6 +250,20 @@ mod tests {
         assert!(s.secure && s.port == 443);
         let plain = RoomUrl::parse("ws://h:1/r?token=x").expect("url");
         assert_eq!(plain.socket_address(), "ws://h:1/r?token=x");
+    }
+
+    #[test]
+    fn a_y_sweet_address_keeps_the_server_token_out_of_sight() {
+        let u = RoomUrl::parse("ys://s3cret@127.0.0.1:8080/interview").expect("url");
+        assert!(u.ysweet && !u.secure && !u.hocuspocus);
+        assert_eq!((u.host.as_str(), u.port), ("127.0.0.1", 8080));
+        assert_eq!(
+            (u.room.as_str(), u.token.as_deref()),
+            ("interview", Some("s3cret"))
+        );
+        assert_eq!(u.to_string(), "ys://127.0.0.1:8080/interview");
+        assert!(RoomUrl::parse("yss://y.example/doc").expect("url").secure);
+        assert!(RoomUrl::parse("hocuspocus+ys://h/doc").is_err());
     }
 
     #[test]
