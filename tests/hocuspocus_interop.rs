@@ -13,20 +13,11 @@
 mod common;
 
 use common::peer::{Peer, until};
+use common::process::{Running, free_port};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A child process killed when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The npm folder with Hocuspocus, or why the test cannot run.
 fn tools(redis: bool) -> Result<PathBuf, String> {
@@ -112,13 +103,6 @@ fn hocuspocus(npm: &Path, token: Option<&str>, redis: Option<u16>) -> (Running, 
         .and_then(|p| p.trim().parse().ok())
         .expect("a port");
     (Running(child), port)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 fn redis_server() -> (Running, u16) {
@@ -323,6 +307,12 @@ fn two_hocuspocus_instances_on_one_redis_share_a_room() {
             .expect("url")
     };
     let (mut a, mut b) = (Peer::join(&at(port_one)), Peer::join(&at(port_two)));
+    // Both instances hold the document (and listen on Redis for it) once both peers are in;
+    // an update published before the other instance subscribed would reach no one.
+    until(&mut [&mut a, &mut b], "both peers in the room", |p| {
+        p.iter().all(|peer| peer.session.is_synced())
+    });
+    std::thread::sleep(Duration::from_millis(300));
     a.add("api");
     b.add("cache");
     until(

@@ -10,19 +10,11 @@
 mod common;
 
 use common::peer::{Peer, until};
+use common::process::{Running, free_port};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn binary() -> Option<PathBuf> {
     let chosen = std::env::var_os("ARCHBOARD_YSWEET").map(PathBuf::from);
@@ -32,13 +24,6 @@ fn binary() -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success())
         .then_some(candidate)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// Whether `GET /ready` answers 200.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub mod peer;
+pub mod process;
 pub mod screen;
 
 pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
