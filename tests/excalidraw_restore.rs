@@ -89,12 +89,7 @@ fn the_real_excalidraw_keeps_every_exported_arrow_bound_elbows_included() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The runner imports jsdom, so it runs from the npm folder.
-    let runner = dir.join("archboard-excalidraw-restore.mjs");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/excalidraw_restore.mjs"),
-        &runner,
-    )
-    .expect("copy the runner");
+    let runner = common::npm_script("excalidraw_restore.mjs");
     let out = Command::new("node")
         .arg(&runner)
         .arg(&bundle)

@@ -78,12 +78,7 @@ fn wait_for_line(child: &mut Child, marker: &str) -> String {
 
 /// A Hocuspocus server; returns it and its port.
 fn hocuspocus(npm: &Path, token: Option<&str>, redis: Option<u16>) -> (Running, u16) {
-    let script = npm.join("archboard-hocuspocus-server.mjs");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hocuspocus_server.mjs"),
-        &script,
-    )
-    .expect("copy the server script");
+    let script = common::npm_script("hocuspocus_server.mjs");
     let mut cmd = Command::new("node");
     cmd.arg(&script)
         .current_dir(npm)
@@ -223,12 +218,7 @@ fn a_javascript_hocuspocus_peer_and_an_archboard_peer_see_each_other_s_edits() {
     until(&mut [&mut ours], "our block in the room", |p| {
         p[0].session.is_synced() && p[0].labels() == ["api"]
     });
-    let script = npm.join("archboard-hocuspocus-peer.mjs");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hocuspocus_peer.mjs"),
-        &script,
-    )
-    .expect("copy the peer script");
+    let script = common::npm_script("hocuspocus_peer.mjs");
     let js = Command::new("node")
         .arg(&script)
         .arg(format!("ws://127.0.0.1:{port}"))

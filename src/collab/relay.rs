@@ -388,7 +388,7 @@ const HANDSHAKE_WAIT: Duration = Duration::from_secs(5);
 
 /// Answers a request that is not a WebSocket: `/health` with the rooms and peers, for process
 /// managers and load balancers; anything else with how to reach a room.
-fn plain_http(stream: &mut Conn, head: &super::http::Head, rooms: &Rooms) -> io::Result<()> {
+fn plain_http(stream: &mut impl Write, head: &super::http::Head, rooms: &Rooms) -> io::Result<()> {
     use super::http::respond;
     let path = head.path.split('?').next().unwrap_or_default();
     if matches!(head.method.as_str(), "GET" | "HEAD") && path == "/health" {
@@ -608,22 +608,16 @@ fn open(
         .map_err(|e| format!("refused: {e}"))?
         .ok_or_else(silent)?;
     let head = parse_head(&bytes).ok_or_else(silent)?;
-    let mut conn = Conn::Tls {
-        head: std::io::Cursor::new(bytes),
-        stream: Box::new(tls),
-    };
     if head.upgrade {
-        return Ok(Some(conn));
+        // The WebSocket handshake reads the head again.
+        return Ok(Some(Conn::Tls {
+            head: std::io::Cursor::new(bytes),
+            stream: Box::new(tls),
+        }));
     }
-    // The head was read already: answer, then let the TLS session end cleanly.
-    if let Conn::Tls { head: read, .. } = &mut conn {
-        read.set_position(read.get_ref().len() as u64);
-    }
-    plain_http(&mut conn, &head, rooms).map_err(|e| format!("HTTP: {e}"))?;
-    if let Conn::Tls { stream, .. } = &mut conn {
-        stream.conn.send_close_notify();
-        let _ = stream.flush();
-    }
+    plain_http(&mut tls, &head, rooms).map_err(|e| format!("HTTP: {e}"))?;
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
     Ok(None)
 }
 

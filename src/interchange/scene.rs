@@ -8,6 +8,7 @@ use crate::model::{
     BOX_KIND, Block, BlockId, Board, Direction, FRAME_KIND, LabelAt, Link, LinkStyle, Point, Rect,
     Route, TEXT_KIND,
 };
+use crate::model::{LABEL_ROW, text_size};
 use crate::palette::Palette;
 use std::collections::{BTreeMap, HashMap};
 
@@ -417,24 +418,11 @@ pub fn piece_name(style: &str) -> &'static str {
     }
 }
 
-/// Size of archboard's label text in world units, for estimating what fits.
-const LABEL_PX: f32 = 14.0;
-
-/// About how wide `text` runs in archboard's label font, and how many rows it takes.
-fn text_extent(text: &str) -> (f32, f32) {
-    let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-    let rows = text.lines().count().max(1);
-    (
-        longest as f32 * LABEL_PX * 0.6,
-        rows as f32 * LABEL_PX * 1.35,
-    )
-}
-
 /// A note's box grown to hold its words at archboard's size: the source's box was measured with
 /// the source's font, and a note is never cut.
 fn fit_text(r: Rect, text: &str) -> Rect {
-    let (w, h) = text_extent(text);
-    Rect::new(r.x, r.y, r.w.max(w + 8.0), r.h.max(h + 4.0))
+    let (w, rows) = text_size(text);
+    Rect::new(r.x, r.y, r.w.max(w + 8.0), r.h.max(rows * LABEL_ROW + 4.0))
 }
 
 /// Whether a label's longest word fits across the block without breaking; when it does not,
@@ -442,12 +430,9 @@ fn fit_text(r: Rect, text: &str) -> Rect {
 fn fits_inside(r: Rect, label: &str) -> bool {
     let longest_word = label
         .split_whitespace()
-        .map(|w| w.chars().count())
-        .max()
-        .unwrap_or(0);
-    let (_, h) = text_extent(label);
-    let lines = label.lines().count().max(1) as f32;
-    longest_word as f32 * LABEL_PX * 0.6 + 12.0 <= r.w && (h / lines) <= r.h
+        .map(|w| text_size(w).0)
+        .fold(0.0, f32::max);
+    longest_word + 12.0 <= r.w && LABEL_ROW <= r.h
 }
 
 fn skipped_one(skipped: &mut BTreeMap<&'static str, usize>, what: &'static str) {

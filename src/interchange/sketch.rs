@@ -270,15 +270,15 @@ impl Reader {
                 continue;
             };
             // A stroke crossing a box is not an icon; only parts that stay small together are.
-            if b.w.max(b.h) <= ICON_MAX && !self.has_stroke_only_crossing(&set) {
+            if b.w.max(b.h) <= ICON_MAX && !self.only_lines(&set) {
                 self.make_icon(&set);
             }
         }
     }
 
-    /// Whether the set is only strokes (lines without any closed shape): loose lines that
-    /// cross are connectors more often than icons.
-    fn has_stroke_only_crossing(&self, set: &[usize]) -> bool {
+    /// Whether the set is only lines, without any closed shape: loose lines that touch are
+    /// connectors more often than icons.
+    fn only_lines(&self, set: &[usize]) -> bool {
         set.iter()
             .all(|&i| self.shapes[i].role == Role::Piece && self.shapes[i].style == "line")
     }

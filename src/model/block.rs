@@ -97,6 +97,20 @@ fn is_zero(v: &i32) -> bool {
     *v == 0
 }
 
+/// Size of archboard's label text in world units (the painter's, at 100 %).
+pub const LABEL_PX: f32 = 14.0;
+/// Height of one row of label text, generously.
+pub const LABEL_ROW: f32 = LABEL_PX * 1.35;
+
+/// About how wide `text` runs in archboard's label font (its longest line, unwrapped) and how
+/// many rows it has. The model knows no fonts, so this is an estimate for layout decisions
+/// (what fits, what an export must hold), never for drawing.
+pub fn text_size(text: &str) -> (f32, f32) {
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let rows = text.lines().count().max(1);
+    (longest as f32 * LABEL_PX * 0.6, rows as f32)
+}
+
 impl Block {
     pub fn new(id: BlockId, kind: impl Into<String>, label: impl Into<String>, rect: Rect) -> Self {
         Self {
@@ -129,19 +143,11 @@ impl Block {
         if self.label_at.is_inside() || self.label.is_empty() || self.is_text() || self.is_frame() {
             return self.rect;
         }
-        // Matches the painter: 14 px text, wrapped at 2.5 block widths or 12 font sizes.
-        const SIZE: f32 = 14.0;
-        let longest = self
-            .label
-            .lines()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(0) as f32;
-        let natural = longest * SIZE * 0.6;
-        let wrap = (self.rect.w * 2.5).max(12.0 * SIZE);
+        // Matches the painter: label text wrapped at 2.5 block widths or 12 font sizes.
+        let (natural, rows) = text_size(&self.label);
+        let wrap = (self.rect.w * 2.5).max(12.0 * LABEL_PX);
         let w = natural.min(wrap);
-        let rows = self.label.lines().count().max(1) as f32 + (natural / wrap).floor();
-        let h = rows * SIZE * 1.3 + 4.0;
+        let h = (rows + (natural / wrap).floor()) * LABEL_ROW + 4.0;
         let r = self.rect;
         let around = match self.label_at {
             LabelAt::Below => Rect::new(r.x + r.w / 2.0 - w / 2.0, r.y + r.h, w, h),

@@ -4,7 +4,7 @@
 use super::board::Board;
 use super::changes::Changes;
 use super::edit::{Edit, EditError};
-use super::history::History;
+use super::history::{History, Step};
 use super::ids::{BlockId, LinkId};
 use super::interview::TimerState;
 
@@ -309,42 +309,35 @@ impl Document {
     /// have undone or deleted are dropped on the way). Returns false when there is nothing to
     /// undo.
     pub fn undo(&mut self) -> bool {
-        self.end_gesture();
-        if self.read_only {
-            return false;
-        }
-        self.begin_recording();
-        while let Some(step) = self.history.pop_undo() {
-            self.revision = next_revision();
-            let mut touched = Changes::default();
-            let redo = step.unapply(&mut self.board, &mut touched);
-            self.record(&touched);
-            self.index.update(&self.board, &touched);
-            self.changes.merge(touched);
-            if !redo.inverses.is_empty() {
-                self.history.push_redo(redo);
-                return true;
-            }
-        }
-        false
+        self.step_through(History::pop_undo, History::push_redo)
     }
 
     /// Redoes the newest undone step. Returns false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
+        self.step_through(History::pop_redo, History::push_undo)
+    }
+
+    /// Undo and redo alike: takes steps from one stack until one still changes something, and
+    /// puts its inverse on the other.
+    fn step_through(
+        &mut self,
+        take: fn(&mut History) -> Option<Step>,
+        put: fn(&mut History, Step),
+    ) -> bool {
         self.end_gesture();
         if self.read_only {
             return false;
         }
         self.begin_recording();
-        while let Some(step) = self.history.pop_redo() {
+        while let Some(step) = take(&mut self.history) {
             self.revision = next_revision();
             let mut touched = Changes::default();
-            let undo = step.unapply(&mut self.board, &mut touched);
+            let inverse = step.unapply(&mut self.board, &mut touched);
             self.record(&touched);
             self.index.update(&self.board, &touched);
             self.changes.merge(touched);
-            if !undo.inverses.is_empty() {
-                self.history.push_undo(undo);
+            if !inverse.inverses.is_empty() {
+                put(&mut self.history, inverse);
                 return true;
             }
         }

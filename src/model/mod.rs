@@ -21,7 +21,7 @@ mod remote;
 mod sizing;
 pub mod validate;
 
-pub use block::{BOX_KIND, Block, FRAME_KIND, LabelAt, TEXT_KIND};
+pub use block::{BOX_KIND, Block, FRAME_KIND, LABEL_ROW, LabelAt, TEXT_KIND, text_size};
 pub use board::{Blocks, Board, Links, bounds_of};
 pub use changes::Changes;
 pub use document::Document;

@@ -268,3 +268,21 @@ pub fn npm_dir() -> PathBuf {
         PathBuf::from,
     )
 }
+
+/// A script of `tests/interop/` placed in the npm folder, so Node finds the packages beside it
+/// (`archboard-NAME` there). Written under a temporary name and renamed, because tests running
+/// at once place the same script.
+pub fn npm_script(name: &str) -> PathBuf {
+    let dir = npm_dir();
+    let target = dir.join(format!("archboard-{name}"));
+    let text = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/interop")
+            .join(name),
+    )
+    .expect("the script");
+    let tmp = tempfile::NamedTempFile::new_in(&dir).expect("a temporary file");
+    std::fs::write(tmp.path(), text).expect("write the script");
+    tmp.persist(&target).expect("place the script");
+    target
+}
