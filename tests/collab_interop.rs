@@ -108,6 +108,21 @@ fn push_and_pull_through_the_npm_relay_and_read_it_from_yjs() {
         String::from_utf8_lossy(&push.stderr)
     );
     let pulled = dir.path().join("pulled.ron");
+    // The same room written as a Hocuspocus address: refused at once, with the fix.
+    let wrong = url.replace("ws://", "hocuspocus+ws://");
+    let start = Instant::now();
+    let refused = archboard(&["pull", &wrong, "-o", pulled.to_str().expect("utf8")]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("ws://HOST:PORT/ROOM"),
+        "{said}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!pulled.exists(), "nothing written");
     let pull = archboard(&["pull", &url, "-o", pulled.to_str().expect("utf8")]);
     assert!(
         pull.status.success(),

@@ -331,3 +331,83 @@ fn one_address_cannot_take_more_than_its_share_of_connections() {
     }
     server.stop();
 }
+
+#[test]
+fn a_peer_that_never_reads_is_let_go_and_holds_up_no_one() {
+    use yrs::sync::awareness::AwarenessUpdateEntry;
+    let (server, log) = relay(0, None);
+    let port = server.addr().port();
+    let room = "slowreader";
+    // Joins and never reads: what the room sends it piles up in the relay.
+    let _stuck = raw(port, room);
+    let mut loud = raw(port, room);
+    // About 40 MB of presence, far more than the sockets' buffers hold.
+    let json = format!("{{\"user\":{{\"name\":\"{}\"}}}}", "x".repeat(2_000));
+    let start = Instant::now();
+    let mut clock = 0;
+    while !log
+        .lock()
+        .expect("log")
+        .iter()
+        .any(|l| l.contains("reads slower than the room writes"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the reader was never let go: {:?}",
+            log.lock().expect("log")
+        );
+        for _ in 0..100 {
+            clock += 1;
+            let update = yrs::sync::AwarenessUpdate {
+                clients: [(
+                    yrs::ClientID::new(7),
+                    AwarenessUpdateEntry {
+                        clock,
+                        json: json.as_str().into(),
+                    },
+                )]
+                .into(),
+            };
+            send(&mut loud, archboard::collab::protocol::awareness(update));
+        }
+        assert!(clock < 100_000, "sent {clock} without the reader let go");
+    }
+    // The room still answers the peer that reads: a sync request gets its reply at once.
+    let sv = yrs::StateVector::default();
+    send(&mut loud, archboard::collab::protocol::sync_step1(&sv));
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = loud.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+    }
+    let replied = (0..1000).any(|_| match loud.read() {
+        Ok(tungstenite::Message::Binary(b)) => b.first() == Some(&0) && b.get(1) == Some(&1),
+        _ => false,
+    });
+    assert!(replied, "the loud peer's sync was answered");
+    assert!(
+        http_get(port, "/health").contains("\"peers\":1"),
+        "only the reading peer is left"
+    );
+}
+
+#[test]
+fn a_hocuspocus_address_at_this_relay_is_told_to_use_ws_within_seconds() {
+    let (server, _) = relay(0, None);
+    let url = RoomUrl::parse(&format!(
+        "hocuspocus+ws://127.0.0.1:{}/room1",
+        server.addr().port()
+    ))
+    .expect("url");
+    let mut doc = Document::new(Board::default());
+    let mut s = Session::join(url, &mut doc, false, "{}".into(), Arc::new(|| {}));
+    let start = Instant::now();
+    let err = s
+        .wait_for_sync(&mut doc, Duration::from_secs(10))
+        .expect_err("not a Hocuspocus server");
+    assert!(err.contains("ws://HOST:PORT/ROOM"), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -269,8 +269,12 @@ fn a_token_checked_by_on_authenticate_lets_the_right_one_in_and_refuses_the_rest
         "ws://127.0.0.1:{port}/{}",
         archboard::collab::url::new_room_name()
     );
-    let (ok, _, err, _) = push(&plain);
+    let (ok, _, err, took) = push(&plain);
     assert!(!ok && err.contains("hocuspocus+ws://"), "{err}");
+    assert!(
+        took < Duration::from_secs(6),
+        "named within seconds: {took:?}"
+    );
 }
 
 #[test]

@@ -156,7 +156,7 @@ pub enum Subcommand {
         rooms: usize,
         #[arg(long, default_value_t = 2)]
         peers: usize,
-        /// Edits a second, per peer.
+        /// Edits a second, per peer; 0 holds the rooms open, idle, for the seconds given.
         #[arg(long, default_value_t = 2.0)]
         rate: f64,
         #[arg(long, default_value_t = 10.0)]

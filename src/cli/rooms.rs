@@ -45,6 +45,14 @@ pub fn loadtest(
         let _ = writeln!(std::io::stderr().lock(), "{line}");
     };
     match crate::collab::loadtest::run(plan, &progress) {
+        Ok(_) if plan.rate == 0.0 => {
+            let _ = writeln!(
+                out,
+                "{} rooms × {} peers idle for {} s: every peer stayed connected",
+                plan.rooms, plan.peers, plan.seconds
+            );
+            0
+        }
         Ok(outcome) => {
             let _ = writeln!(
                 out,

@@ -1,73 +1,82 @@
-//! A relay's connection to one client: plain TCP, or TLS (`wss://` without a proxy in front).
-//!
-//! A plain request's head is only peeked at, so the WebSocket handshake reads it again. TLS
-//! cannot be peeked at, so its head is read first and handed back to the handshake from here.
+//! The start of a relay's connection: its request head is read before anyone knows whether it
+//! asks for a WebSocket or for a page, so the bytes read are handed back to whichever reads the
+//! stream next. Reading (not peeking) works the same over TLS, which cannot be peeked at.
 
-use std::io::{self, Cursor, Read, Write};
-use std::net::TcpStream;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 
-pub type TlsStream = rustls::StreamOwned<rustls::ServerConnection, TcpStream>;
-
-pub enum Conn {
-    Plain(TcpStream),
-    Tls {
-        /// The request head already read, given to the first reads.
-        head: Cursor<Vec<u8>>,
-        stream: Box<TlsStream>,
-    },
+/// A stream whose first reads return bytes already taken from it.
+pub struct Prefixed<S> {
+    head: Vec<u8>,
+    at: usize,
+    inner: S,
 }
 
-impl Conn {
-    /// The TCP socket underneath, for its timeouts and blocking mode.
-    pub fn tcp(&self) -> &TcpStream {
-        match self {
-            Conn::Plain(s) => s,
-            Conn::Tls { stream, .. } => &stream.sock,
-        }
+impl<S> Prefixed<S> {
+    pub fn new(head: Vec<u8>, inner: S) -> Self {
+        Self { head, at: 0, inner }
     }
 }
 
-impl Read for Conn {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Conn::Plain(s) => s.read(buf),
-            Conn::Tls { head, stream } => {
-                if (head.position() as usize) < head.get_ref().len() {
-                    return head.read(buf);
-                }
-                stream.read(buf)
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.at < this.head.len() {
+            let n = (this.head.len() - this.at).min(buf.remaining());
+            buf.put_slice(&this.head[this.at..this.at + n]);
+            this.at += n;
+            if this.at == this.head.len() {
+                this.head = Vec::new();
+                this.at = 0;
             }
+            return Poll::Ready(Ok(()));
         }
+        Pin::new(&mut this.inner).poll_read(cx, buf)
     }
 }
 
-impl Write for Conn {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Conn::Plain(s) => s.write(buf),
-            Conn::Tls { stream, .. } => stream.write(buf),
-        }
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Conn::Plain(s) => s.flush(),
-            Conn::Tls { stream, .. } => stream.flush(),
-        }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }
 
-/// Reads a request head (up to the blank line) from `stream`, at most `max` bytes; the socket's
-/// read timeout bounds the wait. `None` when the client closed or sent too much.
-pub fn read_head(stream: &mut impl Read, max: usize) -> io::Result<Option<Vec<u8>>> {
+/// Reads from `stream` until a request head is complete (a blank line), at most `max` bytes.
+/// The bytes read, which may run past the head; `None` when the client closed first or sent
+/// more than `max` without finishing a head.
+pub async fn read_head(
+    stream: &mut (impl AsyncRead + Unpin),
+    max: usize,
+) -> io::Result<Option<Vec<u8>>> {
     let mut head = Vec::with_capacity(1024);
-    let mut byte = [0u8; 1];
+    let mut chunk = [0u8; 1024];
     while head.len() < max {
-        if stream.read(&mut byte)? == 0 {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
             return Ok(None);
         }
-        head.push(byte[0]);
-        if head.ends_with(b"\r\n\r\n") {
+        // Only the new bytes and the three before them can complete the blank line.
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&chunk[..n]);
+        if head[from..].windows(4).any(|w| w == b"\r\n\r\n") {
             return Ok(Some(head));
         }
     }
@@ -78,21 +87,38 @@ pub fn read_head(stream: &mut impl Read, max: usize) -> io::Result<Option<Vec<u8
 mod tests {
     use super::*;
 
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(f)
+    }
+
     #[test]
     fn a_head_ends_at_the_blank_line_and_a_long_one_is_refused() {
-        let mut input = Cursor::new(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nafter".to_vec());
-        let head = read_head(&mut input, 1024).expect("io").expect("a head");
-        assert!(head.ends_with(b"\r\n\r\n"));
-        let mut rest = String::new();
-        input.read_to_string(&mut rest).expect("io");
-        assert_eq!(rest, "after", "nothing past the head is taken");
-        assert_eq!(
-            read_head(&mut Cursor::new(vec![b'a'; 100]), 50).expect("io"),
-            None
-        );
-        assert_eq!(
-            read_head(&mut Cursor::new(Vec::new()), 50).expect("io"),
-            None
-        );
+        block_on(async {
+            let mut input: &[u8] = b"GET / HTTP/1.1\r\nHost: x\r\n\r\nafter";
+            let head = read_head(&mut input, 1024)
+                .await
+                .expect("io")
+                .expect("a head");
+            assert!(head.starts_with(b"GET / HTTP/1.1\r\n"));
+            assert_eq!(
+                read_head(&mut &[b'a'; 100][..], 50).await.expect("io"),
+                None
+            );
+            assert_eq!(read_head(&mut &b""[..], 50).await.expect("io"), None);
+        });
+    }
+
+    #[test]
+    fn what_was_read_comes_back_first_then_the_rest_of_the_stream() {
+        block_on(async {
+            let rest: &[u8] = b" world";
+            let mut s = Prefixed::new(b"hello".to_vec(), rest);
+            let mut all = String::new();
+            s.read_to_string(&mut all).await.expect("io");
+            assert_eq!(all, "hello world");
+        });
     }
 }

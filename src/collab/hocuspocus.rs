@@ -38,6 +38,9 @@ pub enum Inbound<'a> {
     Closed,
     /// Not for us, or nothing to act on (another document, "authenticated", a sync status).
     Skip,
+    /// A bare y-websocket message (it reads as a document with no name, which Hocuspocus never
+    /// sends): the server is a y-websocket relay, not Hocuspocus.
+    Bare,
 }
 
 impl Wire {
@@ -81,6 +84,9 @@ impl Wire {
         let Some((name, rest)) = read_var_string(bytes) else {
             return Inbound::Skip;
         };
+        if name.is_empty() && !document.is_empty() {
+            return Inbound::Bare;
+        }
         if name != document.as_str() {
             return Inbound::Skip;
         }
@@ -174,6 +180,8 @@ mod tests {
             Inbound::Protocol(b"\x00\x00\x01\x00")
         );
         assert_eq!(w.inbound(b"\x05other\x00\x00\x01\x00"), Inbound::Skip);
+        // What a y-websocket relay sends first: a bare sync step 1.
+        assert_eq!(w.inbound(b"\x00\x00\x01\x00"), Inbound::Bare);
         assert_eq!(
             w.inbound(b"\x06room-1\x02\x01\x0dwrong token!!"),
             Inbound::Denied("wrong token!!".into())

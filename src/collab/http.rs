@@ -2,10 +2,7 @@
 //! answered here (`GET /health` for process managers and load balancers) instead of being
 //! refused by the WebSocket handshake.
 
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::io::{self, Write};
 
 /// Longest request head read; a longer one is left to the WebSocket handshake to refuse.
 pub const MAX_HEAD: usize = 8 * 1024;
@@ -19,48 +16,6 @@ pub struct Head {
     pub upgrade: bool,
     /// Bytes up to and including the blank line.
     pub len: usize,
-}
-
-/// Looks at the request head without taking it off the stream, so a WebSocket handshake can
-/// still read it. `None` when the client sent no complete head within `wait` or within
-/// [`MAX_HEAD`] bytes (a slow or odd client: the handshake then refuses it), or when `stop`
-/// is set (the relay is shutting down and will not wait for it).
-pub fn peek_head(
-    stream: &TcpStream,
-    wait: Duration,
-    stop: &AtomicBool,
-) -> io::Result<Option<Head>> {
-    let deadline = Instant::now() + wait;
-    let mut buf = vec![0u8; MAX_HEAD];
-    // Short reads, so a shutdown is noticed while a client says nothing.
-    stream.set_read_timeout(Some(Duration::from_millis(50)))?;
-    loop {
-        if stop.load(Ordering::Relaxed) || Instant::now() >= deadline {
-            return Ok(None);
-        }
-        let n = match stream.peek(&mut buf) {
-            Ok(n) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(None);
-        }
-        if let Some(head) = parse_head(&buf[..n]) {
-            return Ok(Some(head));
-        }
-        if n == buf.len() {
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 /// Reads a complete head from the start of `bytes`, or `None` while it is incomplete.
@@ -82,12 +37,6 @@ pub fn parse_head(bytes: &[u8]) -> Option<Head> {
         upgrade,
         len: end,
     })
-}
-
-/// Takes a peeked head off the stream, so what follows it can be written.
-pub fn take_head(stream: &mut impl Read, head: &Head) -> io::Result<()> {
-    let mut taken = vec![0u8; head.len];
-    stream.read_exact(&mut taken)
 }
 
 /// Writes a complete response to a request whose head has been read.

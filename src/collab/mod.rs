@@ -3,8 +3,9 @@
 //! (`archboard serve`) or the Yjs ecosystem's.
 //!
 //! `layout` is the document's shape (a contract with other peers), `shared` mirrors a board
-//! into it, `protocol` frames messages, `net` is the client's connection thread, `relay` the
-//! server, `url` room addresses.
+//! into it, `protocol` frames messages, `net` is the client's connection task, `relay` the
+//! server, `url` room addresses. Both sides wait on their sockets in tokio tasks (`runtime`
+//! holds the client's), so an idle room costs no wake-ups and a busy one no polling delay.
 
 mod conn;
 pub mod hocuspocus;
@@ -15,6 +16,7 @@ pub mod net;
 pub mod presence;
 pub mod protocol;
 pub mod relay;
+mod runtime;
 pub mod session;
 pub mod shared;
 pub mod tls;

@@ -1,22 +1,26 @@
-//! The client's side of the wire: connecting to a relay, and a thread that keeps a shared board
+//! The client's side of the wire: connecting to a relay, and a task that keeps a shared board
 //! in sync with its room, reconnecting with backoff when the connection drops.
 //!
-//! The thread only reads the shared document (to answer a relay's sync request). What arrives
-//! is handed to the owner of the [`super::SharedBoard`] through a channel, with a wake-up call
-//! so a window repaints; what the owner sends goes the other way. The window never waits on
-//! the network.
+//! The task runs on the process's network runtime ([`super::runtime`]) and waits on its socket
+//! and on its owner's channel at once, so what arrives is handled the moment it does and an
+//! idle room costs nothing. It only reads the shared document (to answer a relay's sync
+//! request). What arrives is handed to the owner of the [`super::SharedBoard`] through a
+//! channel, with a wake-up call so a window repaints; what the owner sends goes the other way.
+//! The window never waits on the network.
 
 use super::hocuspocus::{Inbound, Wire};
 use super::protocol::{self, MAX_MESSAGE_BYTES};
 use super::url::RoomUrl;
+use futures_util::{SinkExt, StreamExt};
 use std::io;
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_tungstenite::WebSocketStream;
+use tungstenite::Message as WsMessage;
 use tungstenite::protocol::WebSocketConfig;
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message as WsMessage, WebSocket};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::{Doc, ReadTxn, Transact};
 
@@ -48,127 +52,90 @@ impl ConnectError {
     }
 }
 
-pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+/// A byte stream a WebSocket runs over: plain TCP or TLS, on either side.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+pub type Socket = WebSocketStream<Box<dyn Io>>;
 
 /// How long connecting may take before giving up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 
-fn config() -> WebSocketConfig {
+/// The WebSocket limits both sides use: a message over [`MAX_MESSAGE_BYTES`] ends the
+/// connection instead of filling memory.
+pub fn config() -> WebSocketConfig {
     WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES))
         .read_buffer_size(READ_BUFFER)
 }
 
-/// The socket's read buffer. tungstenite zeroes a buffer of this size on every read, and the
-/// connection thread reads every millisecond while a room is busy: at the default 128 KiB that
-/// zeroing was half of all the CPU a load test of 200 peers used (measured with perf).
+/// The socket's read buffer. tungstenite zeroes a buffer of this size for reads; a relay holds
+/// one per peer, so the default 128 KiB would be most of its memory.
 pub const READ_BUFFER: usize = 4 * 1024;
 
-/// Opens a WebSocket to the room, within [`CONNECT_TIMEOUT`].
-pub fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
-    if url.ysweet {
-        let room = super::ysweet::room_address(url)
-            .map_err(|e| ConnectError::Handshake(format!("{}:{}", url.host, url.port), e))?;
-        return connect(&room);
-    }
+/// Opens a WebSocket to the room, within [`CONNECT_TIMEOUT`] (plus y-sweet's token requests).
+pub async fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
+    let url = if url.ysweet {
+        let u = url.clone();
+        let asked = tokio::task::spawn_blocking(move || super::ysweet::room_address(&u)).await;
+        let where_ = format!("{}:{}", url.host, url.port);
+        asked
+            .map_err(|e| ConnectError::Handshake(where_.clone(), e.to_string()))?
+            .map_err(|e| ConnectError::Handshake(where_, e))?
+    } else {
+        url.clone()
+    };
     let where_ = format!("{}:{}", url.host, url.port);
-    let addrs: Vec<_> = (url.host.as_str(), url.port)
-        .to_socket_addrs()
-        .map_err(|e| ConnectError::Unreachable(where_.clone(), e))?
-        .collect();
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
-    let mut stream = None;
-    for a in addrs {
-        match TcpStream::connect_timeout(&a, CONNECT_TIMEOUT) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = e,
-        }
+    match tokio::time::timeout(CONNECT_TIMEOUT, open(&url, &where_)).await {
+        Ok(r) => r,
+        Err(_) => Err(ConnectError::Handshake(
+            where_,
+            format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+        )),
     }
-    let stream = stream.ok_or_else(|| ConnectError::Unreachable(where_.clone(), last))?;
-    let _ = stream.set_nodelay(true);
-    // The handshake must not hang on a server that accepts and then says nothing.
-    let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(CONNECT_TIMEOUT));
-    let stream = wrap_tls(url, stream)?;
+}
+
+async fn open(url: &RoomUrl, where_: &str) -> Result<Socket, ConnectError> {
+    let tcp = tokio::net::TcpStream::connect((url.host.as_str(), url.port))
+        .await
+        .map_err(|e| ConnectError::Unreachable(where_.to_owned(), e))?;
+    let _ = tcp.set_nodelay(true);
+    let stream: Box<dyn Io> = if url.secure {
+        let config = super::tls::client_config().map_err(ConnectError::Tls)?;
+        let name = super::tls::server_name(&url.host).map_err(ConnectError::Tls)?;
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
+            .await
+            .map_err(
+                |e| match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                    Some(rustls::Error::InvalidCertificate(why)) => {
+                        ConnectError::Certificate(where_.to_owned(), format!("{why:?}"))
+                    }
+                    _ => ConnectError::Tls(e.to_string()),
+                },
+            )?;
+        Box::new(tls)
+    } else {
+        Box::new(tcp)
+    };
     let request = url.socket_address();
-    let (ws, _) = tungstenite::client::client_with_config(request.as_str(), stream, Some(config()))
-        .map_err(|e| match e {
-            tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp)) => {
-                let body = resp
-                    .body()
-                    .as_ref()
-                    .map(|b| String::from_utf8_lossy(b).trim().to_owned())
-                    .filter(|b| !b.is_empty())
-                    .unwrap_or_else(|| resp.status().to_string());
-                ConnectError::Refused(where_.clone(), body)
-            }
-            tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e))
-                if e.to_string().contains("invalid peer certificate") =>
-            {
-                let why = e.to_string();
-                let why = why
-                    .trim_start_matches("invalid peer certificate: ")
-                    .to_owned();
-                ConnectError::Certificate(where_.clone(), why)
-            }
-            other => ConnectError::Handshake(where_.clone(), other.to_string()),
-        })?;
+    let (ws, _) =
+        tokio_tungstenite::client_async_with_config(request.as_str(), stream, Some(config()))
+            .await
+            .map_err(|e| match e {
+                tungstenite::Error::Http(resp) => {
+                    let body = resp
+                        .body()
+                        .as_ref()
+                        .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                        .filter(|b| !b.is_empty())
+                        .unwrap_or_else(|| resp.status().to_string());
+                    ConnectError::Refused(where_.to_owned(), body)
+                }
+                other => ConnectError::Handshake(where_.to_owned(), other.to_string()),
+            })?;
     Ok(ws)
-}
-
-fn wrap_tls(url: &RoomUrl, stream: TcpStream) -> Result<MaybeTlsStream<TcpStream>, ConnectError> {
-    if !url.secure {
-        return Ok(MaybeTlsStream::Plain(stream));
-    }
-    super::tls::wrap(&url.host, stream).map_err(ConnectError::Tls)
-}
-
-/// Makes the socket's reads and writes return at once (`WouldBlock`) instead of waiting.
-pub fn set_nonblocking(ws: &mut Socket) -> io::Result<()> {
-    match super::tls::tcp_of(ws.get_mut()) {
-        Some(tcp) => tcp.set_nonblocking(true),
-        None => Ok(()),
-    }
-}
-
-/// The next binary message, or `None` when nothing is there (yet).
-pub fn recv(ws: &mut Socket) -> Result<Option<Vec<u8>>, tungstenite::Error> {
-    match ws.read() {
-        Ok(WsMessage::Binary(b)) => Ok(Some(b.to_vec())),
-        Ok(WsMessage::Close(_)) => Err(tungstenite::Error::ConnectionClosed),
-        Ok(_) => Ok(None),
-        Err(tungstenite::Error::Io(e))
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Sends a message; on a non-blocking socket what does not fit yet is kept and goes out with
-/// the next [`flush`].
-pub fn send(ws: &mut Socket, bytes: Vec<u8>) -> Result<(), tungstenite::Error> {
-    would_block_is_fine(ws.send(WsMessage::Binary(bytes.into())))
-}
-
-/// Writes out what [`send`] kept.
-pub fn flush(ws: &mut Socket) -> Result<(), tungstenite::Error> {
-    would_block_is_fine(ws.flush())
-}
-
-fn would_block_is_fine(r: Result<(), tungstenite::Error>) -> Result<(), tungstenite::Error> {
-    match r {
-        Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
-        other => other,
-    }
 }
 
 /// Where the connection stands, for the status bar.
@@ -200,6 +167,9 @@ pub enum Incoming {
     Peers(Vec<(u64, String)>),
     /// Something arrived that could not be used; the connection carries on.
     Problem(String),
+    /// The socket opened but the server has said nothing, as a server of another kind would;
+    /// the connection carries on in case it is only slow.
+    Silent(String),
 }
 
 enum Outgoing {
@@ -210,26 +180,23 @@ enum Outgoing {
     Stop,
 }
 
-/// A room connection running on its own thread.
+/// A room connection running on the network runtime.
 pub struct Client {
-    to_net: Sender<Outgoing>,
+    to_net: UnboundedSender<Outgoing>,
     from_net: Receiver<Incoming>,
-    worker: Option<std::thread::JoinHandle<()>>,
+    /// Disconnects when the connection's task has ended (its sender is dropped).
+    ended: Receiver<()>,
 }
 
 /// How often our presence is sent again, so relays and peers keep it (y-protocols drop states
 /// not renewed within 30 s).
 const RENEW: Duration = Duration::from_secs(15);
-/// How long a read waits before the thread looks at what it has to send: briefly while the
-/// room is busy (an edit reaches the relay within a millisecond or two), longer when it is
-/// quiet (an idle window costs next to nothing).
-const POLL_BUSY: Duration = Duration::from_millis(1);
-const POLL_IDLE: Duration = Duration::from_millis(20);
-/// How long after the last message the room counts as busy.
-const BUSY_FOR: Duration = Duration::from_secs(2);
+
+/// How long dropping a client waits for its goodbye to go out.
+const GOODBYE: Duration = Duration::from_secs(2);
 
 impl Client {
-    /// Connects to `url` on a new thread and keeps `doc` in sync with the room; `wake` is
+    /// Connects to `url` in the background and keeps `doc` in sync with the room; `wake` is
     /// called whenever something arrives. `presence` is our awareness state (JSON).
     pub fn start(
         url: RoomUrl,
@@ -237,16 +204,25 @@ impl Client {
         presence: String,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> Self {
-        let (to_net, net_rx) = channel();
+        let (to_net, net_rx) = unbounded_channel();
         let (net_tx, from_net) = channel();
-        let worker = std::thread::Builder::new()
-            .name("archboard-net".into())
-            .spawn(move || run(url, doc, presence, net_rx, net_tx, wake))
-            .ok();
+        let (ended_tx, ended) = channel();
+        match super::runtime::shared() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    run(url, doc, presence, net_rx, net_tx, wake).await;
+                    drop(ended_tx);
+                });
+            }
+            Err(why) => {
+                let _ = net_tx.send(Incoming::Connection(Connection::Refused(why)));
+                wake();
+            }
+        }
         Self {
             to_net,
             from_net,
-            worker,
+            ended,
         }
     }
 
@@ -278,11 +254,11 @@ impl Client {
 }
 
 impl Drop for Client {
+    /// Says goodbye to the room (a closing frame, so peers see us leave at once), waiting a
+    /// moment for it to go out.
     fn drop(&mut self) {
         let _ = self.to_net.send(Outgoing::Stop);
-        if let Some(w) = self.worker.take() {
-            let _ = w.join();
-        }
+        let _ = self.ended.recv_timeout(GOODBYE);
     }
 }
 
@@ -293,11 +269,22 @@ enum Ended {
     Lost(String),
 }
 
-fn run(
+/// Waits until the owner says stop (or is gone), keeping the presence it sets meanwhile.
+async fn until_stop(rx: &mut UnboundedReceiver<Outgoing>, presence: &mut String) {
+    loop {
+        match rx.recv().await {
+            None | Some(Outgoing::Stop) => return,
+            Some(Outgoing::Presence(p)) => *presence = p,
+            Some(Outgoing::Update(_) | Outgoing::Resync) => {}
+        }
+    }
+}
+
+async fn run(
     url: RoomUrl,
     doc: Doc,
     mut presence: String,
-    rx: Receiver<Outgoing>,
+    mut rx: UnboundedReceiver<Outgoing>,
     tx: Sender<Incoming>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) {
@@ -310,28 +297,33 @@ fn run(
     let mut down_since: Option<Instant> = None;
     say(Incoming::Connection(Connection::Connecting));
     loop {
-        let why;
-        match connect(&url) {
+        let connected = tokio::select! {
+            c = connect(&url) => c,
+            () = until_stop(&mut rx, &mut presence) => {
+                say(Incoming::Connection(Connection::Closed));
+                return;
+            }
+        };
+        let why = match connected {
             Ok(mut ws) => {
                 attempt = 0;
                 down_since = None;
-                match session(&mut ws, &wire, &doc, &mut presence, &rx, &say) {
+                match session(&mut ws, &wire, &doc, &mut presence, &mut rx, &say).await {
                     Ended::Stop => {
-                        let _ = ws.close(None);
-                        let _ = ws.flush();
+                        let _ = tokio::time::timeout(GOODBYE, ws.close(None)).await;
                         say(Incoming::Connection(Connection::Closed));
                         return;
                     }
                     Ended::Refused => return,
-                    Ended::Lost(lost) => why = format!("lost the connection: {lost}"),
+                    Ended::Lost(lost) => format!("lost the connection: {lost}"),
                 }
             }
             Err(e) if e.is_final() => {
                 say(Incoming::Connection(Connection::Refused(e.to_string())));
                 return;
             }
-            Err(e) => why = e.to_string(),
-        }
+            Err(e) => e.to_string(),
+        };
         attempt += 1;
         let since = *down_since.get_or_insert_with(Instant::now);
         say(Incoming::Connection(Connection::Reconnecting {
@@ -343,15 +335,11 @@ fn run(
         // that lost one relay do not all come back at once.
         let base = Duration::from_millis(250 * (1u64 << attempt.min(5).saturating_sub(1)));
         let wait = base.min(Duration::from_secs(5)) + jitter();
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Outgoing::Stop) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    say(Incoming::Connection(Connection::Closed));
-                    return;
-                }
-                Ok(Outgoing::Presence(p)) => presence = p,
-                Ok(Outgoing::Update(_) | Outgoing::Resync) | Err(_) => {}
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = until_stop(&mut rx, &mut presence) => {
+                say(Incoming::Connection(Connection::Closed));
+                return;
             }
         }
     }
@@ -364,22 +352,14 @@ fn jitter() -> Duration {
 }
 
 /// One connection's life: sync, then relay updates both ways until it drops or we stop.
-///
-/// The socket does not block: the thread waits on its channel instead, so what the owner sends
-/// goes out at once, and it looks at the socket every millisecond while the room is busy
-/// (every 20 ms when quiet). A socket read timeout would be coarser: the kernel rounds it to
-/// its tick.
-fn session(
+async fn session(
     ws: &mut Socket,
     wire: &Wire,
     doc: &Doc,
     presence: &mut String,
-    rx: &Receiver<Outgoing>,
-    say: &dyn Fn(Incoming),
+    rx: &mut UnboundedReceiver<Outgoing>,
+    say: &(dyn Fn(Incoming) + Sync),
 ) -> Ended {
-    if let Err(e) = set_nonblocking(ws) {
-        return Ended::Lost(e.to_string());
-    }
     let mut awareness = Awareness::new(doc.clone());
     awareness.set_local_state_raw(presence.as_str());
     let sv = doc.transact().state_vector();
@@ -387,103 +367,129 @@ fn session(
     first.push(wire.out(protocol::sync_step1(&sv)));
     first.extend(protocol::awareness_of(&awareness).map(|m| wire.out(m)));
     for m in first {
-        if let Err(e) = send(ws, m) {
+        if let Err(e) = ws.feed(WsMessage::Binary(m.into())).await {
             return Ended::Lost(e.to_string());
         }
     }
-    let mut renewed = Instant::now();
-    let mut last_traffic = Instant::now();
+    if let Err(e) = ws.flush().await {
+        return Ended::Lost(e.to_string());
+    }
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + RENEW, RENEW);
     let mut synced = false;
+    let silent = tokio::time::sleep(SILENT_FOR);
+    tokio::pin!(silent);
+    // Only a bare y-websocket connection can tell a silent server from a slow one.
+    let mut listening = *wire == Wire::Plain;
     loop {
-        // Everything that has arrived.
-        loop {
-            let bytes = match recv(ws) {
-                Ok(Some(b)) => b,
-                Ok(None) => break,
-                Err(e) => return Ended::Lost(e.to_string()),
-            };
-            last_traffic = Instant::now();
-            if let Some(end) = take_in(ws, wire, doc, &mut awareness, &mut synced, &bytes, say) {
-                return end;
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        tokio::select! {
+            () = &mut silent, if listening => {
+                listening = false;
+                say(Incoming::Silent(format!(
+                    "the server accepted the connection but sent nothing within {} s; \
+                     if it is a Hocuspocus server, write the address as hocuspocus+ws://…",
+                    SILENT_FOR.as_secs()
+                )));
             }
-        }
-        if let Err(e) = flush(ws) {
-            return Ended::Lost(e.to_string());
-        }
-        if renewed.elapsed() > RENEW {
-            renewed = Instant::now();
-            awareness.set_local_state_raw(presence.as_str());
-            if let Some(m) = protocol::awareness_of(&awareness)
-                && let Err(e) = send(ws, wire.out(m))
-            {
-                return Ended::Lost(e.to_string());
-            }
-        }
-        // What the owner sends, or the next look at the socket.
-        let poll = if last_traffic.elapsed() < BUSY_FOR {
-            POLL_BUSY
-        } else {
-            POLL_IDLE
-        };
-        let mut next = rx.recv_timeout(poll).map_err(|e| match e {
-            std::sync::mpsc::RecvTimeoutError::Timeout => TryRecvError::Empty,
-            std::sync::mpsc::RecvTimeoutError::Disconnected => TryRecvError::Disconnected,
-        });
-        loop {
-            let out = match next {
-                Ok(Outgoing::Update(u)) => protocol::update(u),
-                Ok(Outgoing::Presence(p)) => {
-                    *presence = p;
-                    awareness.set_local_state_raw(presence.as_str());
-                    renewed = Instant::now();
-                    match protocol::awareness_of(&awareness) {
-                        Some(m) => m,
-                        None => {
-                            next = rx.try_recv();
-                            continue;
-                        }
+            incoming = ws.next() => {
+                listening = false;
+                let bytes = match incoming {
+                    Some(Ok(WsMessage::Binary(b))) => b,
+                    Some(Ok(WsMessage::Close(_))) | None => {
+                        return Ended::Lost("the relay closed the connection".into());
                     }
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return Ended::Lost(e.to_string()),
+                };
+                match take_in(wire, doc, &mut awareness, &mut synced, &bytes, say) {
+                    Step::Reply(m) => out.push(m),
+                    Step::End(end) => return end,
+                    Step::Nothing => {}
                 }
-                Ok(Outgoing::Resync) => protocol::sync_step1(&doc.transact().state_vector()),
-                Ok(Outgoing::Stop) | Err(TryRecvError::Disconnected) => return Ended::Stop,
-                Err(TryRecvError::Empty) => break,
-            };
-            if let Err(e) = send(ws, wire.out(out)) {
+            }
+            next = rx.recv() => {
+                // Everything the owner has queued goes out in one write.
+                let mut next = next;
+                while let Some(o) = next {
+                    let m = match o {
+                        Outgoing::Update(u) => Some(protocol::update(u)),
+                        Outgoing::Presence(p) => {
+                            *presence = p;
+                            awareness.set_local_state_raw(presence.as_str());
+                            protocol::awareness_of(&awareness)
+                        }
+                        Outgoing::Resync => Some(protocol::sync_step1(&doc.transact().state_vector())),
+                        Outgoing::Stop => return Ended::Stop,
+                    };
+                    out.extend(m.map(|m| wire.out(m)));
+                    next = rx.try_recv().ok();
+                }
+                if out.is_empty() && rx.is_closed() {
+                    return Ended::Stop;
+                }
+            }
+            _ = renew.tick() => {
+                awareness.set_local_state_raw(presence.as_str());
+                out.extend(protocol::awareness_of(&awareness).map(|m| wire.out(m)));
+            }
+        }
+        if out.is_empty() {
+            continue;
+        }
+        for m in out {
+            if let Err(e) = ws.feed(WsMessage::Binary(m.into())).await {
                 return Ended::Lost(e.to_string());
             }
-            last_traffic = Instant::now();
-            next = rx.try_recv();
+        }
+        if let Err(e) = ws.flush().await {
+            return Ended::Lost(e.to_string());
         }
     }
 }
 
-/// Handles one message from the relay; `Some` ends the session.
+/// How long a y-websocket relay may stay silent after the socket opens: every one sends its
+/// sync request at once, and Hocuspocus sends nothing until it is spoken to in its framing.
+const SILENT_FOR: Duration = Duration::from_secs(3);
+
+/// What one message from the relay calls for.
+enum Step {
+    Reply(Vec<u8>),
+    End(Ended),
+    Nothing,
+}
+
+/// Handles one message from the relay.
 fn take_in(
-    ws: &mut Socket,
     wire: &Wire,
     doc: &Doc,
     awareness: &mut Awareness,
     synced: &mut bool,
     bytes: &[u8],
     say: &dyn Fn(Incoming),
-) -> Option<Ended> {
+) -> Step {
     let bytes = match wire.inbound(bytes) {
         Inbound::Protocol(b) => b,
         Inbound::Denied(reason) => {
             say(Incoming::Connection(Connection::Refused(format!(
                 "the server refused to let us in ({reason}): check the token"
             ))));
-            return Some(Ended::Refused);
+            return Step::End(Ended::Refused);
         }
-        Inbound::Closed => return Some(Ended::Lost("the server closed the room".into())),
-        Inbound::Skip => return None,
+        Inbound::Closed => return Step::End(Ended::Lost("the server closed the room".into())),
+        Inbound::Skip => return Step::Nothing,
+        Inbound::Bare => {
+            say(Incoming::Connection(Connection::Refused(
+                "this is a y-websocket relay (archboard serve, y-websocket), not Hocuspocus: \
+                 write the address as ws://HOST:PORT/ROOM"
+                    .into(),
+            )));
+            return Step::End(Ended::Refused);
+        }
     };
     match protocol::decode(bytes) {
         Ok(Message::Sync(SyncMessage::SyncStep1(sv))) => {
             let diff = doc.transact().encode_diff_v1(&sv);
-            if let Err(e) = send(ws, wire.out(protocol::sync_step2(diff))) {
-                return Some(Ended::Lost(e.to_string()));
-            }
+            return Step::Reply(wire.out(protocol::sync_step2(diff)));
         }
         Ok(Message::Sync(SyncMessage::SyncStep2(u))) => {
             say(Incoming::Update(u));
@@ -510,12 +516,12 @@ fn take_in(
         }
         Ok(Message::Auth(Some(reason))) => {
             say(Incoming::Connection(Connection::Refused(reason)));
-            return Some(Ended::Refused);
+            return Step::End(Ended::Refused);
         }
         Ok(_) => {}
         Err(e) => say(Incoming::Problem(format!(
             "The relay sent something that could not be read ({e}); it was ignored"
         ))),
     }
-    None
+    Step::Nothing
 }

@@ -41,6 +41,8 @@ pub struct Session {
     seed_empty_room: bool,
     /// Our site in the id space (the high 32 bits of the ids we make).
     site: u32,
+    /// Why the server seems to be of another kind, when it said nothing after the socket opened.
+    silent: Option<String>,
 }
 
 impl Session {
@@ -74,6 +76,7 @@ impl Session {
             unsent: false,
             seed_empty_room,
             site,
+            silent: None,
         }
     }
 
@@ -136,6 +139,10 @@ impl Session {
                 }
                 Incoming::Peers(p) => self.peers = p,
                 Incoming::Problem(p) => round.notices.push(p),
+                Incoming::Silent(why) => {
+                    round.notices.push(why.clone());
+                    self.silent = Some(why);
+                }
             }
         }
         round.joined = first_sync;
@@ -234,6 +241,9 @@ impl Session {
                 Connection::Refused(why) => return Err(why.clone()),
                 Connection::Reconnecting { why, .. } if !self.synced => return Err(why.clone()),
                 _ => {}
+            }
+            if let Some(why) = self.silent.as_ref().filter(|_| !self.synced) {
+                return Err(format!("{}:{}: {why}", self.url.host, self.url.port));
             }
             if self.synced {
                 return Ok(last);

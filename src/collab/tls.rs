@@ -6,14 +6,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::net::TcpStream;
 use std::path::Path;
 use std::sync::Arc;
-use tungstenite::stream::MaybeTlsStream;
 
 /// Names a PEM file of extra certificates the client trusts, beside the built-in roots: a
 /// relay with its own certificate authority (a company's, or a test's).
 pub const EXTRA_ROOTS_VAR: &str = "ARCHBOARD_TLS_CA";
 
-/// Wraps `stream` in a TLS client session for `host`.
-pub fn wrap(host: &str, stream: TcpStream) -> Result<MaybeTlsStream<TcpStream>, String> {
+/// The client's TLS settings: the built-in roots and any named by [`EXTRA_ROOTS_VAR`].
+pub fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
     let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
@@ -30,21 +29,23 @@ pub fn wrap(host: &str, stream: TcpStream) -> Result<MaybeTlsStream<TcpStream>, 
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| format!("{host} is not a name a certificate can carry ({e})"))?;
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
-    Ok(MaybeTlsStream::Rustls(rustls::StreamOwned::new(
-        conn, stream,
-    )))
+    Ok(Arc::new(config))
 }
 
-/// The TCP socket under a TLS stream, to set its timeouts.
-pub fn tcp_of(stream: &mut MaybeTlsStream<TcpStream>) -> Option<&mut TcpStream> {
-    match stream {
-        MaybeTlsStream::Plain(s) => Some(s),
-        MaybeTlsStream::Rustls(s) => Some(s.get_mut()),
-        _ => None,
-    }
+/// The name `host` must carry in its certificate.
+pub fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, String> {
+    rustls::pki_types::ServerName::try_from(host.to_owned())
+        .map_err(|e| format!("{host} is not a name a certificate can carry ({e})"))
+}
+
+/// Wraps a blocking `stream` in a TLS client session for `host` (y-sweet's HTTP calls).
+pub fn wrap(
+    host: &str,
+    stream: TcpStream,
+) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, String> {
+    let conn = rustls::ClientConnection::new(client_config()?, server_name(host)?)
+        .map_err(|e| e.to_string())?;
+    Ok(rustls::StreamOwned::new(conn, stream))
 }
 
 /// The certificates in a PEM file, or why not.
@@ -70,19 +71,4 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
         .with_single_cert(certs, key)
         .map_err(|e| format!("the certificate and key do not go together: {e}"))?;
     Ok(Arc::new(config))
-}
-
-/// Runs the server's side of the TLS handshake (bounded by the socket's read timeout).
-pub fn accept(
-    stream: TcpStream,
-    config: &Arc<rustls::ServerConfig>,
-) -> Result<super::conn::TlsStream, String> {
-    let conn = rustls::ServerConnection::new(Arc::clone(config)).map_err(|e| e.to_string())?;
-    let mut tls = rustls::StreamOwned::new(conn, stream);
-    while tls.conn.is_handshaking() {
-        tls.conn
-            .complete_io(&mut tls.sock)
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(tls)
 }

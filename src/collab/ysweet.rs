@@ -51,10 +51,7 @@ fn post(url: &RoomUrl, path: &str, body: &str) -> Result<String, String> {
     let _ = tcp.set_read_timeout(Some(HTTP_WAIT));
     let _ = tcp.set_write_timeout(Some(HTTP_WAIT));
     let mut stream: Box<dyn ReadWrite> = if url.secure {
-        match super::tls::wrap(&url.host, tcp)? {
-            tungstenite::stream::MaybeTlsStream::Rustls(s) => Box::new(s),
-            _ => return Err("TLS is not available".into()),
-        }
+        Box::new(super::tls::wrap(&url.host, tcp)?)
     } else {
         Box::new(tcp)
     };
