@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod canvas;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod collab;
 pub mod command;
@@ -14,6 +15,7 @@ pub mod lens;
 pub mod model;
 pub mod palette;
 pub mod persistence;
+pub mod platform;
 pub mod practice;
 pub mod review;
 pub mod text;

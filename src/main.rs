@@ -1,9 +1,18 @@
 //! Process start-up: tune the allocator, note the time, parse the command line, hand over to the
 //! CLI.
 
+#[cfg(not(target_arch = "wasm32"))]
 use archboard::cli::{parse_args, run};
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+/// In a browser the page is the command line: its address says what to open.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    archboard::app::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     tune_allocator();
     // First thing after that, so `--timings` counts everything after the process was loaded.
@@ -37,5 +46,5 @@ fn tune_allocator() {
         .exec();
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(any(all(target_os = "linux", target_env = "gnu"), target_arch = "wasm32")))]
 fn tune_allocator() {}

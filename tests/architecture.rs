@@ -15,16 +15,17 @@ use std::path::{Path, PathBuf};
 
 /// Each top-level module and the modules it may use. The order is the layering, lowest first.
 const LAYERS: &[(&str, &[&str])] = &[
+    ("platform", &[]),
     ("text", &[]),
     ("model", &[]),
     ("command", &[]),
-    ("persistence", &["model", "text"]),
-    ("palette", &["model", "persistence"]),
+    ("persistence", &["model", "text", "platform"]),
+    ("palette", &["model", "persistence", "platform"]),
     ("lens", &["model"]),
     ("timer", &["model"]),
     ("theme", &["palette"]),
     ("review", &["model", "palette", "lens", "text"]),
-    ("collab", &["model", "persistence", "text"]),
+    ("collab", &["model", "persistence", "text", "platform"]),
     ("interchange", &["model", "palette", "persistence", "text"]),
     (
         "practice",
@@ -36,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "timer",
             "text",
             "persistence",
+            "platform",
         ],
     ),
     (
@@ -75,6 +77,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "collab",
             "practice",
             "interchange",
+            "platform",
         ],
     ),
     (

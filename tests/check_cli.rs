@@ -345,3 +345,19 @@ fn a_misspelt_subcommand_is_refused_with_a_suggestion_and_no_window() {
     assert!(err.contains("did you mean `check`?"), "{err}");
     assert!(!dir.path().join("chek").exists(), "no file was made");
 }
+
+#[test]
+fn serve_refuses_a_web_folder_that_holds_no_app() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["serve", "--port", "0", "--web"])
+        .arg(dir.path())
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("no web app there"), "{err}");
+    assert!(err.contains("web/build.sh"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -411,3 +411,70 @@ fn a_hocuspocus_address_at_this_relay_is_told_to_use_ws_within_seconds() {
         start.elapsed()
     );
 }
+
+#[test]
+fn the_web_app_is_served_on_the_rooms_port_and_nothing_outside_its_folder() {
+    let site = tempfile::tempdir().expect("tmp");
+    std::fs::write(site.path().join("index.html"), "<canvas id=archboard>").expect("write");
+    std::fs::write(site.path().join("archboard_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
+    std::fs::write(site.path().join("archboard_bg.wasm.gz"), b"packed").expect("write");
+    let secret = site.path().parent().expect("parent").join(format!(
+        "archboard-secret-{}",
+        std::process::id()
+    ));
+    std::fs::write(&secret, "secret").expect("write");
+    let opts = RelayOptions {
+        bind: "127.0.0.1".into(),
+        port: 0,
+        web: Some(site.path().to_path_buf()),
+        ..RelayOptions::default()
+    };
+    let server = Relay::start(opts, Arc::new(|_| {})).expect("relay starts");
+    let port = server.addr().port();
+    let page = http_get(port, "/?room=r1&token=x");
+    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+    assert!(page.contains("Content-Type: text/html"), "{page}");
+    assert!(page.ends_with("<canvas id=archboard>"), "{page}");
+    let wasm = http_get(port, "/archboard_bg.wasm");
+    assert!(wasm.contains("Content-Type: application/wasm"), "{wasm}");
+    assert!(!wasm.contains("Content-Encoding"), "{wasm}");
+    // A client that takes gzip gets the precompressed copy.
+    let packed = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            s,
+            "GET /archboard_bg.wasm HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer
+    };
+    assert!(packed.contains("Content-Encoding: gzip"), "{packed}");
+    assert!(packed.ends_with("packed"), "{packed}");
+    let name = secret.file_name().expect("name").to_string_lossy().into_owned();
+    for path in [
+        format!("/../{name}"),
+        format!("/%2e%2e/{name}"),
+        "/../../../../etc/passwd".to_owned(),
+        "/.hidden".to_owned(),
+    ] {
+        let answer = http_get(port, &path);
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+        assert!(!answer.contains("secret") && !answer.contains("root:"), "{path}");
+    }
+    // Rooms still work on the same port.
+    let url = room(&server);
+    let mut a = Peer::join(&url);
+    let mut b = Peer::join(&url);
+    a.add("api");
+    until(&mut [&mut a, &mut b], "the edit", |p| {
+        p[1].labels() == ["api"]
+    });
+    drop((a, b));
+    server.stop();
+    let _ = std::fs::remove_file(secret);
+}

@@ -9,7 +9,8 @@
 
 use crate::canvas::{Camera, CanvasState};
 use crate::model::Rect;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {

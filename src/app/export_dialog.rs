@@ -197,6 +197,11 @@ impl ExportDialog {
         outcome
     }
 
+    /// A browser tab has no save dialog: Export downloads the file under the name given.
+    #[cfg(target_arch = "wasm32")]
+    fn start_browse(&mut self, _ctx: egui::Context) {}
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn start_browse(&mut self, ctx: egui::Context) {
         let (tx, rx) = std::sync::mpsc::channel();
         let start = PathBuf::from(self.path.trim());

@@ -16,6 +16,7 @@ mod export_dialog;
 mod interview;
 mod lifecycle;
 mod overlays;
+pub mod page_address;
 mod palette_panel;
 mod practice;
 mod replay;
@@ -28,6 +29,8 @@ mod start_card;
 mod startup;
 mod status;
 mod status_bar;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use lifecycle::OpenBoard;
 pub use settings::{Profile, Settings, ThemeChoice};
@@ -49,7 +52,7 @@ use std::sync::Arc;
 pub struct Launch {
     pub file: Option<PathBuf>,
     /// When the process started.
-    pub started: std::time::Instant,
+    pub started: web_time::Instant,
     /// Print start-up timings.
     pub timings: bool,
     /// Run `archboard bench` with this many frames per phase, then quit.
@@ -63,6 +66,7 @@ pub struct Launch {
 }
 
 /// Opens the window and runs until it closes.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run_window(launch: Launch) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -76,19 +80,7 @@ pub fn run_window(launch: Launch) -> anyhow::Result<()> {
     eframe::run_native(
         "archboard",
         options,
-        Box::new(move |cc| {
-            let mut app = ArchboardApp::new(cc, launch.file);
-            app.startup = startup::Startup::new(launch.started, launch.timings, launch.bench);
-            if let Some(name) = launch.name {
-                let mut profile = app.profile();
-                profile.name = name;
-                app.settings.profile = Some(profile);
-            }
-            if let Some(url) = launch.join {
-                app = app.join_on_start_as(url, launch.role);
-            }
-            Ok(Box::new(app))
-        }),
+        Box::new(move |cc| Ok(Box::new(ArchboardApp::launched(cc, launch)))),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
@@ -157,6 +149,21 @@ enum Opened {
 }
 
 impl ArchboardApp {
+    /// The app as the command line (or, in a browser, the page's address) asked for it.
+    pub fn launched(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        let mut app = ArchboardApp::new(cc, launch.file);
+        app.startup = startup::Startup::new(launch.started, launch.timings, launch.bench);
+        if let Some(name) = launch.name {
+            let mut profile = app.profile();
+            profile.name = name;
+            app.settings.profile = Some(profile);
+        }
+        if let Some(url) = launch.join {
+            app = app.join_on_start_as(url, launch.role);
+        }
+        app
+    }
+
     pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
         let settings: Settings = cc
             .storage

@@ -12,7 +12,8 @@ use crate::collab::relay::Relay;
 use crate::collab::{Connection, RoomUrl, Session};
 use crate::model::{BlockId, Board, LinkId, Point};
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// The room the window is in, or is about to join.
 #[derive(Default)]

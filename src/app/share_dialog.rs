@@ -4,8 +4,7 @@
 use super::settings::Profile;
 use crate::collab::RoomUrl;
 use crate::collab::presence::{COLORS, Role, parse_color};
-use crate::collab::relay::{Relay, RelayOptions};
-use std::sync::Arc;
+use crate::collab::relay::Relay;
 
 /// Where a shared board lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -319,9 +318,16 @@ fn you(ui: &mut egui::Ui, name: &mut String, color: &mut String, role: &mut Role
         });
 }
 
+#[cfg(target_arch = "wasm32")]
+pub fn host(_open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), String> {
+    Err("A browser tab cannot host a room: use a server's address.".into())
+}
+
 /// A relay for sharing from this computer: a free port, a room name nobody can guess, an edit
 /// token and a viewer token. Bound to every network interface only when the user said so.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), String> {
+    use crate::collab::relay::RelayOptions;
     let token = crate::collab::url::new_room_name();
     let view = crate::collab::url::new_room_name();
     let relay = Relay::start(
@@ -338,7 +344,7 @@ pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), Strin
             view_token: Some(view.clone()),
             ..RelayOptions::default()
         },
-        Arc::new(|_| {}),
+        std::sync::Arc::new(|_| {}),
     )
     .map_err(|e| e.to_string())?;
     let port = relay.addr().port();
@@ -361,6 +367,7 @@ pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), Strin
 
 /// This computer's address on its network, as others would reach it. Connecting a UDP socket
 /// only picks the route: nothing is sent.
+#[cfg(not(target_arch = "wasm32"))]
 fn lan_address() -> Option<String> {
     let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
     s.connect("10.255.255.255:1").ok()?;

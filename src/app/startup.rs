@@ -3,7 +3,8 @@
 
 use super::ArchboardApp;
 use super::bench::{self, Bench};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// Start-up milestones, printed once the first frame is on screen, and the bench run.
 #[derive(Default)]

@@ -1,6 +1,7 @@
 //! The status bar's message: the last thing the app wants the user to know.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// How long an info message stays.
 const INFO_SHOWN: Duration = Duration::from_secs(8);

@@ -267,13 +267,13 @@ mod tests {
         let here = laid_out_here(&board);
         let mut worker = LayoutWorker::default();
         worker.start(7, board.clone(), None, &egui::Context::default());
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let deadline = web_time::Instant::now() + std::time::Duration::from_secs(60);
         let (revision, there) = loop {
             if let Some(done) = worker.take() {
                 break done;
             }
             assert!(
-                std::time::Instant::now() < deadline,
+                web_time::Instant::now() < deadline,
                 "the worker never finished"
             );
             std::thread::sleep(std::time::Duration::from_millis(5));

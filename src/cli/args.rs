@@ -145,6 +145,10 @@ pub enum Subcommand {
         /// The certificate's private key (PEM); needs --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Serve the web app built into this folder (`bash web/build.sh DIR`) on the rooms'
+        /// port: a guest opens http://HOST:PORT/?room=ROOM in a browser.
+        #[arg(long)]
+        web: Option<PathBuf>,
     },
     /// Load a relay: ROOMS rooms of PEERS peers, each making RATE edits a second for SECONDS,
     /// and print how long edits take to reach the other peers (p50, p95, p99) and how many

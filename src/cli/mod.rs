@@ -83,6 +83,7 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
             max_per_address,
             tls_cert,
             tls_key,
+            web,
         } => {
             let opts = crate::collab::relay::RelayOptions {
                 bind,
@@ -92,6 +93,7 @@ pub fn run_headless(command: Subcommand) -> ExitCode {
                 view_token,
                 max_per_address,
                 tls: None,
+                web,
             };
             rooms::serve(opts, tls_cert.zip(tls_key), err)
         }

@@ -21,6 +21,19 @@ pub fn serve(
             }
         }
     }
+    if let Some(web) = opts
+        .web
+        .as_ref()
+        .filter(|w| !w.join("index.html").is_file())
+    {
+        let _ = writeln!(
+            err,
+            "error: {}: no web app there (build one with `bash web/build.sh {}`)",
+            web.display(),
+            web.display()
+        );
+        return EXIT_INVALID;
+    }
     // One line per event, stamped, as a process manager's log expects.
     let log: crate::collab::relay::Log = std::sync::Arc::new(|line: String| {
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now());

@@ -14,6 +14,8 @@ pub struct Head {
     pub path: String,
     /// Whether it asks for a WebSocket (`Upgrade: websocket`).
     pub upgrade: bool,
+    /// The encodings the client takes (`Accept-Encoding`), for precompressed files.
+    pub accept_encoding: String,
     /// Bytes up to and including the blank line.
     pub len: usize,
 }
@@ -26,15 +28,21 @@ pub fn parse_head(bytes: &[u8]) -> Option<Head> {
     let mut first = lines.next()?.split(' ');
     let method = first.next()?.to_owned();
     let path = first.next()?.to_owned();
-    let upgrade = lines.any(|l| {
-        l.split_once(':').is_some_and(|(k, v)| {
-            k.trim().eq_ignore_ascii_case("upgrade") && v.trim().eq_ignore_ascii_case("websocket")
-        })
-    });
+    let mut upgrade = false;
+    let mut accept_encoding = String::new();
+    for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+        let (k, v) = (k.trim(), v.trim());
+        if k.eq_ignore_ascii_case("upgrade") && v.eq_ignore_ascii_case("websocket") {
+            upgrade = true;
+        } else if k.eq_ignore_ascii_case("accept-encoding") {
+            v.clone_into(&mut accept_encoding);
+        }
+    }
     Some(Head {
         method,
         path,
         upgrade,
+        accept_encoding,
         len: end,
     })
 }
@@ -47,11 +55,32 @@ pub fn respond(
     content_type: &str,
     body: &[u8],
 ) -> io::Result<()> {
+    respond_with(
+        stream,
+        head,
+        status,
+        &[("Content-Type", content_type)],
+        body,
+    )
+}
+
+/// [`respond`] with the headers given (a type, an encoding…).
+pub fn respond_with(
+    stream: &mut impl Write,
+    head: &Head,
+    status: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> io::Result<()> {
+    let len = body.len();
     let body = if head.method == "HEAD" { &[][..] } else { body };
+    write!(stream, "HTTP/1.1 {status}\r\n")?;
+    for (k, v) in headers {
+        write!(stream, "{k}: {v}\r\n")?;
+    }
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
+        "Content-Length: {len}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
     )?;
     stream.write_all(body)?;
     stream.flush()

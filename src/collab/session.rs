@@ -6,7 +6,7 @@ use super::shared::SharedBoard;
 use super::url::{RoomUrl, fill_random};
 use crate::model::{Board, Document};
 use std::sync::Arc;
-use std::time::Instant;
+use web_time::Instant;
 
 /// What a round brought.
 #[derive(Debug, Default)]

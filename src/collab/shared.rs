@@ -51,7 +51,7 @@ pub struct SharedBoard {
     held: Vec<Vec<u8>>,
     held_bytes: usize,
     /// The timer's plan and phase as last written, and when.
-    timer_sent: Option<((String, usize), std::time::Instant)>,
+    timer_sent: Option<((String, usize), web_time::Instant)>,
     /// The room's clock as last seen, and a change a peer made that the owner has not taken.
     clock: layout::SharedClock,
     clock_changed: Option<layout::SharedClock>,
@@ -161,7 +161,7 @@ impl SharedBoard {
             };
             if new_phase || (waited && self.clock_owner) {
                 layout::write_timer(&mut txn, r, t);
-                self.timer_sent = Some((key, std::time::Instant::now()));
+                self.timer_sent = Some((key, web_time::Instant::now()));
             } else if self.clock_owner {
                 // Written with a later round, when it is due.
                 self.repair.timer = true;
@@ -343,7 +343,7 @@ impl SharedBoard {
         let mut txn = self.doc.transact_mut();
         layout::write_clock(&mut txn, &self.roots, &self.clock);
         layout::write_timer(&mut txn, &self.roots, timer);
-        self.timer_sent = Some(((timer.plan.clone(), timer.phase), std::time::Instant::now()));
+        self.timer_sent = Some(((timer.plan.clone(), timer.phase), web_time::Instant::now()));
     }
 
     /// A change peers made to the room's clock since the last call.

@@ -193,8 +193,8 @@ pub fn new_room_name() -> String {
 /// none (never a panic: a room name is not worth crashing for).
 pub fn fill_random(buf: &mut [u8]) {
     if getrandom::fill(buf).is_err() {
-        let mut x = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
+        let mut x = web_time::SystemTime::now()
+            .duration_since(web_time::UNIX_EPOCH)
             .map_or(0x9e37_79b9_7f4a_7c15, |d| d.as_nanos() as u64)
             ^ u64::from(std::process::id());
         for b in buf {

@@ -102,7 +102,7 @@ pub struct Recording {
     #[serde(skip)]
     bytes: usize,
     #[serde(skip)]
-    clock: Option<(std::time::Instant, u64)>,
+    clock: Option<(web_time::Instant, u64)>,
 }
 
 /// Equal when what is saved is equal (the byte count and the clock are this process's own).
@@ -202,7 +202,7 @@ impl Recording {
         let last = self.entries.last().map_or(0, |e| e.wall_ms);
         let (since, from) = *self
             .clock
-            .get_or_insert_with(|| (std::time::Instant::now(), last));
+            .get_or_insert_with(|| (web_time::Instant::now(), last));
         from + since.elapsed().as_millis() as u64
     }
 

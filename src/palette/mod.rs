@@ -165,7 +165,7 @@ impl Palette {
 
     /// The folder where user palettes live (`…/archboard/palettes`).
     pub fn user_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "archboard").map(|d| d.config_dir().join("palettes"))
+        crate::platform::dirs::config_dir().map(|d| d.join("palettes"))
     }
 
     fn empty() -> Self {

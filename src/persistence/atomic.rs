@@ -4,8 +4,11 @@
 //! file is renamed over the target; then the folder itself is flushed so the rename survives a
 //! power cut. A crash at any instant leaves either the old file or the new one, never a mix.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
+#[cfg(not(target_arch = "wasm32"))]
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The points between which a writer can be interrupted; tests stop it at each one.
@@ -26,8 +29,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |_| Ok(()))
 }
 
+/// A browser tab has no files to replace: what it keeps goes to the page's storage.
+#[cfg(target_arch = "wasm32")]
+pub fn write_atomic_with(
+    _path: &Path,
+    _bytes: &[u8],
+    _hook: impl FnMut(WriteStep) -> io::Result<()>,
+) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "a browser tab cannot write files: use Download",
+    ))
+}
+
 /// [`write_atomic`] with a hook called after each step; an error from the hook aborts the write
 /// as a crash at that point would.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
@@ -89,6 +106,7 @@ pub(super) fn resolve_symlink(path: &Path) -> PathBuf {
 
 /// Flushes a folder's entries so a rename inside it is durable. Not every platform can open a
 /// folder for this; the data itself is already safe, so failures are ignored.
+#[cfg(not(target_arch = "wasm32"))]
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();

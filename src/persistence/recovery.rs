@@ -19,7 +19,7 @@ const MAX_SCANNED: usize = 200;
 
 /// The folders under the user's data folder (`$XDG_DATA_HOME/archboard` on Linux).
 pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "archboard").map(|d| d.data_dir().to_path_buf())
+    crate::platform::dirs::data_dir()
 }
 
 pub fn recovery_dir(data: &Path) -> PathBuf {

@@ -164,7 +164,7 @@ impl Library {
     }
 
     pub fn user_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "archboard").map(|d| d.config_dir().join("problems"))
+        crate::platform::dirs::config_dir().map(|d| d.join("problems"))
     }
 
     fn insert(&mut self, p: Problem) {

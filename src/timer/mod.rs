@@ -69,11 +69,11 @@ pub trait Clock: Send + Sync {
 }
 
 /// Real time since the clock was made.
-pub struct SystemClock(std::time::Instant);
+pub struct SystemClock(web_time::Instant);
 
 impl Default for SystemClock {
     fn default() -> Self {
-        Self(std::time::Instant::now())
+        Self(web_time::Instant::now())
     }
 }
 

@@ -11,7 +11,8 @@ use crate::model::TimerState;
 use crate::persistence::lock::Held;
 use crate::persistence::recovery;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// Quiet time after the last change before writing.
 pub const DELAY: Duration = Duration::from_millis(900);

@@ -5,7 +5,7 @@
 //! runs on its own thread so the UI never blocks on it.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -180,8 +180,15 @@ impl FileDialog {
         DialogOutcome::Confirm(path)
     }
 
+    #[cfg(target_arch = "wasm32")]
+    fn start_browse(&mut self, _ctx: egui::Context) {
+        self.error =
+            Some("A browser tab has no file dialog: drop a file on the board instead.".into());
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn start_browse(&mut self, ctx: egui::Context) {
-        let (tx, rx) = channel();
+        let (tx, rx) = std::sync::mpsc::channel();
         let purpose = self.purpose;
         let start_dir = PathBuf::from(self.path.trim())
             .parent()

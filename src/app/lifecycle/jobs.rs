@@ -8,6 +8,7 @@ use crate::lens::LensLibrary;
 use crate::model::{Board, TimerState};
 use crate::palette::Palette;
 use crate::persistence::{self, LoadError, SaveError};
+use crate::platform::clipboard::Clipboard;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -25,10 +26,8 @@ pub struct Look {
 pub enum CopyError {
     #[error(transparent)]
     Render(#[from] ExportError),
-    #[error("no clipboard is available ({0})")]
-    NoClipboard(#[source] arboard::Error),
-    #[error("the clipboard refused the picture ({0})")]
-    Refused(#[source] arboard::Error),
+    #[error(transparent)]
+    Clipboard(#[from] crate::platform::clipboard::ClipboardError),
 }
 
 /// Why the recovery file could not be written or removed.
@@ -147,7 +146,7 @@ impl Jobs {
         let spawned = std::thread::Builder::new()
             .name("archboard-files".into())
             .spawn(move || {
-                let mut clipboard: Option<arboard::Clipboard> = None;
+                let mut clipboard = Clipboard::default();
                 for (job, ctx) in task_rx {
                     let done = run(job, &mut clipboard);
                     if done_tx.send(done).is_err() {
@@ -177,7 +176,7 @@ impl Jobs {
         let Some(worker) = self.worker.take() else {
             return;
         };
-        let start = std::time::Instant::now();
+        let start = web_time::Instant::now();
         while !worker.is_finished() && start.elapsed() < limit {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
@@ -194,9 +193,9 @@ impl Jobs {
                     self.pending += 1;
                     None
                 }
-                Err(e) => Some(run(e.0.0, &mut None)),
+                Err(e) => Some(run(e.0.0, &mut Clipboard::default())),
             },
-            None => Some(run(job, &mut None)),
+            None => Some(run(job, &mut Clipboard::default())),
         }
     }
 
@@ -214,7 +213,7 @@ impl Jobs {
 
 /// Runs one job. `clipboard` is opened on first use and kept: on X11 the clipboard's contents
 /// live only as long as the process (and handle) that owns them.
-fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
+fn run(job: Job, clipboard: &mut Clipboard) -> JobDone {
     match job {
         Job::Export {
             board,
@@ -317,19 +316,10 @@ fn run(job: Job, clipboard: &mut Option<arboard::Clipboard>) -> JobDone {
 }
 
 fn copy_image(
-    clipboard: &mut Option<arboard::Clipboard>,
+    clipboard: &mut Clipboard,
     pic: export::Picture,
 ) -> Result<(usize, usize), CopyError> {
-    let c = match clipboard {
-        Some(c) => c,
-        None => clipboard.insert(arboard::Clipboard::new().map_err(CopyError::NoClipboard)?),
-    };
     let (w, h) = (pic.width, pic.height);
-    let image = arboard::ImageData {
-        width: w,
-        height: h,
-        bytes: pic.rgba.into(),
-    };
-    c.set_image(image).map_err(CopyError::Refused)?;
+    clipboard.put_image(w, h, pic.rgba)?;
     Ok((w, h))
 }

@@ -56,7 +56,7 @@ impl BoardFiles {
                 self.submit(job, sh);
             }
         }
-        let (action, wake) = self.autosave.tick(sh.board, std::time::Instant::now());
+        let (action, wake) = self.autosave.tick(sh.board, web_time::Instant::now());
         if let Some(action) = action {
             self.submit(Job::Recovery(action), sh);
         }

@@ -46,6 +46,8 @@ pub struct RelayOptions {
     pub max_per_address: usize,
     /// Serves `wss://` itself when set (`--tls-cert`, `--tls-key`).
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// The web app's folder (`--web DIR`), served over plain HTTP on the rooms' port.
+    pub web: Option<PathBuf>,
 }
 
 /// The default cap on connections from one address: far more than the people behind one
@@ -62,6 +64,7 @@ impl Default for RelayOptions {
             view_token: None,
             max_per_address: MAX_PER_ADDRESS,
             tls: None,
+            web: None,
         }
     }
 }
@@ -166,6 +169,7 @@ impl Relay {
             rooms: Arc::clone(&rooms),
             log: Arc::clone(&log),
             stop: stopped.clone(),
+            web: opts.web.clone(),
         });
         let (drained_tx, drained) = channel();
         runtime.spawn(async move {
@@ -293,6 +297,18 @@ pub fn serve(opts: RelayOptions, out: Log) -> Result<(), RelayError> {
             ""
         }
     ));
+    if opts.web.is_some() {
+        out(format!(
+            "a browser joins at {}://{host}:{}/?room=ROOM{}",
+            if opts.tls.is_some() { "https" } else { "http" },
+            addr.port(),
+            if opts.token.is_some() {
+                "&token=…"
+            } else {
+                ""
+            }
+        ));
+    }
     if let Some(dir) = &opts.dir {
         out(format!("rooms are kept in {}", dir.display()));
     }

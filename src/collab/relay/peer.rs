@@ -9,12 +9,14 @@
 
 use super::room::{Full, MAX_PEERS, MAX_ROOMS, Room, Rooms};
 use crate::collab::conn::{Prefixed, read_head};
-use crate::collab::http::{Head, MAX_HEAD, parse_head, respond};
+use crate::collab::http::{Head, MAX_HEAD, parse_head, respond, respond_with};
 use crate::collab::net::{Io, config};
 use crate::collab::protocol;
+use crate::collab::site;
 use crate::collab::url::check_room;
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
@@ -46,6 +48,8 @@ pub struct Ctx {
     pub log: super::Log,
     /// Turns true when the relay stops.
     pub stop: watch::Receiver<bool>,
+    /// The web app's folder (`--web DIR`), served to plain HTTP requests.
+    pub web: Option<PathBuf>,
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<Prefixed<Box<dyn Io>>>;
@@ -120,8 +124,16 @@ async fn open(
         .ok_or("no complete request")?;
     let head = parse_head(&bytes).ok_or("not an HTTP request")?;
     if !head.upgrade {
-        let mut answer = Vec::new();
-        page(&mut answer, &head, &ctx.rooms).map_err(|e| e.to_string())?;
+        // Reading a file of the web app is a blocking read.
+        let rooms = Arc::clone(&ctx.rooms);
+        let web = ctx.web.clone();
+        let answer = tokio::task::spawn_blocking(move || {
+            let mut answer = Vec::new();
+            page(&mut answer, &head, &rooms, web.as_deref()).map(|()| answer)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
         io.write_all(&answer)
             .await
             .map_err(|e| format!("HTTP: {e}"))?;
@@ -144,13 +156,29 @@ async fn open(
 }
 
 /// Answers a request that is not a WebSocket: `/health` with the rooms and peers, for process
-/// managers and load balancers; anything else with how to reach a room.
-fn page(out: &mut Vec<u8>, head: &Head, rooms: &Rooms) -> std::io::Result<()> {
+/// managers and load balancers; the web app's files when the relay serves them (`web`);
+/// anything else with how to reach a room.
+fn page(out: &mut Vec<u8>, head: &Head, rooms: &Rooms, web: Option<&Path>) -> std::io::Result<()> {
     let path = head.path.split('?').next().unwrap_or_default();
-    if matches!(head.method.as_str(), "GET" | "HEAD") && path == "/health" {
+    let get = matches!(head.method.as_str(), "GET" | "HEAD");
+    if get && path == "/health" {
         let (count, peers) = rooms.census();
         let body = format!("{{\"status\":\"ok\",\"rooms\":{count},\"peers\":{peers}}}\n");
         return respond(out, head, "200 OK", "application/json", body.as_bytes());
+    }
+    let found = web
+        .filter(|_| get)
+        .and_then(|dir| site::find(dir, &head.path, &head.accept_encoding));
+    if let Some(found) = found {
+        let body = std::fs::read(&found.file)?;
+        let mut headers = vec![
+            ("Content-Type", found.content_type),
+            ("Vary", "Accept-Encoding"),
+        ];
+        if let Some(encoding) = found.encoding {
+            headers.push(("Content-Encoding", encoding));
+        }
+        return respond_with(out, head, "200 OK", &headers, &body);
     }
     respond(
         out,

@@ -1,56 +1,26 @@
-//! The client's side of the wire: connecting to a relay, and a task that keeps a shared board
-//! in sync with its room, reconnecting with backoff when the connection drops.
-//!
-//! The task runs on the process's network runtime ([`super::runtime`]) and waits on its socket
-//! and on its owner's channel at once, so what arrives is handled the moment it does and an
-//! idle room costs nothing. It only reads the shared document (to answer a relay's sync
-//! request). What arrives is handed to the owner of the [`super::SharedBoard`] through a
-//! channel, with a wake-up call so a window repaints; what the owner sends goes the other way.
-//! The window never waits on the network.
+//! The desktop's room connection: a task on the process's network runtime
+//! ([`crate::collab::runtime`]) that waits on its socket and on its owner's channel at once, so
+//! what arrives is handled the moment it does and an idle room costs nothing.
 
-use super::hocuspocus::{Inbound, Wire};
-use super::protocol::{self, MAX_MESSAGE_BYTES};
-use super::url::RoomUrl;
+use super::{
+    CONNECT_TIMEOUT, ConnectError, Connection, Ended, Incoming, RENEW, SILENT_FOR, Step, backoff,
+    take_in,
+};
+use crate::collab::hocuspocus::Wire;
+use crate::collab::protocol::{self, MAX_MESSAGE_BYTES};
+use crate::collab::url::RoomUrl;
 use futures_util::{SinkExt, StreamExt};
-use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message as WsMessage;
 use tungstenite::protocol::WebSocketConfig;
-use yrs::sync::{Awareness, Message, SyncMessage};
+use web_time::Instant;
+use yrs::sync::Awareness;
 use yrs::{Doc, ReadTxn, Transact};
-
-/// Why a connection could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectError {
-    #[error("cannot reach {0}: {1}")]
-    Unreachable(String, #[source] io::Error),
-    #[error("{0} refused to join the room: {1}")]
-    Refused(String, String),
-    #[error("{0} did not answer as a WebSocket relay: {1}")]
-    Handshake(String, String),
-    #[error("wss:// needs TLS: {0}")]
-    Tls(String),
-    #[error(
-        "{0}: its certificate was refused ({1}); to trust a certificate authority of your own, \
-         set ARCHBOARD_TLS_CA to its PEM file"
-    )]
-    Certificate(String, String),
-}
-
-impl ConnectError {
-    /// Whether trying again cannot help (a wrong token, a refused room).
-    pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            ConnectError::Refused(..) | ConnectError::Certificate(..)
-        )
-    }
-}
 
 /// A byte stream a WebSocket runs over: plain TCP or TLS, on either side.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -58,8 +28,8 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 pub type Socket = WebSocketStream<Box<dyn Io>>;
 
-/// How long connecting may take before giving up.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+/// How long dropping a client waits for its goodbye to go out.
+const GOODBYE: Duration = Duration::from_secs(2);
 
 /// The WebSocket limits both sides use: a message over [`MAX_MESSAGE_BYTES`] ends the
 /// connection instead of filling memory.
@@ -78,7 +48,8 @@ pub const READ_BUFFER: usize = 4 * 1024;
 pub async fn connect(url: &RoomUrl) -> Result<Socket, ConnectError> {
     let url = if url.ysweet {
         let u = url.clone();
-        let asked = tokio::task::spawn_blocking(move || super::ysweet::room_address(&u)).await;
+        let asked =
+            tokio::task::spawn_blocking(move || crate::collab::ysweet::room_address(&u)).await;
         let where_ = format!("{}:{}", url.host, url.port);
         asked
             .map_err(|e| ConnectError::Handshake(where_.clone(), e.to_string()))?
@@ -102,8 +73,8 @@ async fn open(url: &RoomUrl, where_: &str) -> Result<Socket, ConnectError> {
         .map_err(|e| ConnectError::Unreachable(where_.to_owned(), e))?;
     let _ = tcp.set_nodelay(true);
     let stream: Box<dyn Io> = if url.secure {
-        let config = super::tls::client_config().map_err(ConnectError::Tls)?;
-        let name = super::tls::server_name(&url.host).map_err(ConnectError::Tls)?;
+        let config = crate::collab::tls::client_config().map_err(ConnectError::Tls)?;
+        let name = crate::collab::tls::server_name(&url.host).map_err(ConnectError::Tls)?;
         let tls = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await
@@ -138,40 +109,6 @@ async fn open(url: &RoomUrl, where_: &str) -> Result<Socket, ConnectError> {
     Ok(ws)
 }
 
-/// Where the connection stands, for the status bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Connection {
-    Connecting,
-    /// In the room and synced.
-    Connected,
-    /// The connection dropped (or never came); the next try is under way or waiting.
-    Reconnecting {
-        since: Instant,
-        attempt: u32,
-        why: String,
-    },
-    /// The relay said no (a wrong token): trying again will not help.
-    Refused(String),
-    Closed,
-}
-
-/// What the network thread hands over.
-#[derive(Debug)]
-pub enum Incoming {
-    /// A sync reply or an update from a peer, for [`super::SharedBoard::receive`].
-    Update(Vec<u8>),
-    /// A sync reply has been handed over: the room's state up to our request is in.
-    Synced,
-    Connection(Connection),
-    /// Who else is here: each peer's awareness state (JSON), by client id.
-    Peers(Vec<(u64, String)>),
-    /// Something arrived that could not be used; the connection carries on.
-    Problem(String),
-    /// The socket opened but the server has said nothing, as a server of another kind would;
-    /// the connection carries on in case it is only slow.
-    Silent(String),
-}
-
 enum Outgoing {
     Update(Vec<u8>),
     Presence(String),
@@ -188,13 +125,6 @@ pub struct Client {
     ended: Receiver<()>,
 }
 
-/// How often our presence is sent again, so relays and peers keep it (y-protocols drop states
-/// not renewed within 30 s).
-const RENEW: Duration = Duration::from_secs(15);
-
-/// How long dropping a client waits for its goodbye to go out.
-const GOODBYE: Duration = Duration::from_secs(2);
-
 impl Client {
     /// Connects to `url` in the background and keeps `doc` in sync with the room; `wake` is
     /// called whenever something arrives. `presence` is our awareness state (JSON).
@@ -207,7 +137,7 @@ impl Client {
         let (to_net, net_rx) = unbounded_channel();
         let (net_tx, from_net) = channel();
         let (ended_tx, ended) = channel();
-        match super::runtime::shared() {
+        match crate::collab::runtime::shared() {
             Ok(rt) => {
                 rt.spawn(async move {
                     run(url, doc, presence, net_rx, net_tx, wake).await;
@@ -260,13 +190,6 @@ impl Drop for Client {
         let _ = self.to_net.send(Outgoing::Stop);
         let _ = self.ended.recv_timeout(GOODBYE);
     }
-}
-
-/// Why a session with the relay ended.
-enum Ended {
-    Stop,
-    Refused,
-    Lost(String),
 }
 
 /// Waits until the owner says stop (or is gone), keeping the presence it sets meanwhile.
@@ -331,10 +254,7 @@ async fn run(
             attempt,
             why,
         }));
-        // Backoff: 0.25 s, 0.5 s, 1 s, 2 s, 4 s, then every 5 s, with a little jitter so peers
-        // that lost one relay do not all come back at once.
-        let base = Duration::from_millis(250 * (1u64 << attempt.min(5).saturating_sub(1)));
-        let wait = base.min(Duration::from_secs(5)) + jitter();
+        let wait = backoff(attempt);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = until_stop(&mut rx, &mut presence) => {
@@ -343,12 +263,6 @@ async fn run(
             }
         }
     }
-}
-
-fn jitter() -> Duration {
-    let mut b = [0u8; 1];
-    super::url::fill_random(&mut b);
-    Duration::from_millis(u64::from(b[0]))
 }
 
 /// One connection's life: sync, then relay updates both ways until it drops or we stop.
@@ -445,83 +359,4 @@ async fn session(
             return Ended::Lost(e.to_string());
         }
     }
-}
-
-/// How long a y-websocket relay may stay silent after the socket opens: every one sends its
-/// sync request at once, and Hocuspocus sends nothing until it is spoken to in its framing.
-const SILENT_FOR: Duration = Duration::from_secs(3);
-
-/// What one message from the relay calls for.
-enum Step {
-    Reply(Vec<u8>),
-    End(Ended),
-    Nothing,
-}
-
-/// Handles one message from the relay.
-fn take_in(
-    wire: &Wire,
-    doc: &Doc,
-    awareness: &mut Awareness,
-    synced: &mut bool,
-    bytes: &[u8],
-    say: &dyn Fn(Incoming),
-) -> Step {
-    let bytes = match wire.inbound(bytes) {
-        Inbound::Protocol(b) => b,
-        Inbound::Denied(reason) => {
-            say(Incoming::Connection(Connection::Refused(format!(
-                "the server refused to let us in ({reason}): check the token"
-            ))));
-            return Step::End(Ended::Refused);
-        }
-        Inbound::Closed => return Step::End(Ended::Lost("the server closed the room".into())),
-        Inbound::Skip => return Step::Nothing,
-        Inbound::Bare => {
-            say(Incoming::Connection(Connection::Refused(
-                "this is a y-websocket relay (archboard serve, y-websocket), not Hocuspocus: \
-                 write the address as ws://HOST:PORT/ROOM"
-                    .into(),
-            )));
-            return Step::End(Ended::Refused);
-        }
-    };
-    match protocol::decode(bytes) {
-        Ok(Message::Sync(SyncMessage::SyncStep1(sv))) => {
-            let diff = doc.transact().encode_diff_v1(&sv);
-            return Step::Reply(wire.out(protocol::sync_step2(diff)));
-        }
-        Ok(Message::Sync(SyncMessage::SyncStep2(u))) => {
-            say(Incoming::Update(u));
-            say(Incoming::Synced);
-            if !*synced {
-                *synced = true;
-                say(Incoming::Connection(Connection::Connected));
-            }
-        }
-        Ok(Message::Sync(SyncMessage::Update(u))) => say(Incoming::Update(u)),
-        Ok(Message::Awareness(update)) => {
-            if awareness.apply_update(update).is_ok() {
-                let me = awareness.client_id();
-                let peers = awareness
-                    .iter()
-                    .filter(|(id, _)| *id != me)
-                    .filter_map(|(id, state)| {
-                        let json = state.data.as_deref()?;
-                        (json != "null").then(|| (id.get(), json.to_owned()))
-                    })
-                    .collect();
-                say(Incoming::Peers(peers));
-            }
-        }
-        Ok(Message::Auth(Some(reason))) => {
-            say(Incoming::Connection(Connection::Refused(reason)));
-            return Step::End(Ended::Refused);
-        }
-        Ok(_) => {}
-        Err(e) => say(Incoming::Problem(format!(
-            "The relay sent something that could not be read ({e}); it was ignored"
-        ))),
-    }
-    Step::Nothing
 }

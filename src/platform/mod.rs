@@ -1,0 +1,28 @@
+//! What differs between a desktop and a browser tab, in one place.
+//!
+//! The rest of the app is written once. Where it needs the outside world it has two kinds of
+//! code paths, and the browser's side lives here:
+//! - the clock is `web_time` everywhere (std's `Instant` panics in a browser);
+//! - background jobs: a desktop runs them on threads; in a browser a thread cannot start, and
+//!   every job already runs inline when its thread fails to start;
+//! - sockets: a desktop uses tokio-tungstenite (`collab::net`), a browser [`socket`];
+//! - files: a desktop has paths and dialogs; a browser has [`files`]: downloads, a file
+//!   picker and what is dropped on the page;
+//! - settings and the board's recovery copy: files in the user's folders, or [`storage`];
+//! - the clipboard: arboard, or the page's clipboard where it allows it.
+//!
+//! Nothing here knows about boards or windows, so every layer may use it.
+
+pub mod clipboard;
+pub mod dirs;
+#[cfg(target_arch = "wasm32")]
+pub mod files;
+#[cfg(target_arch = "wasm32")]
+pub mod socket;
+#[cfg(target_arch = "wasm32")]
+pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod timer;
+
+/// Whether this build runs in a browser tab.
+pub const WEB: bool = cfg!(target_arch = "wasm32");

@@ -1,0 +1,235 @@
+//! The web app in real headless Chromium, served by `archboard serve --web`: a guest with only
+//! a browser sees a pushed board, edits it with the same keys, sees a native peer's edit; a
+//! watch-only link cannot edit; a solo board survives a reload.
+//!
+//! Needs the web app built (`bash web/build.sh DIR`, with DIR in `ARCHBOARD_WEB_DIR`),
+//! Debian's `chromium`, and `puppeteer-core` in the npm folder (`ARCHBOARD_NPM_DIR`), as
+//! `.ci/run` prepares them. Where they are missing the test says so and passes, unless
+//! `ARCHBOARD_WEB_REQUIRED` is set (CI sets it).
+
+mod common;
+
+use common::peer::{Peer, until};
+use common::process::{Running, free_port};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The built web app and the browser, or why the test cannot run.
+fn tools() -> Result<PathBuf, String> {
+    let web = std::env::var_os("ARCHBOARD_WEB_DIR")
+        .map(PathBuf::from)
+        .ok_or("ARCHBOARD_WEB_DIR is not set (bash web/build.sh DIR builds the app)")?;
+    if !web.join("archboard_bg.wasm").exists() {
+        return Err(format!("{} holds no built web app", web.display()));
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !std::path::Path::new(&chromium).exists() {
+        return Err(format!("{chromium} is not installed"));
+    }
+    if !common::npm_dir()
+        .join("node_modules/puppeteer-core")
+        .exists()
+    {
+        return Err("puppeteer-core is not installed in the npm folder".into());
+    }
+    Ok(web)
+}
+
+fn web_dir() -> Option<PathBuf> {
+    match tools() {
+        Ok(web) => Some(web),
+        Err(why) if std::env::var_os("ARCHBOARD_WEB_REQUIRED").is_some() => {
+            panic!("the browser test must run here: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// Chromium behind the driver script, one command and answer at a time.
+struct Browser {
+    _process: Running,
+    to: ChildStdin,
+    from: std::sync::mpsc::Receiver<String>,
+}
+
+impl Browser {
+    fn start() -> Self {
+        let script = common::npm_script("browser_driver.mjs");
+        let mut child = Command::new("node")
+            .arg(&script)
+            .current_dir(common::npm_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the browser driver");
+        let to = child.stdin.take().expect("stdin");
+        let out: ChildStdout = child.stdout.take().expect("stdout");
+        let (tx, from) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            _process: Running(child),
+            to,
+            from,
+        }
+    }
+
+    fn ask(&mut self, command: Value) -> Value {
+        writeln!(self.to, "{command}").expect("send to the driver");
+        let line = self
+            .from
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no answer to {command}"));
+        let answer: Value = serde_json::from_str(&line).expect("a JSON answer");
+        assert_eq!(answer["ok"], true, "{command} failed: {answer}");
+        assert_eq!(
+            answer["problems"],
+            json!([]),
+            "the page reported errors: {answer}"
+        );
+        answer
+    }
+
+    /// Waits until the page shows `blocks` blocks.
+    fn expect_blocks(&mut self, page: &str, blocks: u64, what: &str) -> Value {
+        let answer = self.ask(json!({"wait": {"blocks": blocks}, "page": page}));
+        assert_eq!(answer["blocks"], blocks, "{what}: {answer}");
+        answer
+    }
+}
+
+fn archboard(args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run archboard");
+    assert!(
+        out.status.success(),
+        "archboard {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// How many blocks the room holds, as `archboard pull` sees it.
+fn pulled_blocks(url: &str) -> usize {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("pulled.ron");
+    archboard(&["pull", url, "-o", file.to_str().expect("utf-8")]);
+    archboard::persistence::load_board(&file)
+        .expect("the pulled board")
+        .blocks
+        .len()
+}
+
+fn start_relay(web: &std::path::Path) -> (Running, u16) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .args(["serve", "--port", &port.to_string(), "--token", "edit1"])
+        .args(["--view-token", "view1", "--max-per-address", "0", "--web"])
+        .arg(web)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the relay");
+    let running = Running(child);
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the relay did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (running, port)
+}
+
+#[test]
+fn a_browser_guest_edits_a_shared_board_and_keeps_a_solo_one() {
+    let Some(web) = web_dir() else {
+        return;
+    };
+    let (_relay, port) = start_relay(&web);
+    let room = format!("ws://127.0.0.1:{port}/r1?token=edit1");
+    let board = concat!(env!("CARGO_MANIFEST_DIR"), "/saves/news-feed.ron");
+    archboard(&["push", board, &room]);
+    let pushed = pulled_blocks(&room);
+
+    let mut browser = Browser::start();
+    let page = format!("http://127.0.0.1:{port}/?room=r1&token=edit1&name=Guest");
+    browser.ask(json!({"open": page, "page": "guest"}));
+    browser.expect_blocks(
+        "guest",
+        pushed as u64,
+        "the pushed board appears in the browser",
+    );
+
+    // L over the canvas places a load balancer, and the room has it.
+    browser.ask(json!({"key": "l", "page": "guest"}));
+    browser.expect_blocks(
+        "guest",
+        pushed as u64 + 1,
+        "L places a block in the browser",
+    );
+    let start = Instant::now();
+    while pulled_blocks(&room) != pushed + 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the browser's block did not reach the room"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // A native peer's edit appears in the browser.
+    let url = archboard::collab::RoomUrl::parse(&room).expect("room url");
+    let mut native = Peer::join(&url);
+    until(&mut [&mut native], "the native peer syncs", |p| {
+        p[0].doc.board().blocks.len() == pushed + 1
+    });
+    native.add("Added natively");
+    until(&mut [&mut native], "the edit goes out", |p| {
+        !p[0].session.has_unsent_changes()
+    });
+    browser.expect_blocks("guest", pushed as u64 + 2, "a native peer's edit appears");
+
+    // A watch-only link shows the room and cannot edit it.
+    let watch = format!("http://127.0.0.1:{port}/?room=r1&token=view1&role=viewer");
+    browser.ask(json!({"open": watch, "page": "viewer"}));
+    browser.expect_blocks("viewer", pushed as u64 + 2, "the viewer sees the room");
+    browser.ask(json!({"key": "l", "page": "viewer"}));
+    std::thread::sleep(Duration::from_millis(1500));
+    let seen = browser.ask(json!({"wait": {"blocks": pushed + 2}, "page": "viewer", "ms": 100}));
+    assert_eq!(
+        seen["blocks"],
+        pushed as u64 + 2,
+        "a viewer placed a block: {seen}"
+    );
+    assert_eq!(
+        pulled_blocks(&room),
+        pushed + 2,
+        "a viewer's key reached the room"
+    );
+
+    // Without a room the page is a solo board, kept across a reload.
+    let solo = format!("http://127.0.0.1:{port}/");
+    browser.ask(json!({"open": solo, "page": "solo"}));
+    browser.expect_blocks("solo", 0, "a new solo board is empty");
+    browser.ask(json!({"key": "d", "page": "solo", "at": [500, 650]}));
+    browser.expect_blocks("solo", 1, "D places a database on the solo board");
+    std::thread::sleep(Duration::from_millis(1500));
+    browser.ask(json!({"reload": "solo"}));
+    browser.expect_blocks("solo", 1, "the solo board survives a reload");
+}
