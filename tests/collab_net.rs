@@ -418,10 +418,11 @@ fn the_web_app_is_served_on_the_rooms_port_and_nothing_outside_its_folder() {
     std::fs::write(site.path().join("index.html"), "<canvas id=archboard>").expect("write");
     std::fs::write(site.path().join("archboard_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(site.path().join("archboard_bg.wasm.gz"), b"packed").expect("write");
-    let secret = site.path().parent().expect("parent").join(format!(
-        "archboard-secret-{}",
-        std::process::id()
-    ));
+    let secret = site
+        .path()
+        .parent()
+        .expect("parent")
+        .join(format!("archboard-secret-{}", std::process::id()));
     std::fs::write(&secret, "secret").expect("write");
     let opts = RelayOptions {
         bind: "127.0.0.1".into(),
@@ -455,7 +456,11 @@ fn the_web_app_is_served_on_the_rooms_port_and_nothing_outside_its_folder() {
     };
     assert!(packed.contains("Content-Encoding: gzip"), "{packed}");
     assert!(packed.ends_with("packed"), "{packed}");
-    let name = secret.file_name().expect("name").to_string_lossy().into_owned();
+    let name = secret
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     for path in [
         format!("/../{name}"),
         format!("/%2e%2e/{name}"),
@@ -464,7 +469,10 @@ fn the_web_app_is_served_on_the_rooms_port_and_nothing_outside_its_folder() {
     ] {
         let answer = http_get(port, &path);
         assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
-        assert!(!answer.contains("secret") && !answer.contains("root:"), "{path}");
+        assert!(
+            !answer.contains("secret") && !answer.contains("root:"),
+            "{path}"
+        );
     }
     // Rooms still work on the same port.
     let url = room(&server);

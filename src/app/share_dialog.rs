@@ -21,6 +21,9 @@ pub struct ShareLinks {
     pub edit: String,
     /// To watch without editing, when the relay can tell viewers apart.
     pub view: Option<String>,
+    /// The same two for a guest with only a browser, when this relay serves the web app.
+    pub browser: Option<String>,
+    pub browser_view: Option<String>,
 }
 
 pub struct ShareDialog {
@@ -44,6 +47,8 @@ pub struct JoinDialog {
 }
 
 /// What the Share and Join dialogs and the unsent-changes prompt ask of the app.
+// Made once per share or join and handed over boxed (`Step::Done`): its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum RoomEvent {
     /// Share the board: through `relay` hosted here, or a server's room `url`.
     Share {
@@ -254,6 +259,12 @@ pub fn show_links(ctx: &egui::Context, links: &ShareLinks) -> bool {
         if let Some(view) = &links.view {
             link_row(ui, "To let someone watch without editing:", view);
         }
+        if let Some(browser) = &links.browser {
+            link_row(ui, "Or, for someone with only a browser:", browser);
+        }
+        if let Some(view) = &links.browser_view {
+            link_row(ui, "To watch in a browser:", view);
+        }
         ui.weak(
             "Anyone with the first link can edit the board. Sharing (top right) or File, Share… shows these again.",
         );
@@ -342,6 +353,7 @@ pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), Strin
             dir: None,
             token: Some(token.clone()),
             view_token: Some(view.clone()),
+            web: web_app(),
             ..RelayOptions::default()
         },
         std::sync::Arc::new(|_| {}),
@@ -355,14 +367,39 @@ pub fn host(open_to_network: bool) -> Result<(Relay, RoomUrl, ShareLinks), Strin
     } else {
         "127.0.0.1".into()
     };
+    let page = web_app().map(|_| format!("http://{host}:{port}/?room={room}"));
     let links = ShareLinks {
         edit: format!("ws://{host}:{port}/{room}?token={token}"),
         view: Some(format!(
             "ws://{host}:{port}/{room}?token={view}&role=viewer"
         )),
+        browser: page.as_ref().map(|p| format!("{p}&token={token}")),
+        browser_view: page.map(|p| format!("{p}&token={view}&role=viewer")),
     };
     let url = RoomUrl::parse(&here).map_err(|e| e.to_string())?;
     Ok((relay, url, links))
+}
+
+/// The web app this window's relay serves to browser guests, when one is built: the folder
+/// `ARCHBOARD_WEB_DIR` names, or `web` beside the executable (where a release puts it).
+#[cfg(not(target_arch = "wasm32"))]
+fn web_app() -> Option<std::path::PathBuf> {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("web")));
+    let named = std::env::var_os("ARCHBOARD_WEB_DIR").map(std::path::PathBuf::from);
+    first_web_app([named, beside])
+}
+
+/// The first folder that holds a built web app.
+#[cfg(not(target_arch = "wasm32"))]
+fn first_web_app(
+    folders: impl IntoIterator<Item = Option<std::path::PathBuf>>,
+) -> Option<std::path::PathBuf> {
+    folders
+        .into_iter()
+        .flatten()
+        .find(|d| d.join("index.html").is_file() && d.join("archboard_bg.wasm").is_file())
 }
 
 /// This computer's address on its network, as others would reach it. Connecting a UDP socket
@@ -401,6 +438,8 @@ pub fn on_server(server: &str, token: &str) -> Result<(RoomUrl, ShareLinks), Str
         ShareLinks {
             edit: link,
             view: None,
+            browser: None,
+            browser_view: None,
         },
     ))
 }
@@ -424,5 +463,24 @@ mod tests {
         );
         assert!(links.edit.ends_with("?token=t"));
         assert!(super::on_server("http://x", "").is_err());
+    }
+
+    #[test]
+    fn the_host_serves_the_first_folder_that_holds_a_built_web_app() {
+        let half = tempfile::tempdir().expect("tmp");
+        std::fs::write(half.path().join("index.html"), "<html>").expect("write");
+        let built = tempfile::tempdir().expect("tmp");
+        std::fs::write(built.path().join("index.html"), "<html>").expect("write");
+        std::fs::write(built.path().join("archboard_bg.wasm"), b"\0asm").expect("write");
+        let found = super::first_web_app([
+            None,
+            Some(half.path().to_path_buf()),
+            Some(built.path().to_path_buf()),
+        ]);
+        assert_eq!(found.as_deref(), Some(built.path()));
+        assert_eq!(
+            super::first_web_app([Some(half.path().to_path_buf())]),
+            None
+        );
     }
 }

@@ -29,17 +29,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |_| Ok(()))
 }
 
-/// A browser tab has no files to replace: what it keeps goes to the page's storage.
+/// In a browser tab a file cannot be written in place: "writing" it offers it as a download
+/// under the path's file name, the browser's way of saving. Nothing is half-written, so the
+/// hook hears only that it is done.
 #[cfg(target_arch = "wasm32")]
 pub fn write_atomic_with(
-    _path: &Path,
-    _bytes: &[u8],
-    _hook: impl FnMut(WriteStep) -> io::Result<()>,
+    path: &Path,
+    bytes: &[u8],
+    mut hook: impl FnMut(WriteStep) -> io::Result<()>,
 ) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "a browser tab cannot write files: use Download",
-    ))
+    let name = path
+        .file_name()
+        .map_or_else(|| "board.ron".into(), |n| n.to_string_lossy().into_owned());
+    let mime = match path.extension().and_then(|e| e.to_str()) {
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("html") => "text/html",
+        Some("excalidraw" | "json") => "application/json",
+        Some("drawio" | "xml") => "application/xml",
+        _ => "text/plain",
+    };
+    crate::platform::files::download(&name, bytes, mime).map_err(io::Error::other)?;
+    hook(WriteStep::Renamed)
 }
 
 /// [`write_atomic`] with a hook called after each step; an error from the hook aborts the write

@@ -26,3 +26,10 @@ pub mod timer;
 
 /// Whether this build runs in a browser tab.
 pub const WEB: bool = cfg!(target_arch = "wasm32");
+
+/// Runs `task` on the page's event loop (a browser reads files and answers the clipboard
+/// asynchronously).
+#[cfg(target_arch = "wasm32")]
+pub fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(task);
+}

@@ -47,6 +47,13 @@ pub enum Job {
     /// Open a board; a picture from another tool (an Excalidraw or draw.io PNG or SVG) that
     /// holds no board is imported instead.
     Load { path: PathBuf, look: Look },
+    /// A file that came as bytes (dropped on a browser tab): a board, or else another tool's
+    /// diagram, imported.
+    OpenBytes {
+        name: PathBuf,
+        bytes: Arc<[u8]>,
+        look: Look,
+    },
     /// Read another tool's diagram (page or chart `choice`) as a new board.
     Import {
         path: PathBuf,
@@ -279,6 +286,27 @@ fn run(job: Job, clipboard: &mut Clipboard) -> JobDone {
             }
         }
         Job::ScanRecovery { dir } => JobDone::Scanned(persistence::recovery::scan(&dir)),
+        Job::OpenBytes { name, bytes, look } => {
+            let board = persistence::parse_board_bytes(&bytes, &name);
+            let foreign = crate::interchange::Format::of_file(&name, &bytes).is_some();
+            match board {
+                Err(_) if foreign => {
+                    let choice = crate::interchange::Choice::default();
+                    let result =
+                        crate::interchange::import_bytes(&bytes, &name, choice, &look.palette)
+                            .map(|i| (Box::new(i), crate::interchange::choices(&bytes, &name)));
+                    JobDone::Imported {
+                        path: name,
+                        result,
+                        page: 0,
+                    }
+                }
+                board => JobDone::Loaded {
+                    path: name,
+                    result: board.map(|b| Box::new(crate::model::Document::new(b))),
+                },
+            }
+        }
         Job::Load { path, look } => {
             let result =
                 persistence::load_board(&path).map(|b| Box::new(crate::model::Document::new(b)));

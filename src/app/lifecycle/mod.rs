@@ -45,6 +45,13 @@ pub enum After {
         path: Option<PathBuf>,
         page: usize,
     },
+    /// Open a file that came without a path (dropped on a browser tab): a board, or another
+    /// tool's diagram to import.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    Dropped {
+        name: PathBuf,
+        bytes: std::sync::Arc<[u8]>,
+    },
 }
 
 impl After {
@@ -52,9 +59,11 @@ impl After {
         match self {
             After::Quit => "quitting",
             After::New => "starting a new board",
-            After::Open(_) | After::Untitled { .. } | After::Restore | After::Import { .. } => {
-                "opening another board"
-            }
+            After::Open(_)
+            | After::Untitled { .. }
+            | After::Restore
+            | After::Import { .. }
+            | After::Dropped { .. } => "opening another board",
         }
     }
 }
@@ -108,6 +117,9 @@ pub struct BoardFiles {
     report_job: Option<Box<dyn FnOnce(PathBuf) -> Job>>,
     /// The pages (or charts) of the file just imported, to pick another.
     pub import_pages: Option<ImportPages>,
+    /// Files dropped on a browser tab, once the browser has read them.
+    #[cfg(target_arch = "wasm32")]
+    dropped: std::sync::Arc<std::sync::Mutex<Vec<(PathBuf, Result<Vec<u8>, String>)>>>,
 }
 
 /// A multi-page import: which file, its pages' names, and the one on the board.
@@ -296,28 +308,55 @@ impl BoardFiles {
     /// A board dropped onto the window opens like File → Open; another tool's diagram
     /// (Excalidraw, draw.io, Mermaid) is imported as a new board.
     fn handle_dropped_files(&mut self, sh: &mut Shell<'_>) {
-        let dropped: Vec<PathBuf> = sh.ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .filter(|p| !p.as_os_str().is_empty())
-                .collect()
+        let dropped = sh.ctx.input(|i| i.raw.dropped_files.first().cloned());
+        #[cfg(not(target_arch = "wasm32"))]
+        let after = dropped.map(|f| {
+            let path = f.path().to_path_buf();
+            if crate::interchange::Format::by_name(&path).is_some() {
+                After::Import {
+                    path: Some(path),
+                    page: 0,
+                }
+            } else {
+                After::Open(Some(path))
+            }
         });
-        if let Some(path) = dropped.into_iter().next() {
+        // A browser reads a dropped file later; it comes back through `dropped`.
+        #[cfg(target_arch = "wasm32")]
+        let after = {
+            if let Some(f) = dropped {
+                let arrived = std::sync::Arc::clone(&self.dropped);
+                let ctx = sh.ctx.clone();
+                crate::platform::spawn(async move {
+                    let bytes = f.bytes_async().await;
+                    if let Ok(mut a) = arrived.lock() {
+                        a.push((f.path().to_path_buf(), bytes));
+                    }
+                    ctx.request_repaint();
+                });
+            }
+            let read = self.dropped.lock().map(|mut a| a.pop()).ok().flatten();
+            match read {
+                Some((name, Ok(bytes))) => Some(After::Dropped {
+                    name,
+                    bytes: bytes.into(),
+                }),
+                Some((name, Err(e))) => {
+                    sh.status.error(format!(
+                        "{}: the browser could not read it: {e}",
+                        name.display()
+                    ));
+                    None
+                }
+                None => None,
+            }
+        };
+        if let Some(after) = after {
             if self.prompt.is_some() || self.loading.is_some() {
                 sh.status
                     .info("Finish the open dialog first, then drop the file again");
-            } else if crate::interchange::Format::by_name(&path).is_some() {
-                self.request(
-                    After::Import {
-                        path: Some(path),
-                        page: 0,
-                    },
-                    sh,
-                );
             } else {
-                self.request(After::Open(Some(path)), sh);
+                self.request(after, sh);
             }
         }
     }
@@ -357,6 +396,11 @@ impl BoardFiles {
             } => self.start_import(path, page, sh),
             After::Import { path: None, .. } => self.ask_file(Purpose::Import, sh),
             After::Restore => self.restore(sh),
+            After::Dropped { name, bytes } => {
+                self.loading = Some(name.clone());
+                let look = sh.look.clone();
+                self.submit(Job::OpenBytes { name, bytes, look }, sh);
+            }
             After::Untitled { board, message } => {
                 let fit = board.bounds();
                 self.replace(OpenBoard::new(*board, None), fit, sh);
