@@ -234,6 +234,18 @@ fn hostile_peers_are_refused_and_honest_ones_never_notice() {
     archboard::persistence::load_board(&file).expect("the saved file is valid");
 }
 
+/// Two peers join a room of `server`; one's edit reaches the other.
+fn an_edit_between_two_peers(server: &Relay) -> (Peer, Peer) {
+    let url = room(server);
+    let mut a = Peer::join(&url);
+    let mut b = Peer::join(&url);
+    a.add("api");
+    until(&mut [&mut a, &mut b], "the edit", |p| {
+        p[1].labels() == ["api"]
+    });
+    (a, b)
+}
+
 /// A plain GET on the rooms' port, as curl or a load balancer's probe sends it.
 fn http_get(port: u16, path: &str) -> String {
     use std::io::{Read, Write};
@@ -258,13 +270,7 @@ fn health_answers_with_rooms_and_peers_while_a_silent_client_waits() {
     );
     // A client that connects and says nothing holds no one up.
     let _silent = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let url = room(&server);
-    let mut a = Peer::join(&url);
-    let mut b = Peer::join(&url);
-    a.add("api");
-    until(&mut [&mut a, &mut b], "the edit", |p| {
-        p[1].labels() == ["api"]
-    });
+    let (a, b) = an_edit_between_two_peers(&server);
     let busy = http_get(port, "/health?probe=1");
     assert!(busy.contains("\"rooms\":1,\"peers\":2"), "{busy}");
     let other = http_get(port, "/somewhere");
@@ -475,14 +481,7 @@ fn the_web_app_is_served_on_the_rooms_port_and_nothing_outside_its_folder() {
         );
     }
     // Rooms still work on the same port.
-    let url = room(&server);
-    let mut a = Peer::join(&url);
-    let mut b = Peer::join(&url);
-    a.add("api");
-    until(&mut [&mut a, &mut b], "the edit", |p| {
-        p[1].labels() == ["api"]
-    });
-    drop((a, b));
+    drop(an_edit_between_two_peers(&server));
     server.stop();
     let _ = std::fs::remove_file(secret);
 }

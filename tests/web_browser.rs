@@ -86,14 +86,21 @@ impl Browser {
         }
     }
 
+    /// Sends a command that must succeed.
     fn ask(&mut self, command: Value) -> Value {
+        let answer = self.ask_any(&command);
+        assert_eq!(answer["ok"], true, "{command} failed: {answer}");
+        answer
+    }
+
+    /// Sends a command whose failure is an answer too (a wait that must not come true).
+    fn ask_any(&mut self, command: &Value) -> Value {
         writeln!(self.to, "{command}").expect("send to the driver");
         let line = self
             .from
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("no answer to {command}"));
         let answer: Value = serde_json::from_str(&line).expect("a JSON answer");
-        assert_eq!(answer["ok"], true, "{command} failed: {answer}");
         assert_eq!(
             answer["problems"],
             json!([]),
@@ -110,12 +117,10 @@ impl Browser {
     }
 }
 
+/// Runs archboard headless and insists that it succeeds.
 fn archboard(args: &[&str]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .output()
-        .expect("run archboard");
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| common::os(a)).collect();
+    let out = common::archboard(&args);
     assert!(
         out.status.success(),
         "archboard {args:?}: {}",
@@ -205,9 +210,17 @@ fn a_browser_guest_edits_a_shared_board_and_keeps_a_solo_one() {
     });
     browser.expect_blocks("guest", pushed as u64 + 2, "a native peer's edit appears");
 
-    // A watch-only link shows the room and cannot edit it.
+    // A watch-only link shows the room and cannot edit it. Without `&name=` the page asks
+    // for a name first, and Enter takes the one offered.
     let watch = format!("http://127.0.0.1:{port}/?room=r1&token=view1&role=viewer");
     browser.ask(json!({"open": watch, "page": "viewer"}));
+    let asked =
+        browser.ask_any(&json!({"wait": {"blocks": pushed + 2}, "page": "viewer", "ms": 1500}));
+    assert_eq!(
+        asked["blocks"], 0,
+        "the page joined before a name was given: {asked}"
+    );
+    browser.ask(json!({"press": "Enter", "page": "viewer"}));
     browser.expect_blocks("viewer", pushed as u64 + 2, "the viewer sees the room");
     browser.ask(json!({"key": "l", "page": "viewer"}));
     std::thread::sleep(Duration::from_millis(1500));

@@ -13,7 +13,10 @@ pub struct PageRequest {
     pub token: Option<String>,
     pub viewer: bool,
     pub name: Option<String>,
+    /// `?bench=N`: measure a synthetic board of N blocks and N links as `archboard bench`
+    /// does, `frames` (default 300) per phase.
     pub bench: Option<usize>,
+    pub frames: Option<usize>,
 }
 
 impl PageRequest {
@@ -33,6 +36,7 @@ impl PageRequest {
                 "role" => r.viewer = v.as_deref() == Some("viewer"),
                 "name" => r.name = v,
                 "bench" => r.bench = v.and_then(|n| n.parse().ok()),
+                "frames" => r.frames = v.and_then(|n| n.parse().ok()).filter(|n| *n >= 2),
                 _ => {}
             }
         }

@@ -124,8 +124,7 @@ fn bench_frame(app: &mut ArchboardApp, ui: &mut egui::Ui) {
     }
 }
 
-/// One line on stdout; a closed pipe is not worth a panic.
+/// One line of output: stdout, or a browser's console (`?bench=`).
 fn print_line(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    crate::platform::print_line(line);
 }

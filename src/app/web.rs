@@ -71,9 +71,17 @@ fn show_failure(text: &str) {
     }
 }
 
+/// The name a guest is asked for before joining (Enter takes the one offered).
+struct NamePrompt {
+    url: RoomUrl,
+    role: Role,
+    name: String,
+}
+
 /// The window's app, plus the page's own duties.
 struct WebApp {
     app: ArchboardApp,
+    asking: Option<NamePrompt>,
     /// What the page's `<body>` last said of the board (see [`WebApp::tell_page`]).
     told: (usize, usize, String),
     /// A solo board is kept in the page's storage; a room's lives in the room.
@@ -94,30 +102,47 @@ impl WebApp {
             None => (None, None),
         };
         let solo = join.is_none() && refused.is_none();
+        let role = if request.viewer {
+            Role::Viewer
+        } else {
+            Role::Candidate
+        };
+        // Without `&name=` the guest says who they are first; the room waits for that.
+        let (join, asking) = match (join, &request.name) {
+            (Some(url), None) => (None, Some((url, role))),
+            (join, _) => (join, None),
+        };
         let launch = Launch {
             file: None,
             started: Instant::now(),
-            timings: false,
-            bench: request.bench,
+            timings: request.bench.is_some(),
+            bench: request.bench.map(|_| request.frames.unwrap_or(300)),
             join,
             name: request.name.clone(),
-            role: if request.viewer {
-                Role::Viewer
-            } else {
-                Role::Candidate
-            },
+            role,
         };
         let mut app = ArchboardApp::launched(cc, launch);
         if let Some(why) = refused {
             app.status.error(why);
         }
-        if solo && request.bench.is_none() {
+        if let Some(n) = request.bench.filter(|_| solo) {
+            let board = crate::model::generate::synthetic_with(n, n, Default::default());
+            app.open_untitled(
+                board,
+                format!("A synthetic board of {n} blocks, for the benchmark"),
+                &cc.egui_ctx,
+            );
+        } else if solo {
             if let Some(text) = storage::get(BOARD_KEY) {
                 match crate::persistence::parse_board(
                     &text,
                     std::path::Path::new("browser storage"),
                 ) {
-                    Ok(board) => app.open_stored(board, &cc.egui_ctx),
+                    Ok(board) => app.open_untitled(
+                        board,
+                        "Opened the board kept in this browser".into(),
+                        &cc.egui_ctx,
+                    ),
                     Err(e) => app.status.error(format!(
                         "The board kept in this browser could not be read: {e}"
                     )),
@@ -125,7 +150,9 @@ impl WebApp {
             }
         }
         let stored = Some(app.board.doc.state_id());
+        let name = app.profile().name;
         Self {
+            asking: asking.map(|(url, role)| NamePrompt { url, role, name }),
             app,
             told: (usize::MAX, 0, String::new()),
             solo: solo && request.bench.is_none(),
@@ -186,9 +213,45 @@ impl WebApp {
     }
 }
 
+impl WebApp {
+    /// Asks the guest's name; joins the room once it is given.
+    fn ask_name(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.asking else {
+            return;
+        };
+        let mut join = false;
+        egui::Modal::new(egui::Id::unique("archboard-web-name")).show(ctx, |ui| {
+            ui.set_width(360.0);
+            ui.heading("Join the room");
+            ui.label("Your name, as the others will see it:");
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut prompt.name)
+                    .char_limit(40)
+                    .desired_width(f32::INFINITY),
+            );
+            field.request_focus();
+            let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            join = ui.button("Join").clicked() || entered;
+        });
+        if join {
+            if let Some(prompt) = self.asking.take() {
+                let mut profile = self.app.profile();
+                let name = prompt.name.trim();
+                if !name.is_empty() {
+                    profile.name = name.to_owned();
+                }
+                self.app.settings.profile = Some(profile);
+                self.app.join(prompt.url, prompt.role);
+            }
+        }
+    }
+}
+
 impl eframe::App for WebApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.app.ui(ui, frame);
+        let ctx = ui.ctx().clone();
+        self.ask_name(&ctx);
         self.tell_page();
         if self.solo {
             let ctx = ui.ctx().clone();
@@ -202,11 +265,12 @@ impl eframe::App for WebApp {
 }
 
 impl ArchboardApp {
-    /// Opens the board kept in this browser, untitled as every board in a browser is.
-    fn open_stored(&mut self, board: crate::model::Board, ctx: &egui::Context) {
+    /// Opens a board that came from no file (the browser's storage, the benchmark's
+    /// generator), untitled as every board in a browser is.
+    fn open_untitled(&mut self, board: crate::model::Board, message: String, ctx: &egui::Context) {
         let after = super::lifecycle::After::Untitled {
             board: Box::new(board),
-            message: "Opened the board kept in this browser".into(),
+            message,
         };
         self.with_files(ctx, |f, sh| f.request(after, sh));
     }

@@ -33,3 +33,15 @@ pub const WEB: bool = cfg!(target_arch = "wasm32");
 pub fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(task);
 }
+
+/// One line of a command's output: on stdout (a closed pipe is not worth a panic), or in a
+/// browser's console, where `?bench=` prints what `archboard bench` does.
+pub fn print_line(line: &str) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::log_1(&line.into());
+}

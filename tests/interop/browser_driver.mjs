@@ -3,6 +3,7 @@
 // <body data-blocks data-links data-status>.
 //   {"open": URL, "page": NAME}             opens a tab
 //   {"key": "l", "page": NAME, "at": [x,y]} clicks at (x, y) on the canvas, then presses the key
+//   {"press": "Enter", "page": NAME}        presses a key where the focus is
 //   {"wait": {"blocks": N}, "page": NAME}   waits (at most "ms", default 15 s) for the counts
 //   {"reload": NAME}
 //   {"shot": PATH, "page": NAME}
@@ -43,6 +44,10 @@ async function run(c) {
     await page.mouse.click(x, y);
     await page.mouse.move(x + 1, y + 1);
     await page.keyboard.press(c.key);
+    return state(page);
+  }
+  if (c.press) {
+    await page.keyboard.press(c.press);
     return state(page);
   }
   if (c.wait) {

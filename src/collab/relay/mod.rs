@@ -287,26 +287,22 @@ pub fn serve(opts: RelayOptions, out: Log) -> Result<(), RelayError> {
         addr.ip().to_string()
     };
     out(format!("archboard relay listening on {addr}"));
+    let (secure, port) = (opts.tls.is_some(), addr.port());
+    let token = |sep: char| {
+        opts.token
+            .as_ref()
+            .map_or(String::new(), |_| format!("{sep}token=…"))
+    };
+    let ws = if secure { "wss" } else { "ws" };
     out(format!(
-        "share a room as {}://{host}:{}/ROOM{} (archboard FILE --join …, or any y-websocket client)",
-        if opts.tls.is_some() { "wss" } else { "ws" },
-        addr.port(),
-        if opts.token.is_some() {
-            "?token=…"
-        } else {
-            ""
-        }
+        "share a room as {ws}://{host}:{port}/ROOM{} (archboard FILE --join …, or any y-websocket client)",
+        token('?')
     ));
     if opts.web.is_some() {
+        let http = if secure { "https" } else { "http" };
         out(format!(
-            "a browser joins at {}://{host}:{}/?room=ROOM{}",
-            if opts.tls.is_some() { "https" } else { "http" },
-            addr.port(),
-            if opts.token.is_some() {
-                "&token=…"
-            } else {
-                ""
-            }
+            "a browser joins at {http}://{host}:{port}/?room=ROOM{}",
+            token('&')
         ));
     }
     if let Some(dir) = &opts.dir {
