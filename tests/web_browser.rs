@@ -10,7 +10,7 @@
 mod common;
 
 use common::peer::{Peer, until};
-use common::process::{Running, free_port};
+use common::process::{Running, free_port, wait_for};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -151,14 +151,9 @@ fn start_relay(web: &std::path::Path) -> (Running, u16) {
         .spawn()
         .expect("start the relay");
     let running = Running(child);
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the relay did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for("the relay", Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
     (running, port)
 }
 

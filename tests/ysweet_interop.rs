@@ -14,7 +14,7 @@ use common::process::{Running, free_port};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn binary() -> Option<PathBuf> {
     let chosen = std::env::var_os("ARCHBOARD_YSWEET").map(PathBuf::from);
@@ -51,14 +51,7 @@ fn start(bin: &Path, store: &Path) -> (Running, u16) {
         .spawn()
         .expect("y-sweet starts");
     let running = Running(child);
-    let since = Instant::now();
-    while !ready(port) {
-        assert!(
-            since.elapsed() < Duration::from_secs(15),
-            "y-sweet did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::process::wait_for("y-sweet", Duration::from_secs(15), || ready(port));
     (running, port)
 }
 

@@ -18,3 +18,12 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// Waits for a server the test started to answer (`ready`), failing after `limit`.
+pub fn wait_for(what: &str, limit: std::time::Duration, ready: impl Fn() -> bool) {
+    let since = std::time::Instant::now();
+    while !ready() {
+        assert!(since.elapsed() < limit, "{what} did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
