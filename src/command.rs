@@ -201,6 +201,7 @@ commands! {
     ToolConnect: Tools, "Connect tool", [key(NONE, Key::A)], Nothing, Canvas;
     ToolText: Tools, "Text tool", [key(NONE, Key::T)], Nothing, Canvas;
     ToolFrame: Tools, "Frame tool", [key(NONE, Key::F)], Nothing, Canvas;
+    ToolLaser: Tools, "Laser pointer (the room sees it fade)", [key(NONE, Key::K)], Nothing, Canvas;
     QuickAdd: Tools, "Quick add component…", [key(NONE, Key::Tab), key(NONE, Key::Slash)], Nothing, Canvas;
     ZoomIn: View, "Zoom in", [key(CTRL, Key::Equals), key(CTRL, Key::Plus)], Nothing, Canvas;
     ZoomOut: View, "Zoom out", [key(CTRL, Key::Minus)], Nothing, Canvas;
@@ -228,6 +229,14 @@ commands! {
 
 impl Command {
     pub fn label(self) -> &'static str {
+        // A browser tab has no file system: opening picks a file, saving downloads one.
+        if cfg!(target_arch = "wasm32") {
+            match self {
+                Command::Open => return "Open file…",
+                Command::SaveAs => return "Download .ron…",
+                _ => {}
+            }
+        }
         self.spec().label
     }
 

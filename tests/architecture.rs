@@ -43,7 +43,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "canvas",
         &[
-            "model", "palette", "lens", "theme", "review", "command", "text",
+            "model", "palette", "lens", "theme", "review", "command", "text", "platform",
         ],
     ),
     (

@@ -424,3 +424,70 @@ fn the_rooms_board_replaces_this_one_as_an_opened_file_would() {
     assert!(!app.timer.is_running(), "the old board's clock stopped");
     a.get_by_label_contains("Clarifying questions");
 }
+
+#[test]
+fn a_laser_stroke_shows_in_the_other_window_in_its_colour_and_fades_leaving_the_board_alone() {
+    let server = relay(RelayOptions::default());
+    let room = url(&server, "laser", "");
+    let mut a = window("Ana", "#e8590c", |app| app.join_on_start(room.clone()));
+    let mut b = window("Ben", "#2b8a3e", |app| app.join_on_start(room.clone()));
+    until(&mut a, &mut b, "both in the room", |a, b| {
+        synced(a) && synced(b)
+    });
+    common::key_at(&mut a, Pos2::new(500.0, 400.0), Key::K);
+    assert_eq!(a.state().canvas.tool, archboard::canvas::Tool::Laser);
+
+    // A holds the button and sweeps across the canvas: B sees the trail while it is drawn.
+    let from = Pos2::new(400.0, 300.0);
+    a.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    let start = Instant::now();
+    let mut step = 0;
+    let lit = |b: &ArchboardApp| {
+        b.canvas.peers.iter().any(|p| {
+            p.name == "Ana"
+                && p.color == egui::Color32::from_rgb(0xe8, 0x59, 0x0c)
+                && p.laser.iter().filter(|(_, o, _)| *o > 0.0).count() >= 3
+        })
+    };
+    while !lit(b.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for A's trail on B"
+        );
+        step += 1;
+        let x = 400.0 + (step % 60) as f32 * 5.0;
+        a.event(egui::Event::PointerMoved(Pos2::new(
+            x,
+            300.0 + (step % 7) as f32,
+        )));
+        a.step();
+        b.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(a.state().canvas.lasering && !a.state().canvas.laser.is_empty());
+    a.event(egui::Event::PointerButton {
+        pos: Pos2::new(450.0, 300.0),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    // Released: within about a second the trail is gone on both sides.
+    until(&mut a, &mut b, "the trail to fade on B", |a, b| {
+        !a.canvas.lasering
+            && b.canvas
+                .peers
+                .iter()
+                .all(|p| p.laser.iter().all(|(_, o, _)| *o <= 0.0))
+    });
+    // The laser is presence: nothing on the board, nothing to undo, nothing unsaved.
+    for h in [&a, &b] {
+        let app = h.state();
+        assert!(app.board.doc.board().blocks.is_empty());
+        assert!(!app.board.doc.can_undo());
+    }
+}

@@ -41,14 +41,14 @@ fi
 
 echo "== cargo build --target wasm32-unknown-unknown"
 PATH=/usr/bin:$PATH RUSTC=$web_rustc RUSTDOC=${web_rustc%rustc}rustdoc RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_DIR=$target "$web_cargo" build --quiet --release --bin archboard \
+  CARGO_TARGET_DIR=$target "$web_cargo" build --quiet --profile web --bin archboard \
   --target wasm32-unknown-unknown -Z build-std=std,panic_abort
 
 mkdir -p "$out"
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 "$bindgen" --target web --no-typescript --out-dir "$staging" --out-name archboard \
-  "$target/wasm32-unknown-unknown/release/archboard.wasm"
+  "$target/wasm32-unknown-unknown/web/archboard.wasm"
 echo "== wasm-opt"
 "$wasm_opt" -O2 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

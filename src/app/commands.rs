@@ -152,6 +152,7 @@ impl ArchboardApp {
             Command::ToolConnect => canvas.set_tool(Tool::Connect),
             Command::ToolText => canvas.set_tool(Tool::Text),
             Command::ToolFrame => canvas.set_tool(Tool::Frame),
+            Command::ToolLaser => canvas.set_tool(Tool::Laser),
             Command::QuickAdd => canvas.open_quick_add(),
             Command::ZoomIn => canvas.zoom_step(1),
             Command::ZoomOut => canvas.zoom_step(-1),

@@ -134,14 +134,12 @@ impl DesignReview {
         let (tx, rx) = channel();
         let failed = self.failed.clone();
         let (look, ctx, drill_for) = (look.clone(), ctx.clone(), failed.clone());
-        let spawned = std::thread::Builder::new()
-            .name("review".into())
-            .spawn(move || {
-                let out = compute(&board, &look, review, &drill_for);
-                // The app may have closed the board meanwhile; nobody is left to tell then.
-                let _ = tx.send(out);
-                ctx.request_repaint();
-            });
+        let spawned = crate::platform::background("review", move || {
+            let out = compute(&board, &look, review, &drill_for);
+            // The app may have closed the board meanwhile; nobody is left to tell then.
+            let _ = tx.send(out);
+            ctx.request_repaint();
+        });
         if spawned.is_ok() {
             self.pending.push(Pending {
                 state,

@@ -17,6 +17,9 @@ pub struct PageRequest {
     /// does, `frames` (default 300) per phase.
     pub bench: Option<usize>,
     pub frames: Option<usize>,
+    /// `?timings=1`: say in the console when the app and the room's board are first on
+    /// screen, as the native window's `ARCHBOARD_TIMINGS` does.
+    pub timings: bool,
 }
 
 impl PageRequest {
@@ -37,6 +40,7 @@ impl PageRequest {
                 "name" => r.name = v,
                 "bench" => r.bench = v.and_then(|n| n.parse().ok()),
                 "frames" => r.frames = v.and_then(|n| n.parse().ok()).filter(|n| *n >= 2),
+                "timings" => r.timings = v.as_deref() != Some("0"),
                 _ => {}
             }
         }
@@ -112,6 +116,9 @@ mod tests {
         assert_eq!(url.host, "yjs.example");
         assert_eq!(PageRequest::from_query("").room_url("h:1", false), None);
         assert_eq!(PageRequest::from_query("?bench=500").bench, Some(500));
+        assert!(PageRequest::from_query("?room=a&timings=1").timings);
+        assert!(!PageRequest::from_query("?room=a&timings=0").timings);
+        assert!(!PageRequest::from_query("?room=a").timings);
     }
 
     #[test]

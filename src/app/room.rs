@@ -157,7 +157,11 @@ impl ArchboardApp {
             self.follow_clock(running);
         }
         if let Some(role) = self.role() {
-            let json = self.presence(role).to_json();
+            let presence = self.presence(role);
+            // The trail others see in this person's colour is drawn here in the same one.
+            self.canvas.laser_color = crate::collab::presence::parse_color(&presence.user.color)
+                .map(|[r, g, b]| egui::Color32::from_rgb(r, g, b));
+            let json = presence.to_json();
             let board = self.board.doc.board();
             if let Some(notice) = self
                 .room
@@ -169,8 +173,16 @@ impl ArchboardApp {
         let Room::In(room) = &self.room.state else {
             return;
         };
-        if matches!(room.session.connection(), Connection::Reconnecting { .. }) {
+        if let Connection::Reconnecting { why, .. } = room.session.connection() {
             ctx.request_repaint_after(Duration::from_secs(1));
+            // Never in yet: say why where it is seen, once (the tooltip keeps the latest).
+            if !room.seeded && !room.told_unreachable {
+                let message = format!("Could not join {}: {why}; trying again", room.session.url);
+                if let Room::In(room) = &mut self.room.state {
+                    room.told_unreachable = true;
+                }
+                self.status.error(message);
+            }
         }
     }
 
@@ -210,6 +222,7 @@ impl ArchboardApp {
             links,
             seed,
             seeded: false,
+            told_unreachable: false,
             cursors: HashMap::new(),
             sent: None,
             follow: None,
@@ -267,6 +280,7 @@ impl ArchboardApp {
             selection,
             editing,
             view: Some([c.x, c.y, view.camera.zoom]),
+            laser: self.canvas.lasering,
         }
     }
 

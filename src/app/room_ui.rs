@@ -53,6 +53,8 @@ pub struct InRoom {
     pub links: Option<ShareLinks>,
     pub(super) seed: Seed,
     pub(super) seeded: bool,
+    /// The status line has said why the room could not be reached.
+    pub(super) told_unreachable: bool,
     pub(super) cursors: HashMap<u64, Cursor>,
     /// The presence last sent, and when.
     pub(super) sent: Option<(String, Instant)>,
@@ -65,6 +67,9 @@ pub struct Cursor {
     shown: Option<Point>,
     target: Option<Point>,
     moved: Instant,
+    /// Their laser trail, drawn through the smoothed pointer so it curves at the frame rate
+    /// even though their positions arrive 20 times a second.
+    trail: crate::canvas::laser::Trail,
 }
 
 /// At most this many presence updates a second leave this window.
@@ -274,6 +279,7 @@ impl RoomUi {
                 shown: target,
                 target,
                 moved: now,
+                trail: Default::default(),
             });
             if c.target != target {
                 c.target = target;
@@ -292,6 +298,13 @@ impl RoomUi {
                 }
                 (_, t) => t,
             };
+            match c.shown.filter(|_| p.laser) {
+                Some(at) => c.trail.push(at, now),
+                None => c.trail.lift(),
+            }
+            if c.trail.prune(now) {
+                animating = true;
+            }
             let idle = c.moved.elapsed();
             let opacity = if idle <= FADE_AFTER {
                 1.0
@@ -332,6 +345,7 @@ impl RoomUi {
                 blocks,
                 links,
                 editing,
+                laser: c.trail.faded(now),
             });
             // Following: our view tracks theirs until we move ourselves.
             if let Some((fid, set)) = room.follow

@@ -88,6 +88,8 @@ struct WebApp {
     solo: bool,
     stored: Option<u64>,
     changed: Option<Instant>,
+    /// `?timings=1` in a room: the room's board is not yet on screen.
+    room_timing: bool,
 }
 
 impl WebApp {
@@ -115,7 +117,7 @@ impl WebApp {
         let launch = Launch {
             file: None,
             started: Instant::now(),
-            timings: request.bench.is_some(),
+            timings: request.bench.is_some() || request.timings,
             bench: request.bench.map(|_| request.frames.unwrap_or(300)),
             join,
             name: request.name.clone(),
@@ -158,6 +160,7 @@ impl WebApp {
             solo: solo && request.bench.is_none(),
             stored,
             changed: None,
+            room_timing: request.timings && !solo,
         }
     }
 
@@ -193,6 +196,18 @@ impl WebApp {
     /// a script can read, and scripts (the browser tests, a host page) want to know.
     fn tell_page(&mut self) {
         let board = self.app.board.doc.board();
+        if self.room_timing && !board.blocks.is_empty() {
+            // Counted from the page's navigation, so it includes loading the .wasm.
+            let since = web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now());
+            crate::platform::print_line(&format!(
+                "room: {} blocks and {} links in a frame built {since:.0} ms after the page was opened",
+                board.blocks.len(),
+                board.links.len()
+            ));
+            self.room_timing = false;
+        }
         let now = (
             board.blocks.len(),
             board.links.len(),

@@ -127,26 +127,24 @@ impl LayoutWorker {
     ) {
         let (tx, rx) = channel();
         let wake = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("link-layout".into())
-            .spawn(move || {
-                let fonts = egui::Context::default();
-                let mut layout = None;
-                // Fonts exist once a frame has run; the frame draws nothing.
-                let mut frame = fonts.run_ui(egui::RawInput::default(), |ui| {
-                    layout = Some(
-                        ui.ctx()
-                            .fonts_mut(|f| LinkLayout::after(&board, f, previous.as_ref())),
-                    );
-                });
-                // No window shows this frame: its font atlas upload goes nowhere on purpose.
-                frame.textures_delta.clear();
-                if let Some(layout) = layout {
-                    // The canvas may have moved on to another board; then nobody listens.
-                    let _ = tx.send(layout);
-                    wake.request_repaint();
-                }
+        let spawned = crate::platform::background("link-layout", move || {
+            let fonts = egui::Context::default();
+            let mut layout = None;
+            // Fonts exist once a frame has run; the frame draws nothing.
+            let mut frame = fonts.run_ui(egui::RawInput::default(), |ui| {
+                layout = Some(
+                    ui.ctx()
+                        .fonts_mut(|f| LinkLayout::after(&board, f, previous.as_ref())),
+                );
             });
+            // No window shows this frame: its font atlas upload goes nowhere on purpose.
+            frame.textures_delta.clear();
+            if let Some(layout) = layout {
+                // The canvas may have moved on to another board; then nobody listens.
+                let _ = tx.send(layout);
+                wake.request_repaint();
+            }
+        });
         if spawned.is_ok() {
             self.pending = Some((revision, rx));
         }

@@ -11,6 +11,7 @@ pub mod camera;
 pub mod design;
 pub mod design_paint;
 pub mod hit;
+pub mod laser;
 pub mod layout;
 pub mod link_labels;
 mod overlay;
@@ -45,6 +46,8 @@ pub enum Tool {
     Connect,
     Text,
     Frame,
+    /// Points without editing: a fading trail everyone in the room sees.
+    Laser,
 }
 
 impl Tool {
@@ -55,6 +58,7 @@ impl Tool {
             Tool::Connect => "Connect",
             Tool::Text => "Text",
             Tool::Frame => "Frame",
+            Tool::Laser => "Laser pointer",
         }
     }
 }
@@ -197,6 +201,8 @@ pub struct PeerMark {
     pub blocks: Vec<BlockId>,
     pub links: Vec<LinkId>,
     pub editing: Option<EditTarget>,
+    /// Their laser trail: points with their opacity, and whether each starts a stroke.
+    pub laser: Vec<(Point, f32, bool)>,
 }
 
 /// The board state a cached layout was computed for: (revision, whether a gesture was open).
@@ -237,6 +243,11 @@ pub struct CanvasState {
     pub design: Option<Rc<design::Design>>,
     /// Other people in the room, set by the app each frame.
     pub peers: Vec<PeerMark>,
+    /// This person's laser trail, drawn in `laser_color` (theirs in a room).
+    pub laser: laser::Trail,
+    pub laser_color: Option<egui::Color32>,
+    /// The laser is down: the room hears of it with the pointer.
+    pub lasering: bool,
 }
 
 impl CanvasState {
@@ -288,6 +299,7 @@ impl CanvasState {
             default_route: self.default_route,
             last_view: self.last_view,
             peers: std::mem::take(&mut self.peers),
+            laser_color: self.laser_color,
             ..Self::default()
         };
     }
@@ -410,7 +422,7 @@ impl CanvasState {
             (Gesture::Resize { handle, .. }, _) => handle.cursor(),
             (Gesture::Connect { .. } | Gesture::Reconnect { .. }, _) => egui::CursorIcon::Crosshair,
             (_, Tool::Text) => egui::CursorIcon::Text,
-            (_, Tool::Frame | Tool::Connect) => egui::CursorIcon::Crosshair,
+            (_, Tool::Frame | Tool::Connect | Tool::Laser) => egui::CursorIcon::Crosshair,
             _ => egui::CursorIcon::Default,
         }
     }

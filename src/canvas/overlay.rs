@@ -75,6 +75,13 @@ impl CanvasState {
             }
         }
         self.paint_peers(painter, board, view, style);
+        if !self.laser.is_empty() {
+            let color = self
+                .laser_color
+                .unwrap_or(egui::Color32::from_rgb(0xe0, 0x31, 0x31));
+            let trail = self.laser.faded(web_time::Instant::now());
+            super::laser::paint(painter, view, &trail, color);
+        }
         match &self.gesture {
             Gesture::Marquee { start, now, .. } => {
                 let r = egui::Rect::from_two_pos(view.to_screen(*start), view.to_screen(*now));
@@ -125,6 +132,7 @@ impl CanvasState {
     fn paint_peers(&self, painter: &egui::Painter, board: &Board, view: &View, style: &Style<'_>) {
         for p in &self.peers {
             let color = p.color;
+            super::laser::paint(painter, view, &p.laser, color);
             let outline = Stroke::new(2.0, color);
             for b in p.blocks.iter().filter_map(|id| board.block(*id)) {
                 let r = view.rect_to_screen(&b.rect).expand(5.0);

@@ -52,6 +52,18 @@ impl CanvasState {
         view: &View,
     ) {
         let (modifiers, space) = ui.input(|i| (i.modifiers, i.key_down(egui::Key::Space)));
+        if self.tool != Tool::Laser && self.lasering {
+            self.lasering = false;
+            self.laser.lift();
+        }
+        if self.tool == Tool::Laser && !space && !matches!(self.gesture, Gesture::Pan) {
+            let down =
+                ui.input(|i| i.pointer.primary_down()) && response.is_pointer_button_down_on();
+            if !response.dragged_by(egui::PointerButton::Middle) {
+                self.laser_pointer(ui, response, view, down);
+                return;
+            }
+        }
         let press_origin = ui.input(|i| i.pointer.press_origin());
         if ui.input(|i| i.pointer.any_pressed()) {
             self.press_hover = self.hover_block;
@@ -120,6 +132,30 @@ impl CanvasState {
         }
     }
 
+    /// The laser tool: while the button is held the trail follows the pointer; nothing on the
+    /// board is touched.
+    fn laser_pointer(&mut self, ui: &egui::Ui, response: &egui::Response, view: &View, down: bool) {
+        let at = response
+            .interact_pointer_pos()
+            .or_else(|| response.hover_pos())
+            .map(|p| view.to_world(p));
+        let now = web_time::Instant::now();
+        self.laser.prune(now);
+        match at.filter(|_| down) {
+            Some(p) => {
+                self.laser.push(p, now);
+                self.lasering = true;
+            }
+            None => {
+                self.laser.lift();
+                self.lasering = false;
+            }
+        }
+        if !self.laser.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+
     /// What a primary drag starting at `origin` does: the tool decides first, then what is
     /// under the pointer (a link end, a connection handle, a resize handle, a block, a link).
     fn start_drag(
@@ -149,7 +185,7 @@ impl CanvasState {
                     None => marquee(world, modifiers),
                 };
             }
-            Tool::Select | Tool::Text | Tool::Hand => {}
+            Tool::Select | Tool::Text | Tool::Hand | Tool::Laser => {}
         }
         if let Some(g) = self.grab_handle(doc, ctx, view, origin, world) {
             return g;

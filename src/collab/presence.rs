@@ -53,6 +53,10 @@ pub struct Presence {
     /// What the peer sees: the world point at the middle of its view, and its zoom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<[f32; 3]>,
+    /// The laser pointer is down: the pointer leaves a fading trail. Receivers draw the trail
+    /// from the pointer positions they see, so it costs nothing on the wire beyond this flag.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub laser: bool,
 }
 
 /// Most ids a peer's selection may carry.
@@ -130,7 +134,9 @@ mod tests {
             selection: vec!["42".into()],
             editing: None,
             view: Some([0.0, 0.0, 1.0]),
+            laser: true,
         };
+        assert!(p.to_json().contains(r#""laser":true"#));
         assert_eq!(Presence::parse(&p.to_json()), Some(p));
         let hostile = format!(
             r#"{{"user":{{"name":"{}","color":"red"}},"pointer":[1e30,0],"view":[0,0,-1],"other_tool":1}}"#,

@@ -34,6 +34,27 @@ pub fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(task);
 }
 
+/// Runs `work` away from the frame being drawn: on a thread named `name` natively; in a
+/// browser tab, which has one thread, as a task of its own after the current frame, so the
+/// frame is shown first and input between tasks is answered. Fails only when no thread can
+/// start.
+pub fn background(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(work)
+            .map(drop)
+            .map_err(|e| format!("could not start the {name} worker: {e}"))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = name;
+        timer::after(0, work);
+        Ok(())
+    }
+}
+
 /// One line of a command's output: on stdout (a closed pipe is not worth a panic), or in a
 /// browser's console, where `?bench=` prints what `archboard bench` does.
 pub fn print_line(line: &str) {

@@ -81,6 +81,7 @@ impl FileDialog {
                 Purpose::Report => {
                     "Path of the report (.md, its picture beside it; or .html, one page):"
                 }
+                Purpose::SaveAs if crate::platform::WEB => "Name of the file to download (.ron):",
                 Purpose::Open | Purpose::SaveAs => "Path of the board file (.ron):",
             });
             let edit = ui.add(
@@ -116,7 +117,9 @@ impl FileDialog {
                 let ok = match self.purpose {
                     Purpose::Open => "Open",
                     Purpose::Import => "Import",
+                    Purpose::SaveAs if crate::platform::WEB => "Download",
                     Purpose::SaveAs => "Save",
+                    Purpose::Report if crate::platform::WEB => "Download",
                     Purpose::Report => "Export",
                 };
                 if ui.button(ok).clicked() || entered {
@@ -126,7 +129,8 @@ impl FileDialog {
                     outcome = DialogOutcome::Cancel;
                 }
                 let browsing = self.browse.is_some();
-                if ui
+                if !crate::platform::WEB
+                    && ui
                     .add_enabled(!browsing, egui::Button::new("Browse…"))
                     .on_hover_text("Use the system file dialog")
                     .clicked()

@@ -136,6 +136,9 @@ pub enum JobDone {
 pub struct Jobs {
     tasks: Option<Sender<(Job, Option<egui::Context>)>>,
     done: Receiver<JobDone>,
+    /// Where a job run without the worker (a browser tab has no threads) reports.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    done_tx: Sender<JobDone>,
     pending: usize,
     worker: Option<std::thread::JoinHandle<()>>,
 }
@@ -150,6 +153,7 @@ impl Jobs {
     pub fn new() -> Self {
         let (task_tx, task_rx) = channel::<(Job, Option<egui::Context>)>();
         let (done_tx, done_rx) = channel();
+        let report = done_tx.clone();
         let spawned = std::thread::Builder::new()
             .name("archboard-files".into())
             .spawn(move || {
@@ -171,6 +175,7 @@ impl Jobs {
         Self {
             tasks,
             done: done_rx,
+            done_tx: report,
             pending: 0,
             worker,
         }
@@ -202,7 +207,32 @@ impl Jobs {
                 }
                 Err(e) => Some(run(e.0.0, &mut Clipboard::default())),
             },
-            None => Some(run(job, &mut Clipboard::default())),
+            None => self.run_elsewhere(job, ctx),
+        }
+    }
+
+    /// Without a worker: in a browser tab the job runs as a task of its own after this frame
+    /// (so the frame shows "Opening…" first); natively, where only a failed thread gets here,
+    /// it runs now.
+    fn run_elsewhere(&mut self, job: Job, ctx: Option<egui::Context>) -> Option<JobDone> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let tx = self.done_tx.clone();
+            let queued = crate::platform::background("files", move || {
+                let _ = tx.send(run(job, &mut Clipboard::default()));
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+            if queued.is_ok() {
+                self.pending += 1;
+            }
+            None
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = ctx;
+            Some(run(job, &mut Clipboard::default()))
         }
     }
 

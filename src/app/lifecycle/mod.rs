@@ -433,6 +433,11 @@ impl BoardFiles {
 
     /// Asks for a file to read, starting in the folder of the most recent board.
     fn ask_file(&mut self, purpose: Purpose, sh: &mut Shell<'_>) {
+        #[cfg(target_arch = "wasm32")]
+        if matches!(purpose, Purpose::Open | Purpose::Import) {
+            self.pick_in_browser(sh);
+            return;
+        }
         let start = sh
             .settings
             .recent
@@ -440,6 +445,24 @@ impl BoardFiles {
             .and_then(|p| p.parent())
             .map(|p| p.join(""));
         self.prompt = Some(Prompt::File(FileDialog::new(purpose, start.as_deref())));
+    }
+
+    /// A tab opens what its file picker hands over, the way it opens a dropped file.
+    #[cfg(target_arch = "wasm32")]
+    fn pick_in_browser(&mut self, sh: &mut Shell<'_>) {
+        let arrived = std::sync::Arc::clone(&self.dropped);
+        let ctx = sh.ctx.clone();
+        let accept = ".ron,.excalidraw,.json,.drawio,.dio,.xml,.mmd,.mermaid,.md,.png,.svg";
+        let picked = crate::platform::files::pick(accept, move |file| {
+            if let Ok(mut a) = arrived.lock() {
+                a.push((PathBuf::from(file.name), Ok(file.bytes)));
+            }
+            ctx.request_repaint();
+        });
+        if let Err(e) = picked {
+            sh.status
+                .error(format!("The browser's file picker did not open: {e}"));
+        }
     }
 
     fn start_import(&mut self, path: PathBuf, page: usize, sh: &mut Shell<'_>) {

@@ -202,7 +202,21 @@ fn on_event(weak: &Weak<RefCell<State>>, generation: u64, event: Event) {
     match event {
         Event::Open => opened(&state, generation),
         Event::Message(bytes) => received(&state, &bytes),
-        Event::Closed(why) => lost(&state, why),
+        Event::Closed(why) => {
+            // A browser hides the HTTP answer to a refused upgrade: all it knows is that the
+            // socket never opened.
+            let never_opened = state.borrow().awareness.is_none();
+            let why = if never_opened {
+                let address = state.borrow().url.socket_address();
+                format!(
+                    "{address} did not let this page in: no relay answers there, or it refused \
+                     this room or its token (a browser is not told which)"
+                )
+            } else {
+                why
+            };
+            lost(&state, why)
+        }
     }
 }
 
