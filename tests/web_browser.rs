@@ -241,3 +241,67 @@ fn a_browser_guest_edits_a_shared_board_and_keeps_a_solo_one() {
     browser.ask(json!({"reload": "solo"}));
     browser.expect_blocks("solo", 1, "the solo board survives a reload");
 }
+
+#[test]
+fn a_browser_page_says_what_went_wrong_and_copies_to_the_clipboard() {
+    let Some(web) = web_dir() else {
+        return;
+    };
+    let (_relay, port) = start_relay(&web);
+    let mut browser = Browser::start();
+    let status_has = |b: &mut Browser, page: &str, words: &str| {
+        let answer = b.ask(json!({"wait": {"status_has": words}, "page": page}));
+        assert_eq!(
+            answer["ok"], true,
+            "the page never said {words:?}: {answer}"
+        );
+    };
+
+    // A relay that is not there, and a token the relay refuses: the page says so, no panic.
+    let closed = free_port();
+    let page = format!("http://127.0.0.1:{port}/?room=r&name=A&relay=ws://127.0.0.1:{closed}");
+    browser.ask(json!({"open": page, "page": "nowhere"}));
+    status_has(&mut browser, "nowhere", "did not let this page in");
+    let page = format!("http://127.0.0.1:{port}/?room=r&name=A&token=wrong");
+    browser.ask(json!({"open": page, "page": "refused"}));
+    status_has(&mut browser, "refused", "refused this room or its token");
+    // A room name with characters a room cannot have is refused before anything is sent.
+    let page = format!("http://127.0.0.1:{port}/?room=a%20b&name=A");
+    browser.ask(json!({"open": page, "page": "bad"}));
+    status_has(&mut browser, "bad", "cannot be joined");
+
+    // Ctrl+O opens the page's file picker, and the board picked opens.
+    let solo = format!("http://127.0.0.1:{port}/");
+    browser.ask(json!({"open": solo, "page": "solo"}));
+    let board = concat!(env!("CARGO_MANIFEST_DIR"), "/saves/news-feed.ron");
+    let blocks = archboard::persistence::load_board(std::path::Path::new(board))
+        .expect("the example")
+        .blocks
+        .len();
+    browser.ask(json!({"pick": board, "page": "solo"}));
+    browser.expect_blocks("solo", blocks as u64, "the picked board opens");
+
+    // Copy as Mermaid and Copy as PNG reach the page's clipboard.
+    browser.ask(json!({"key": "q", "page": "solo", "at": [500, 400]}));
+    browser.expect_blocks("solo", blocks as u64 + 1, "Q places a queue");
+    browser.ask(json!({"keys": ["Control", "Shift", "M"], "page": "solo"}));
+    let clip = browser.ask(json!({"clipboard": true, "page": "solo"}));
+    assert!(
+        clip["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("flowchart")),
+        "Copy as Mermaid: {clip}"
+    );
+    browser.ask(json!({"keys": ["Shift", "Alt", "C"], "page": "solo"}));
+    let start = Instant::now();
+    loop {
+        let clip = browser.ask(json!({"clipboard": true, "page": "solo"}));
+        if clip["png"].as_u64().is_some_and(|n| n > 1000) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "Copy as PNG never reached the clipboard: {clip}"
+        );
+    }
+}

@@ -123,27 +123,42 @@ impl Pixmap {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
+        self.draw_in_bands(prims, textures, threads);
+    }
+
+    fn draw_in_bands(&mut self, prims: &[ClippedPrimitive], textures: &Textures, threads: usize) {
         let width = self.width;
         let rows_per_band = self.height.div_ceil(threads).max(1);
         if width == 0 {
             return;
         }
+        let draw_band = |mut band: Band<'_>| {
+            for p in prims {
+                if let Primitive::Mesh(mesh) = &p.primitive {
+                    band.draw_mesh(p.clip_rect, mesh, textures);
+                }
+            }
+        };
+        // One band needs no thread, and a browser tab (which reports no parallelism) has none.
+        if threads == 1 {
+            draw_band(Band {
+                width,
+                top: 0,
+                rows: self.height,
+                data: &mut self.data,
+            });
+            return;
+        }
         std::thread::scope(|scope| {
             for (i, chunk) in self.data.chunks_mut(rows_per_band * width * 4).enumerate() {
                 let rows = chunk.len() / (width * 4);
-                let mut band = Band {
+                let band = Band {
                     width,
                     top: i * rows_per_band,
                     rows,
                     data: chunk,
                 };
-                scope.spawn(move || {
-                    for p in prims {
-                        if let Primitive::Mesh(mesh) = &p.primitive {
-                            band.draw_mesh(p.clip_rect, mesh, textures);
-                        }
-                    }
-                });
+                scope.spawn(move || draw_band(band));
             }
         });
     }
@@ -323,6 +338,10 @@ mod tests {
 
     /// Tessellates shapes the way the export does and rasterizes them.
     fn raster(w: usize, h: usize, shapes: Vec<Shape>) -> Pixmap {
+        raster_in(w, h, shapes, 4)
+    }
+
+    fn raster_in(w: usize, h: usize, shapes: Vec<Shape>, bands: usize) -> Pixmap {
         let ctx = egui::Context::default();
         let input = egui::RawInput {
             screen_rect: Some(Rect::from_min_size(
@@ -338,8 +357,24 @@ mod tests {
         textures.apply(&mut out.textures_delta);
         let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
         let mut pm = Pixmap::new(w, h);
-        pm.draw(&prims, &textures);
+        pm.draw_in_bands(&prims, &textures, bands);
         pm
+    }
+
+    #[test]
+    fn one_band_without_threads_draws_what_many_bands_draw() {
+        let shapes = || {
+            vec![
+                Shape::circle_filled(Pos2::new(30.0, 25.0), 18.0, Color32::from_rgb(20, 120, 200)),
+                Shape::line_segment(
+                    [Pos2::new(0.0, 0.0), Pos2::new(60.0, 50.0)],
+                    egui::Stroke::new(3.0, Color32::from_rgb(200, 40, 20)),
+                ),
+            ]
+        };
+        let one = raster_in(60, 50, shapes(), 1);
+        assert_eq!(one.data, raster_in(60, 50, shapes(), 4).data);
+        assert_ne!(px(&one, 30, 25), [0, 0, 0, 0]);
     }
 
     fn px(pm: &Pixmap, x: usize, y: usize) -> [u8; 4] {

@@ -4,7 +4,11 @@
 //   {"open": URL, "page": NAME}             opens a tab
 //   {"key": "l", "page": NAME, "at": [x,y]} clicks at (x, y) on the canvas, then presses the key
 //   {"press": "Enter", "page": NAME}        presses a key where the focus is
+//   {"keys": ["Control", "Shift", "m"], "page": NAME}  presses the last key with the others held
 //   {"wait": {"blocks": N}, "page": NAME}   waits (at most "ms", default 15 s) for the counts
+//                                           ({"status_has": TEXT} for words in the status line)
+//   {"pick": PATH, "page": NAME}            presses Ctrl+O and gives PATH to the file picker
+//   {"clipboard": true, "page": NAME}       what the page's clipboard holds: text and types
 //   {"reload": NAME}
 //   {"shot": PATH, "page": NAME}
 import puppeteer from "puppeteer-core";
@@ -31,8 +35,12 @@ async function run(c) {
     const page = pages.get(c.page) ?? await browser.newPage();
     pages.set(c.page, page);
     page.on("pageerror", (e) => problems.push(`${c.page}: ${e.message}`));
-    page.on("console", (m) => { if (m.type() === "error" && !m.text().includes("404")) problems.push(`${c.page}: ${m.text()}`); });
+    // Chromium's own line about a WebSocket that did not open is not the page's error.
+    const ours = (t) => !t.includes("404") && !t.startsWith("WebSocket connection to");
+    page.on("console", (m) => { if (m.type() === "error" && ours(m.text())) problems.push(`${c.page}: ${m.text()}`); });
     await page.setViewport({ width: 1280, height: 800 });
+    await browser.defaultBrowserContext().overridePermissions(new URL(c.open).origin,
+      ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
     await page.goto(c.open);
     await page.waitForFunction(() => document.body.dataset.blocks !== undefined, { timeout: 20000 });
     return state(page);
@@ -46,6 +54,36 @@ async function run(c) {
     await page.keyboard.press(c.key);
     return state(page);
   }
+  if (c.keys) {
+    const held = c.keys.slice(0, -1);
+    for (const k of held) await page.keyboard.down(k);
+    await page.keyboard.press(c.keys[c.keys.length - 1]);
+    for (const k of held.reverse()) await page.keyboard.up(k);
+    return state(page);
+  }
+  if (c.pick) {
+    const [chooser] = await Promise.all([
+      page.waitForFileChooser({ timeout: 10000 }),
+      (async () => {
+        await page.keyboard.down("Control");
+        await page.keyboard.press("o");
+        await page.keyboard.up("Control");
+      })(),
+    ]);
+    await chooser.accept([c.pick]);
+    return state(page);
+  }
+  if (c.clipboard) {
+    await new Promise((r) => setTimeout(r, 300));
+    return await page.evaluate(async () => {
+      const items = await navigator.clipboard.read();
+      const types = items.flatMap((i) => i.types);
+      const text = types.includes("text/plain") ? await navigator.clipboard.readText() : "";
+      let png = 0;
+      for (const i of items) if (i.types.includes("image/png")) png = (await i.getType("image/png")).size;
+      return { text, types, png };
+    });
+  }
   if (c.press) {
     await page.keyboard.press(c.press);
     return state(page);
@@ -54,7 +92,8 @@ async function run(c) {
     const until = Date.now() + (c.ms ?? 15000);
     let now = await state(page);
     while (Date.now() < until) {
-      if (Object.entries(c.wait).every(([k, v]) => now[k] === v)) return { ...now, ok: true };
+      const holds = ([k, v]) => k === "status_has" ? now.status.includes(v) : now[k] === v;
+      if (Object.entries(c.wait).every(holds)) return { ...now, ok: true };
       await new Promise((r) => setTimeout(r, 100));
       now = await state(page);
     }

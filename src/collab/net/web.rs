@@ -213,9 +213,9 @@ fn on_event(weak: &Weak<RefCell<State>>, generation: u64, event: Event) {
                      this room or its token (a browser is not told which)"
                 )
             } else {
-                why
+                format!("lost the connection: {why}")
             };
-            lost(&state, why)
+            gone(&state, why)
         }
     }
 }
@@ -315,6 +315,11 @@ fn retire(s: &mut State) {
 
 /// The try failed or the connection dropped: report it and try again after a backoff.
 fn lost(state: &Shared, why: String) {
+    gone(state, format!("lost the connection: {why}"));
+}
+
+/// The try ended (`why` says how); the next one starts after the backoff.
+fn gone(state: &Shared, why: String) {
     let generation = {
         let mut s = state.borrow_mut();
         if s.stopped {
@@ -328,7 +333,7 @@ fn lost(state: &Shared, why: String) {
         s.say(Incoming::Connection(Connection::Reconnecting {
             since,
             attempt,
-            why: format!("lost the connection: {why}"),
+            why,
         }));
         s.generation
     };
