@@ -305,3 +305,111 @@ fn a_browser_page_says_what_went_wrong_and_copies_to_the_clipboard() {
         );
     }
 }
+
+/// The npm y-websocket server on a free port, or `None` (with the reason) when its package
+/// is not installed.
+fn y_websocket() -> Option<(Running, u16)> {
+    let server = common::npm_dir().join("node_modules/y-websocket/bin/server.js");
+    if !server.exists() {
+        assert!(
+            std::env::var_os("ARCHBOARD_INTEROP_REQUIRED").is_none(),
+            "{} is missing",
+            server.display()
+        );
+        eprintln!("skipping: {} is missing", server.display());
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("node")
+        .arg(server)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env_remove("YPERSISTENCE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start y-websocket-server");
+    let running = Running(child);
+    wait_for("y-websocket-server", Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    Some((running, port))
+}
+
+/// A Hocuspocus server (tests/interop/hocuspocus_server.mjs) and its port.
+fn hocuspocus() -> (Running, u16) {
+    let script = common::npm_script("hocuspocus_server.mjs");
+    let mut child = Command::new("node")
+        .arg(&script)
+        .current_dir(common::npm_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node starts");
+    let out = child.stdout.take().expect("stdout");
+    let running = Running(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(port) = line
+                .strip_prefix("listening on ")
+                .or_else(|| line.split("listening on ").nth(1))
+            {
+                let _ = tx.send(port.trim().parse::<u16>().ok());
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(15))
+        .ok()
+        .flatten()
+        .expect("Hocuspocus says its port");
+    (running, port)
+}
+
+#[test]
+fn a_browser_guest_joins_rooms_on_y_websocket_and_hocuspocus_with_relay() {
+    let Some(web) = web_dir() else {
+        return;
+    };
+    let Some((_ys, ys_port)) = y_websocket() else {
+        return;
+    };
+    let (_hp, hp_port) = hocuspocus();
+    let (_relay, port) = start_relay(&web);
+    let mut browser = Browser::start();
+    for (name, relay) in [
+        ("ysocket", format!("ws://127.0.0.1:{ys_port}")),
+        ("hocus", format!("hocuspocus+ws://127.0.0.1:{hp_port}")),
+    ] {
+        let encoded: String = url_encode(&relay);
+        let page = format!("http://127.0.0.1:{port}/?relay={encoded}&room=elsewhere&name=G");
+        browser.ask(json!({"open": page, "page": name}));
+        let joined = browser.ask(json!({"wait": {"status_has": "In the room"}, "page": name}));
+        assert_eq!(
+            joined["ok"], true,
+            "{name}: the page did not join: {joined}"
+        );
+        browser.ask(json!({"key": "l", "page": name}));
+        browser.expect_blocks(name, 1, "L places a block");
+        let room = format!("{relay}/elsewhere");
+        let start = Instant::now();
+        while pulled_blocks(&room) != 1 {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{name}: the browser's block did not reach {room}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// `text` as a query value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
