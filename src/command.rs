@@ -328,13 +328,14 @@ pub fn format_shortcut(s: &KeyboardShortcut) -> String {
 /// Consumes this frame's key presses that match a command and returns those commands.
 ///
 /// egui matches Shift loosely (a Ctrl+Z pattern also matches Ctrl+Shift+Z), so shortcuts with
-/// more modifiers are tried first. Plain-key shortcuts are left alone while a text field has focus.
+/// more modifiers are tried first. While a text field has focus, plain keys and the text's own
+/// shortcuts (select all, copy, cut, paste, undo, redo) are left to it.
 pub fn consume_pressed(ctx: &egui::Context) -> Vec<Command> {
     let typing = ctx.egui_wants_keyboard_input();
     let mut table: Vec<(Command, KeyboardShortcut)> = Command::ALL
         .iter()
         .flat_map(|&c| c.shortcuts().iter().map(move |&s| (c, s)))
-        .filter(|(_, s)| !(typing && is_plain(s)))
+        .filter(|(_, s)| !(typing && (is_plain(s) || edits_text(s))))
         .collect();
     table.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
     ctx.input_mut(|i| {
@@ -344,6 +345,16 @@ pub fn consume_pressed(ctx: &egui::Context) -> Vec<Command> {
             .map(|(c, _)| c)
             .collect()
     })
+}
+
+/// Ctrl+A, C, X, V, Z and Y: what a text field does with its own text.
+fn edits_text(s: &KeyboardShortcut) -> bool {
+    (s.modifiers.command || s.modifiers.ctrl)
+        && !s.modifiers.alt
+        && matches!(
+            s.logical_key,
+            Key::A | Key::C | Key::X | Key::V | Key::Z | Key::Y
+        )
 }
 
 fn is_plain(s: &KeyboardShortcut) -> bool {

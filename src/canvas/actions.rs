@@ -93,7 +93,12 @@ impl CanvasState {
         rect: Rect,
     ) -> Option<BlockId> {
         let id = doc.new_block_id();
-        let block = Block::new(id, kind, label, rect);
+        let mut block = Block::new(id, kind, label, rect);
+        // A new entity starts with the key every table has, sized to show it.
+        if kind == crate::model::ENTITY_KIND {
+            block.fields = vec![crate::model::Field::new("id", "uuid").with("PK")];
+            block.rect.h = crate::model::entity::height_for(1);
+        }
         let inserted = self.apply(
             doc,
             Edit::Insert {

@@ -8,8 +8,10 @@
 
 mod actions;
 pub mod camera;
+mod crowfoot;
 pub mod design;
 pub mod design_paint;
+mod entity_paint;
 pub mod hit;
 pub mod laser;
 pub mod layout;

@@ -139,16 +139,20 @@ pub fn paint_block(
             Stroke::new(stroke.width * 0.8, style.colors.muted_text),
         );
     }
-    paint_block_text(
-        painter,
-        block,
-        &kind.tag,
-        kind.shape,
-        rect,
-        view,
-        style,
-        stroke_color,
-    );
+    if block.fields.is_empty() {
+        paint_block_text(
+            painter,
+            block,
+            &kind.tag,
+            kind.shape,
+            rect,
+            view,
+            style,
+            stroke_color,
+        );
+    } else {
+        super::entity_paint::paint_entity(painter, block, rect, view, style, stroke_color);
+    }
     if let Some(lenses) = style.badges {
         paint_badges(painter, block, &kind.lens, lenses, rect, view, style);
     }
@@ -541,6 +545,11 @@ fn paint_link(
     }
     if link.direction == Direction::Both {
         arrow_head(painter, pts[1], pts[0], head, link_color);
+    }
+    if let Some((from_card, to_card)) = link.cardinality {
+        let foot = (12.0 * z).clamp(4.0, 28.0);
+        super::crowfoot::paint_end(painter, pts[1], pts[0], from_card, foot, stroke);
+        super::crowfoot::paint_end(painter, pts[n - 2], pts[n - 1], to_card, foot, stroke);
     }
     let size = theme::LINK_LABEL_SIZE * z;
     // The label sits where `link_labels` placed it; what the review draws goes just below it.

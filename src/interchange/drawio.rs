@@ -668,7 +668,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         out.push_str(&format!(
             "        <mxCell id=\"b{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{parent}\">\n          <mxGeometry x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" as=\"geometry\"/>\n        </mxCell>\n",
             b.id.0,
-            esc(&b.label),
+            esc(&b.text_with_fields()),
             esc(&format!(
                 "{}{}",
                 style_for(&b.kind, palette),

@@ -562,10 +562,11 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             refs.push(json!({"id": text_id, "type": "text"}));
             s.insert("boundElements".into(), Value::Array(refs));
             elements.push(Value::Object(s));
-            let lines = b.label.lines().count().max(1) as f32;
+            let text = b.text_with_fields();
+            let lines = text.lines().count().max(1) as f32;
             let th = 20.0 * lines;
             let tr = Rect::new(r.x + 4.0, r.y + (r.h - th) / 2.0, (r.w - 8.0).max(8.0), th);
-            elements.push(label_text(&text_id, &b.label, tr, &id, next_seed()));
+            elements.push(label_text(&text_id, &text, tr, &id, next_seed()));
         } else {
             s.insert("boundElements".into(), Value::Array(refs));
             elements.push(Value::Object(s));

@@ -51,6 +51,8 @@ pub struct Shape {
     pub label_at: LabelAt,
     /// Copies drawn stacked behind each other.
     pub instances: Option<u32>,
+    /// An entity's columns (a Mermaid `erDiagram`'s attributes).
+    pub fields: Vec<crate::model::Field>,
 }
 
 impl Shape {
@@ -69,6 +71,7 @@ impl Shape {
             font: 0.0,
             label_at: LabelAt::Inside,
             instances: None,
+            fields: Vec::new(),
         }
     }
 }
@@ -105,6 +108,8 @@ pub struct Edge {
     pub dashed: bool,
     pub direction: Direction,
     pub elbow: bool,
+    /// A relationship's crow's feet.
+    pub cardinality: Option<(crate::model::Card, crate::model::Card)>,
 }
 
 impl Edge {
@@ -116,6 +121,7 @@ impl Edge {
             dashed: false,
             direction: Direction::Forward,
             elbow: false,
+            cardinality: None,
         }
     }
 }
@@ -316,11 +322,17 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
             rect
         };
         let mut label_at = shape.label_at;
-        if shape.role == Role::Block && label_at.is_inside() && !fits_inside(rect, &label) {
+        if shape.role == Role::Block
+            && label_at.is_inside()
+            && shape.fields.is_empty()
+            && !fits_inside(rect, &label)
+        {
             label_at = LabelAt::Below;
         }
         let mut block = Block::new(id, kind, label, rect);
         block.label_at = label_at;
+        block.fields = shape.fields;
+        block.fields.truncate(crate::model::entity::MAX_FIELDS);
         if let Some(n) = shape.instances.filter(|n| *n > 1) {
             block.props.instances = Some(n.min(64));
         }
@@ -394,6 +406,7 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
             LinkStyle::Sync
         };
         link.direction = edge.direction;
+        link.cardinality = edge.cardinality;
         link.route = if edge.elbow {
             Route::Elbow
         } else {

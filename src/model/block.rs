@@ -47,6 +47,9 @@ pub struct Block {
     /// long name on a small block reads better beside it than wrapped into a sliver (version 5).
     #[serde(default, skip_serializing_if = "LabelAt::is_inside")]
     pub label_at: LabelAt,
+    /// An entity's columns (version 6); empty for every other kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<super::entity::Field>,
 }
 
 /// Where a block's label sits relative to its outline.
@@ -126,7 +129,22 @@ impl Block {
             deep_dive: false,
             props: super::Props::default(),
             label_at: LabelAt::Inside,
+            fields: Vec::new(),
         }
+    }
+
+    /// The label with an entity's fields under it, one per line: what exports to tools that
+    /// have no tables (Excalidraw, draw.io) write, so the table stays readable.
+    pub fn text_with_fields(&self) -> std::borrow::Cow<'_, str> {
+        if self.fields.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.label);
+        }
+        let mut text = self.label.clone();
+        for f in &self.fields {
+            text.push('\n');
+            text.push_str(&f.line());
+        }
+        std::borrow::Cow::Owned(text)
     }
 
     pub fn is_frame(&self) -> bool {

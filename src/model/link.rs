@@ -118,6 +118,88 @@ pub struct Link {
     /// `None` shares what other links leave evenly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<f32>,
+    /// A relationship between entities: how many take part at the `from` and the `to` end,
+    /// drawn as crow's feet (version 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardinality: Option<(Card, Card)>,
+}
+
+/// How many of an entity take part at one end of a relationship.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Card {
+    ExactlyOne,
+    ZeroOrOne,
+    OneOrMany,
+    ZeroOrMany,
+}
+
+impl Card {
+    pub const ALL: [Card; 4] = [
+        Card::ExactlyOne,
+        Card::ZeroOrOne,
+        Card::OneOrMany,
+        Card::ZeroOrMany,
+    ];
+
+    pub fn many(self) -> bool {
+        matches!(self, Card::OneOrMany | Card::ZeroOrMany)
+    }
+
+    pub fn optional(self) -> bool {
+        matches!(self, Card::ZeroOrOne | Card::ZeroOrMany)
+    }
+
+    /// `1`, `0..1`, `1..N`, `0..N`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Card::ExactlyOne => "1",
+            Card::ZeroOrOne => "0..1",
+            Card::OneOrMany => "1..N",
+            Card::ZeroOrMany => "0..N",
+        }
+    }
+
+    /// Mermaid's marks for this end, written on the left of `--` (`||`, `|o`, `}|`, `}o`);
+    /// the right side's are the same read backwards.
+    pub fn left_marks(self) -> &'static str {
+        match self {
+            Card::ExactlyOne => "||",
+            Card::ZeroOrOne => "|o",
+            Card::OneOrMany => "}|",
+            Card::ZeroOrMany => "}o",
+        }
+    }
+
+    pub fn right_marks(self) -> &'static str {
+        match self {
+            Card::ExactlyOne => "||",
+            Card::ZeroOrOne => "o|",
+            Card::OneOrMany => "|{",
+            Card::ZeroOrMany => "o{",
+        }
+    }
+
+    /// Reads either side's marks.
+    pub fn from_marks(marks: &str) -> Option<Card> {
+        Some(match marks {
+            "||" => Card::ExactlyOne,
+            "|o" | "o|" => Card::ZeroOrOne,
+            "}|" | "|{" => Card::OneOrMany,
+            "}o" | "o{" => Card::ZeroOrMany,
+            _ => return None,
+        })
+    }
+}
+
+/// `||--o{`: a relationship's two ends in Mermaid's notation (the shared document's form).
+pub fn cardinality_key((from, to): (Card, Card)) -> String {
+    format!("{}--{}", from.left_marks(), to.right_marks())
+}
+
+/// Reads [`cardinality_key`]'s form (`..` for a non-identifying relationship reads too).
+pub fn parse_cardinality(key: &str) -> Option<(Card, Card)> {
+    let (l, r) = key.split_once("--").or_else(|| key.split_once(".."))?;
+    Some((Card::from_marks(l)?, Card::from_marks(r)?))
 }
 
 impl Link {
@@ -131,6 +213,7 @@ impl Link {
             direction: Direction::Forward,
             route: Route::Straight,
             share: None,
+            cardinality: None,
         }
     }
 

@@ -25,6 +25,7 @@ pub enum BlockField {
     DeepDive(bool),
     Props(Props),
     LabelAt(LabelAt),
+    Fields(Vec<super::entity::Field>),
 }
 
 impl BlockField {
@@ -50,6 +51,7 @@ impl BlockField {
             BlockField::DeepDive(v) => BlockField::DeepDive(replace(&mut b.deep_dive, v)),
             BlockField::Props(v) => BlockField::Props(replace(&mut b.props, v)),
             BlockField::LabelAt(v) => BlockField::LabelAt(replace(&mut b.label_at, v)),
+            BlockField::Fields(v) => BlockField::Fields(replace(&mut b.fields, v)),
         }
     }
 
@@ -59,6 +61,12 @@ impl BlockField {
             BlockField::Kind(s) | BlockField::Label(s) | BlockField::Notes(s) => 24 + s.len(),
             BlockField::Tick(s, _) => 32 + s.len(),
             BlockField::Props(p) => 64 + p.partition_key.len(),
+            BlockField::Fields(f) => {
+                24 + f
+                    .iter()
+                    .map(|f| 48 + f.name.len() + f.ty.len())
+                    .sum::<usize>()
+            }
             _ => 24,
         }
     }
@@ -80,6 +88,7 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
         deep_dive,
         props,
         label_at,
+        fields,
     } = new;
     if *kind != old.kind {
         out.push(BlockField::Kind(kind.clone()));
@@ -114,6 +123,9 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
     if *label_at != old.label_at {
         out.push(BlockField::LabelAt(*label_at));
     }
+    if *fields != old.fields {
+        out.push(BlockField::Fields(fields.clone()));
+    }
     out
 }
 
@@ -127,6 +139,7 @@ pub enum LinkField {
     Direction(Direction),
     Route(Route),
     Share(Option<f32>),
+    Cardinality(Option<(super::link::Card, super::link::Card)>),
 }
 
 impl LinkField {
@@ -141,6 +154,7 @@ impl LinkField {
             LinkField::Direction(v) => LinkField::Direction(replace(&mut l.direction, v)),
             LinkField::Route(v) => LinkField::Route(replace(&mut l.route, v)),
             LinkField::Share(v) => LinkField::Share(replace(&mut l.share, v)),
+            LinkField::Cardinality(v) => LinkField::Cardinality(replace(&mut l.cardinality, v)),
         }
     }
 
@@ -163,6 +177,7 @@ pub fn link_diff(old: &Link, new: &Link) -> Vec<LinkField> {
         direction,
         route,
         share,
+        cardinality,
     } = new;
     let mut out = Vec::new();
     if *from != old.from {
@@ -185,6 +200,9 @@ pub fn link_diff(old: &Link, new: &Link) -> Vec<LinkField> {
     }
     if *share != old.share {
         out.push(LinkField::Share(*share));
+    }
+    if *cardinality != old.cardinality {
+        out.push(LinkField::Cardinality(*cardinality));
     }
     out
 }

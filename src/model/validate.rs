@@ -318,6 +318,7 @@ pub fn check_block(b: &Block) -> Result<(), Invalid> {
         )));
     }
     check_rect(&b.rect)?;
+    super::entity::check_fields(&b.fields).map_err(Invalid::OutOfRange)?;
     check_props(&b.props)
 }
 

@@ -97,7 +97,7 @@ pub enum Role {
     Queue,
     #[default]
     Other,
-    /// Text and frames: not part of the system.
+    /// Text, frames and entities: drawn on the board, but not machines requests pass through.
     Annotation,
 }
 

@@ -23,7 +23,8 @@ pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile
         // version 2 file is a valid version 3 file too. Version 4 added two more (a practice
         // session and the recording of changes), so the same holds for version 3. Version 5 added
         // where a block's label sits (inside when left out), so a version 4 file reads as is.
-        1..=4 => {
+        // Version 6 added an entity's fields (none when left out), so the same holds for 5.
+        1..=5 => {
             let mut file = super::ron_options()
                 .from_str::<BoardFile>(text)
                 .map_err(|e| super::syntax_error(e, text, name))?;
@@ -50,7 +51,7 @@ mod tests {
         assert!(board.blocks.values().all(|b| b.props.is_default()));
         assert_eq!(board.estimate, Default::default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
         assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v3"), board);
     }
 
@@ -65,7 +66,7 @@ mod tests {
         );
         assert_eq!(board.estimate.daily_active_users, 5000.0);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("three.ron")).expect("v3"),
             board
@@ -80,7 +81,7 @@ mod tests {
         assert!(board.practice.is_none());
         assert!(board.recording.is_default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("four.ron")).expect("v4"),
             board
@@ -94,7 +95,7 @@ mod tests {
         let id = crate::model::BlockId(1);
         assert_eq!(board.blocks[&id].label_at, crate::model::LabelAt::Inside);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 5,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
         assert!(
             !text.contains("label_at"),
             "the default is left out: {text}"
@@ -109,5 +110,25 @@ mod tests {
             parse_board(&text, Path::new("five.ron")).expect("v5"),
             board
         );
+    }
+
+    #[test]
+    fn version_5_files_load_with_no_entity_fields_and_save_as_version_6() {
+        let v5 = "(\n  format_version: 5,\n  title: \"five\",\n  next_id: 2,\n  blocks: [\n    (id: 1, kind: \"entity\", label: \"User\", rect: (x: 0.0, y: 0.0, w: 180.0, h: 90.0), label_at: Above),\n  ],\n  links: [],\n)\n";
+        let mut board = parse_board(v5, Path::new("five.ron")).expect("v5 loads");
+        let id = crate::model::BlockId(1);
+        assert!(board.blocks[&id].fields.is_empty());
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(!text.contains("fields"), "no fields, none written: {text}");
+        if let Some(b) = board.blocks.get_mut(&id) {
+            b.fields = vec![
+                crate::model::Field::new("id", "uuid").with("PK").with("PT"),
+                crate::model::Field::new("email", "text").with("UK"),
+            ];
+        }
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.contains("fields: ["), "{text}");
+        assert_eq!(parse_board(&text, Path::new("six.ron")).expect("v6"), board);
     }
 }

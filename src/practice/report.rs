@@ -52,6 +52,7 @@ pub fn markdown(i: &Inputs<'_>) -> String {
     problem_section(&mut md, board, problem);
     phases_section(&mut md, board, plan);
     components_section(&mut md, board, plan, i.palette);
+    data_model_section(&mut md, board);
     lens_section(&mut md, board, i.palette, i.lenses);
     findings_section(&mut md, board, &review);
     rubric_section(&mut md, board, problem, plan);
@@ -249,6 +250,67 @@ fn lens_section(md: &mut String, board: &Board, palette: &Palette, lenses: &Lens
     md.push('\n');
 }
 
+/// Each entity as a Markdown table of its fields, and the relationships between them.
+fn data_model_section(md: &mut String, board: &Board) {
+    let mut entities: Vec<&Block> = board
+        .blocks
+        .values()
+        .filter(|b| b.kind == crate::model::ENTITY_KIND)
+        .collect();
+    if entities.is_empty() {
+        return;
+    }
+    entities.sort_by(|a, b| a.label.cmp(&b.label));
+    let _ = writeln!(
+        md,
+        "## Data model
+"
+    );
+    let cell = |s: &str| one_line(s).replace('|', "\\|");
+    for e in &entities {
+        let _ = writeln!(
+            md,
+            "### {}
+",
+            cell(&e.label)
+        );
+        if e.fields.is_empty() {
+            let _ = writeln!(md, "No fields yet.\n");
+            continue;
+        }
+        let _ = writeln!(md, "| field | type | keys |\n|---|---|---|");
+        for f in &e.fields {
+            let keys = f.keys.marks();
+            let _ = writeln!(md, "| {} | {} | {} |", cell(&f.name), cell(&f.ty), keys);
+        }
+        md.push('\n');
+    }
+    let mut relations = Vec::new();
+    for l in board.links.values() {
+        let (Some(a), Some(b)) = (board.block(l.from.block), board.block(l.to.block)) else {
+            continue;
+        };
+        if let Some((from, to)) = l.cardinality {
+            let label = if l.label.trim().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", one_line(&l.label))
+            };
+            relations.push(format!(
+                "- {} ({}) to {} ({}){label}",
+                one_line(&a.label),
+                from.short(),
+                one_line(&b.label),
+                to.short()
+            ));
+        }
+    }
+    if !relations.is_empty() {
+        relations.sort();
+        let _ = writeln!(md, "Relationships:\n\n{}\n", relations.join("\n"));
+    }
+}
+
 fn findings_section(md: &mut String, board: &Board, r: &Review) {
     let (risks, gaps) = r.counts();
     let _ = writeln!(
@@ -375,5 +437,47 @@ fn notes_section(md: &mut String, board: &Board) {
             review::block_name(board, *id),
             one_line(note)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BlockId, Card, ENTITY_KIND, Field, Link, LinkId, Rect};
+
+    #[test]
+    fn the_data_model_is_a_table_per_entity_with_its_relationships() {
+        let mut board = Board::default();
+        let mut user = Block::new(
+            BlockId(1),
+            ENTITY_KIND,
+            "User",
+            Rect::new(0.0, 0.0, 9.0, 9.0),
+        );
+        user.fields = vec![
+            Field::new("id", "uuid").with("PK").with("PT"),
+            Field::new("bio", "a|b"),
+        ];
+        let order = Block::new(
+            BlockId(2),
+            ENTITY_KIND,
+            "Order",
+            Rect::new(20.0, 0.0, 9.0, 9.0),
+        );
+        board.blocks.insert(user.id, user);
+        board.blocks.insert(order.id, order);
+        let mut l = Link::new(LinkId(3), BlockId(1), BlockId(2));
+        l.cardinality = Some((Card::ExactlyOne, Card::ZeroOrMany));
+        l.label = "places".into();
+        board.links.insert(l.id, l);
+        let mut md = String::new();
+        data_model_section(&mut md, &board);
+        assert!(md.starts_with("## Data model\n"), "{md}");
+        assert!(md.contains("### User\n\n| field | type | keys |\n|---|---|---|\n| id | uuid | PK, PT |\n| bio | a\\|b |  |\n"), "{md}");
+        assert!(md.contains("### Order\n\nNo fields yet."), "{md}");
+        assert!(md.contains("- User (1) to Order (0..N): places"), "{md}");
+        let mut none = String::new();
+        data_model_section(&mut none, &Board::default());
+        assert!(none.is_empty());
     }
 }

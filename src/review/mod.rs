@@ -4,6 +4,7 @@
 //! it when the board changes, not every frame; a 10,000-block board takes a few milliseconds.
 
 pub mod drill;
+pub mod entities;
 pub mod estimator;
 pub mod graph;
 pub mod load;
@@ -35,6 +36,9 @@ pub enum FindingKind {
     NoConsumer,
     UnlabelledLink,
     Uncovered,
+    /// The data model: a store without entities, an entity in no store, a partition key that
+    /// is not a field.
+    DataModel,
 }
 
 impl FindingKind {
@@ -159,6 +163,9 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
     f.unconsumed_queues();
     f.unlabelled_links();
     f.uncovered(palette, lenses);
+    for (target, text) in entities::gaps(board, palette, |id| block_name(board, id)) {
+        f.add(FindingKind::DataModel, target, None, |_| text);
+    }
     let mut r = f.review;
     r.findings.sort_by_key(|f| f.kind);
     r

@@ -32,7 +32,12 @@ pub fn show(
         // Frames and notes organise the drawing; they are not components to deep-dive into.
         return;
     }
-    label_place(ui, block, out);
+    if block.kind == crate::model::ENTITY_KIND {
+        super::entity::show(fields, ui, block, out);
+        ui.separator();
+    } else {
+        label_place(ui, block, out);
+    }
     let mut deep = block.deep_dive;
     if ui
         .checkbox(&mut deep, "Deep dive on this component")

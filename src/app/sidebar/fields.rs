@@ -52,6 +52,9 @@ pub enum Field {
     LinkLabel(LinkId),
     PartitionKey(BlockId),
     PrivateNote(Option<BlockId>),
+    /// An entity's field name or type, by the field's place.
+    EntityName(BlockId, usize),
+    EntityType(BlockId, usize),
 }
 
 impl Fields {
@@ -99,6 +102,37 @@ impl Fields {
             "e.g. user_id",
         )
         .map(|k| truncate_chars(&k, MAX_PARTITION_KEY_CHARS))
+    }
+
+    /// A one-line field `width` wide, committed like [`Fields::draft_field`].
+    pub fn draft_narrow(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: Field,
+        current: &str,
+        width: f32,
+        hint: &str,
+    ) -> Option<String> {
+        let mut text = match &self.draft {
+            Some((f, t)) if *f == field => t.clone(),
+            _ => current.to_owned(),
+        };
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text(hint)
+                .char_limit(crate::model::entity::MAX_FIELD_CHARS)
+                .desired_width(width),
+        );
+        if r.has_focus() || r.changed() {
+            self.draft = Some((field, text.clone()));
+        }
+        if r.lost_focus() {
+            self.draft = None;
+            if text != current {
+                return Some(text);
+            }
+        }
+        None
     }
 
     /// A text field whose edits become one undo step when it loses focus.

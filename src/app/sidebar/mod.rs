@@ -6,6 +6,7 @@
 
 mod block;
 mod context;
+mod entity;
 mod estimator;
 mod fields;
 mod link;

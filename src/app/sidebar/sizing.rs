@@ -27,6 +27,7 @@ pub fn show(
             egui::Grid::new("sizing").num_columns(2).show(ui, |ui| {
                 rows(fields, ui, block, kind, &mut props);
             });
+            pick_partition_key(ui, cx, block, &mut props);
             if !block.props.is_default() && ui.small_button("Use the palette's defaults").clicked()
             {
                 props = Props::default();
@@ -46,6 +47,36 @@ pub fn show(
         b.props = props;
         out.push(SidebarAction::Edit(Edit::UpdateBlocks(vec![b])));
     }
+}
+
+/// A store's partition key picked from the fields of the entities it holds (linked to it).
+fn pick_partition_key(
+    ui: &mut egui::Ui,
+    cx: &SidebarContext<'_>,
+    block: &Block,
+    props: &mut Props,
+) {
+    let held = crate::review::entities::fields_held(cx.board, block.id);
+    if held.is_empty() {
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.label("Pick it from");
+        egui::ComboBox::from_id_salt(("partition_key_pick", block.id))
+            .selected_text(if held.contains(&props.partition_key) {
+                props.partition_key.as_str()
+            } else {
+                "a field…"
+            })
+            .show_ui(ui, |ui| {
+                for name in &held {
+                    let on = props.partition_key == *name;
+                    if ui.selectable_label(on, name).clicked() {
+                        props.partition_key = name.clone();
+                    }
+                }
+            });
+    });
 }
 
 /// The grid of number fields; what is changed lands in `props`.

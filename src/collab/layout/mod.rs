@@ -93,6 +93,7 @@ const BLOCK_KEYS: &[&str] = &[
     "replication",
     "partition_key",
     "label_at",
+    "fields",
 ];
 
 const LINK_KEYS: &[&str] = &[
@@ -105,6 +106,7 @@ const LINK_KEYS: &[&str] = &[
     "direction",
     "route",
     "share",
+    "er",
 ];
 
 const INTERVIEW_KEYS: [&str; 6] = ["plan", "phase", "phase_ms", "block_ms", "running", "run"];
@@ -167,6 +169,69 @@ mod tests {
             panic!("a map");
         };
         (doc, roots, m)
+    }
+
+    #[test]
+    fn an_entity_s_fields_cross_and_a_peer_s_bad_fields_are_refused() {
+        let mut b = Block::new(
+            BlockId(7),
+            crate::model::ENTITY_KIND,
+            "User",
+            Rect::new(0.0, 0.0, 220.0, 78.0),
+        );
+        b.fields = vec![
+            crate::model::Field::new("id", "uuid").with("PK").with("PT"),
+            crate::model::Field::new("email", "text").with("UK"),
+        ];
+        let (doc, roots) = doc_with(&b);
+        {
+            let txn = doc.transact();
+            let v = roots.blocks.get(&txn, "7").expect("entry");
+            assert_eq!(read_block(&txn, "7", v), Ok(b));
+        }
+        let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
+            panic!("a map");
+        };
+        for bad in [
+            r#"{"x":1}"#,
+            r#"[{"name":"id","keys":"ZZ"}]"#,
+            r#"[{"name":"a\u0007"}]"#,
+        ] {
+            m.insert(&mut doc.transact_mut(), "fields", bad);
+            let txn = doc.transact();
+            let v = roots.blocks.get(&txn, "7").expect("entry");
+            let r = read_block(&txn, "7", v);
+            assert!(
+                matches!(&r, Err(EntryError::Invalid(e)) if e.contains("fields")),
+                "{bad}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_relationship_s_crow_s_feet_cross_and_a_bad_one_is_refused() {
+        use crate::model::{Card, Link, LinkId};
+        let mut l = Link::new(LinkId(9), BlockId(1), BlockId(2));
+        l.cardinality = Some((Card::ExactlyOne, Card::ZeroOrMany));
+        let doc = Doc::new();
+        let roots = Roots::of(&doc);
+        write_link(&mut doc.transact_mut(), &roots, &l);
+        {
+            let txn = doc.transact();
+            let v = roots.links.get(&txn, "9").expect("entry");
+            assert_eq!(read_link(&txn, "9", v), Ok(l));
+        }
+        let Some(Out::YMap(m)) = roots.links.get(&doc.transact(), "9") else {
+            panic!("a map");
+        };
+        m.insert(&mut doc.transact_mut(), "er", "<>--<>");
+        let txn = doc.transact();
+        let v = roots.links.get(&txn, "9").expect("entry");
+        let r = read_link(&txn, "9", v);
+        assert!(
+            matches!(&r, Err(EntryError::Invalid(e)) if e.contains("er")),
+            "{r:?}"
+        );
     }
 
     #[test]

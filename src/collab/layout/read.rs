@@ -252,6 +252,9 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
             Some(at) => crate::model::LabelAt::from_key(&at)
                 .ok_or_else(|| format!("label_at = {:?} is not a place", clip(&at)))?,
         };
+        if let Some(json) = f.string("fields")? {
+            b.fields = crate::model::entity::from_json(&json)?;
+        }
         for (k, v) in map.iter(txn) {
             if let Some(key) = k.strip_prefix(TICK) {
                 if !matches!(v, Out::Any(Any::Bool(true))) {
@@ -317,6 +320,13 @@ pub fn read_link<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Link, Ent
             None => None,
             Some(s) if s.is_finite() => Some(s as f32),
             Some(s) => return Err(format!("share is {s}").into()),
+        };
+        l.cardinality = match f.string("er")? {
+            None => None,
+            Some(k) => Some(
+                crate::model::link::parse_cardinality(&k)
+                    .ok_or_else(|| format!("er \"{}\" is not a relationship", clip(&k)))?,
+            ),
         };
         Ok(l)
     })()

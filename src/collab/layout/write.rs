@@ -38,6 +38,7 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
         deep_dive,
         props,
         label_at,
+        fields,
     } = b;
     set_str(txn, map, "kind", Some(kind));
     set_text(txn, map, "label", label);
@@ -59,6 +60,9 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
         "label_at",
         (!label_at.is_inside()).then_some(label_at.key()),
     );
+    // An entity's fields travel as one JSON value: a peer's edit replaces the list.
+    let fields = (!fields.is_empty()).then(|| crate::model::entity::to_json(fields));
+    set_str(txn, map, "fields", fields.as_deref());
     // Each tick is a key of its own, so ticks on different items never conflict.
     let have: Vec<String> = map
         .keys(txn)
@@ -109,6 +113,7 @@ pub fn write_link(txn: &mut TransactionMut, roots: &Roots, link: &Link) {
         direction,
         route,
         share,
+        cardinality,
     } = link;
     set_str(txn, &map, "from", Some(&id_key(from.block.0)));
     set_str(txn, &map, "to", Some(&id_key(to.block.0)));
@@ -138,6 +143,8 @@ pub fn write_link(txn: &mut TransactionMut, roots: &Roots, link: &Link) {
     };
     set_str(txn, &map, "route", route);
     set_num(txn, &map, "share", share.map(f64::from));
+    let er = cardinality.map(crate::model::link::cardinality_key);
+    set_str(txn, &map, "er", er.as_deref());
 }
 
 pub fn remove_block(txn: &mut TransactionMut, roots: &Roots, id: BlockId) {

@@ -7,6 +7,7 @@
 //! (`classDef`, `style`, `click`…) is read past, not refused; a `:::name` class that names an
 //! archboard kind sets the node's kind, which is how archboard's own export keeps kinds.
 
+mod er;
 mod parse;
 mod write;
 

@@ -113,7 +113,9 @@ fn from_pako(code: &str) -> Option<String> {
 
 /// Whether `text` is (or holds) a Mermaid flowchart.
 pub fn looks_like(text: &str) -> bool {
-    charts(text).iter().any(|c| header(c).is_ok())
+    charts(text)
+        .iter()
+        .any(|c| header(c).is_ok() || super::er::is_er(c))
 }
 
 /// The chart's direction, from its header line, or why it is not a flowchart.
@@ -139,7 +141,7 @@ fn header(chart: &str) -> Result<(Flow, usize), String> {
         if !matches!(first, "graph" | "flowchart" | "flowchart-elk") {
             let what: String = first.chars().take(40).collect();
             return Err(format!(
-                "not a Mermaid flowchart: it starts with `{what}` (only `flowchart` and `graph` charts import)"
+                "not a Mermaid flowchart: it starts with `{what}` (`flowchart`, `graph` and `erDiagram` charts import)"
             ));
         }
         let flow = match words.find(|w| !w.is_empty()).unwrap_or("TB") {
@@ -200,6 +202,9 @@ pub fn parse(text: &str, index: usize) -> Result<Scene, String> {
             crate::text::count(count, "chart")
         ));
     };
+    if super::er::is_er(&chart) {
+        return super::er::parse(&chart);
+    }
     let (flow, skip) = header(&chart)?;
     let body: String = chart.lines().skip(skip).collect::<Vec<_>>().join("\n");
     let mut c = Chart {

@@ -14,6 +14,10 @@ fn quote(label: &str) -> String {
 /// each node's kind as a `:::kind` class, so the chart comes back as the same board.
 pub fn write(board: &Board, palette: &Palette) -> String {
     use std::fmt::Write;
+    // A data model alone reads best, and round-trips, as an entity-relationship chart.
+    if super::er::only_entities(board) {
+        return super::er::write(board);
+    }
     let mut out = String::from("flowchart LR\n");
     let holder = |b: &crate::model::Block| {
         crate::interchange::scene::innermost_frame(board, b).map(|f| f.id)
