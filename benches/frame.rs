@@ -131,6 +131,63 @@ fn bench_frames(c: &mut Criterion) {
     }
 }
 
+/// 200 entities of 10 fields each against 200 plain blocks of the same size at the same
+/// places: a table's rows must not make panning slower than a board of boxes (target: the
+/// entities' frame within 1.5× of the plain one, at 100 % and with the whole board in view).
+fn bench_entities(c: &mut Criterion) {
+    use archboard::model::entity::height_for;
+    use archboard::model::{ENTITY_KIND, Field};
+    let palette = Palette::bundled();
+    let colors = Colors::light();
+    let plain = synthetic_with(200, 200, Layout::Grid);
+    let mut plain_board = plain.clone();
+    let mut entity_board = plain;
+    let ids: Vec<_> = entity_board.blocks.keys().copied().collect();
+    for id in ids {
+        for (board, entity) in [(&mut plain_board, false), (&mut entity_board, true)] {
+            let Some(b) = board.blocks.get_mut(&id) else {
+                continue;
+            };
+            b.rect.w = 220.0;
+            b.rect.h = height_for(10);
+            if entity {
+                b.kind = ENTITY_KIND.to_owned();
+                b.fields = (0..10)
+                    .map(|i| {
+                        let f = Field::new(format!("field_{i}"), "varchar(64)");
+                        if i == 0 { f.with("PK") } else { f }
+                    })
+                    .collect();
+            }
+        }
+    }
+    for (name, board) in [
+        ("200_plain_blocks", plain_board),
+        ("200_entities_10_fields", entity_board),
+    ] {
+        let doc = Document::new(board);
+        let ctx = egui::Context::default();
+        let mut warm = ctx.run_ui(egui::RawInput::default(), |_| {});
+        warm.textures_delta.clear();
+        let fans = ctx.fonts_mut(|f| paint::LinkLayout::new(doc.board(), f));
+        let start = doc.board().bounds().unwrap_or_default();
+        let at_100 = Camera {
+            origin: Point::new(start.x, start.y),
+            zoom: 1.0,
+        };
+        let fit = Camera::fit(SCREEN, &start, 20.0, 1.0);
+        frame(&ctx, &doc, &fans, at_100, &palette, &colors);
+        c.bench_function(
+            &format!("frame_100pct_{name} (entities within 1.5x of plain)"),
+            |b| b.iter(|| black_box(frame(&ctx, &doc, &fans, at_100, &palette, &colors))),
+        );
+        c.bench_function(
+            &format!("frame_whole_board_{name} (entities within 1.5x of plain)"),
+            |b| b.iter(|| black_box(frame(&ctx, &doc, &fans, fit, &palette, &colors))),
+        );
+    }
+}
+
 fn bench_edit(c: &mut Criterion) {
     let mut doc = Document::new(synthetic(100_000, 100_000));
     let id = *doc
@@ -150,5 +207,5 @@ fn bench_edit(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_frames, bench_edit);
+criterion_group!(benches, bench_frames, bench_entities, bench_edit);
 criterion_main!(benches);

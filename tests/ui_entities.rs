@@ -168,3 +168,56 @@ fn an_entity_from_the_palette_starts_with_a_key_and_grows_with_its_fields() {
             .partition
     );
 }
+
+#[test]
+fn a_relationship_s_crow_s_feet_are_picked_in_the_sidebar() {
+    let (mut h, _clock) = app_with_clock(None);
+    h.run_steps(2);
+    let first = h.state().board.doc.board().next_id;
+    let (a, b, link) = (BlockId(first), BlockId(first + 1), LinkId(first + 2));
+    let user = Block::new(a, ENTITY_KIND, "User", Rect::new(80.0, 200.0, 220.0, 58.0));
+    let order = Block::new(
+        b,
+        ENTITY_KIND,
+        "Order",
+        Rect::new(420.0, 200.0, 220.0, 58.0),
+    );
+    h.state_mut()
+        .board
+        .doc
+        .apply(Edit::Insert {
+            blocks: vec![user, order],
+            links: vec![Link::new(link, a, b)],
+        })
+        .expect("insert");
+    h.state_mut().canvas.selection.only_link(link);
+    h.run_steps(3);
+    h.get_by_label("Relationship");
+    let pick = |h: &mut H, end: usize, choice: &str| {
+        h.query_all(by().role(egui::accesskit::Role::ComboBox).value("not said"))
+            .nth(end)
+            .or_else(|| {
+                h.query_all(by().role(egui::accesskit::Role::ComboBox))
+                    .nth(end)
+            })
+            .expect("the end's picker")
+            .click();
+        h.run_steps(2);
+        h.get_by_label(choice).click();
+        h.run_steps(3);
+    };
+    pick(&mut h, 1, "zero or many");
+    let l = &h.state().board.doc.board().links[&link];
+    assert_eq!(
+        l.cardinality,
+        Some((
+            archboard::model::Card::ExactlyOne,
+            archboard::model::Card::ZeroOrMany
+        ))
+    );
+    assert_eq!(l.direction, archboard::model::Direction::None);
+    // One undo step takes the feet away again.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().board.doc.board().links[&link].cardinality, None);
+}

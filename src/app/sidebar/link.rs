@@ -53,10 +53,63 @@ pub fn show(
     });
     if ui.button("Reverse").clicked() {
         l.reverse();
+        l.cardinality = l.cardinality.map(|(a, b)| (b, a));
+    }
+    let entity = |id: BlockId| {
+        cx.board
+            .block(id)
+            .is_some_and(|b| b.kind == crate::model::ENTITY_KIND)
+    };
+    if entity(link.from.block) && entity(link.to.block) {
+        relationship(ui, &name(link.from.block), &name(link.to.block), &mut l);
+        return finish(link, l, out);
     }
     share(fields, ui, cx, link, &mut l);
+    finish(link, l, out);
+}
+
+fn finish(link: &Link, l: Link, out: &mut Vec<SidebarAction>) {
     if l != *link {
         out.push(SidebarAction::Edit(Edit::UpdateLink(l)));
+    }
+}
+
+/// Between two entities: how many of each take part, drawn as crow's feet.
+fn relationship(ui: &mut egui::Ui, from: &str, to: &str, l: &mut Link) {
+    use crate::model::Card;
+    ui.separator();
+    ui.strong("Relationship");
+    let words = |c: Option<Card>| match c {
+        None => "not said",
+        Some(Card::ExactlyOne) => "exactly one",
+        Some(Card::ZeroOrOne) => "zero or one",
+        Some(Card::OneOrMany) => "one or many",
+        Some(Card::ZeroOrMany) => "zero or many",
+    };
+    let (mut a, mut b) = match l.cardinality {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    for (end, name, card) in [("from", from, &mut a), ("to", to, &mut b)] {
+        ui.horizontal(|ui| {
+            ui.label(format!("{name}:"));
+            egui::ComboBox::from_id_salt(("cardinality", end, l.id))
+                .selected_text(words(*card))
+                .show_ui(ui, |ui| {
+                    for c in Card::ALL {
+                        ui.selectable_value(card, Some(c), words(Some(c)));
+                    }
+                });
+        });
+    }
+    l.cardinality = match (a, b) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (Some(a), None) => Some((a, Card::ZeroOrMany)),
+        (None, Some(b)) => Some((Card::ExactlyOne, b)),
+        (None, None) => None,
+    };
+    if l.cardinality.is_some() {
+        l.direction = Direction::None;
     }
 }
 
