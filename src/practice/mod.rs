@@ -50,6 +50,9 @@ pub enum Check {
     Estimated,
     /// At least this many blocks are marked for a deep dive.
     DeepDives(usize),
+    /// The core entities are on the board with fields: one entity for each group, named by any
+    /// of the group's names (case and a plural `s` aside): `[["url", "link"], ["user"]]`.
+    Entities(Vec<Vec<String>>),
 }
 
 impl Check {

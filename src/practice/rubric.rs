@@ -68,6 +68,34 @@ pub fn holds(
         }
         Check::Estimated => !board.estimate.is_default(),
         Check::DeepDives(n) => board.blocks.values().filter(|b| b.deep_dive).count() >= *n,
+        Check::Entities(groups) => {
+            let named: Vec<String> = board
+                .blocks
+                .values()
+                .filter(|b| b.kind == crate::model::ENTITY_KIND && !b.fields.is_empty())
+                .map(|b| entity_word(&b.label))
+                .collect();
+            groups
+                .iter()
+                .all(|names| names.iter().any(|n| named.contains(&entity_word(n))))
+        }
+    }
+}
+
+/// An entity's name as the rubric compares it: lower case, words run together, a plural `s`
+/// off (`Short URLs` and `short_url` are one entity).
+fn entity_word(name: &str) -> String {
+    let w: String = name
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match w.strip_suffix('s') {
+        Some(one) if one.len() > 2 && !one.ends_with('s') => one.to_owned(),
+        _ => w,
     }
 }
 
@@ -227,6 +255,41 @@ mod tests {
         assert!(check(&c, &b));
         // No store at all does not count as "every store is partitioned".
         assert!(!check(&c, &board(&["client"], &[])));
+    }
+
+    #[test]
+    fn entities_count_once_named_with_fields() {
+        use crate::model::{Block, ENTITY_KIND, Field, Rect};
+        let c = Check::Entities(vec![kinds(&["url", "link"]), kinds(&["user"])]);
+        let mut b = Board::default();
+        let mut add = |id: u64, label: &str, fields: bool| {
+            let mut e = Block::new(
+                BlockId(id),
+                ENTITY_KIND,
+                label,
+                Rect::new(0.0, 0.0, 9.0, 9.0),
+            );
+            if fields {
+                e.fields = vec![Field::new("id", "uuid").with("PK")];
+            }
+            b.blocks.insert(e.id, e);
+        };
+        add(1, "Short URLs", true);
+        add(2, "User", false);
+        assert!(
+            !check(&c, &b),
+            "an entity without fields is not yet a table"
+        );
+        if let Some(u) = b.blocks.get_mut(&BlockId(2)) {
+            u.fields = vec![Field::new("id", "uuid")];
+        }
+        assert!(!check(&c, &b), "Short URLs is not url");
+        if let Some(u) = b.blocks.get_mut(&BlockId(1)) {
+            u.label = "Links".into();
+        }
+        assert!(check(&c, &b));
+        assert_eq!(entity_word("Address"), "address");
+        assert_eq!(entity_word("short_urls"), "shorturl");
     }
 
     #[test]
