@@ -58,6 +58,23 @@ fn frame(
         .sum()
 }
 
+/// A context with its font atlas warmed (as a running app has), the board's link layout, and
+/// the two cameras measured: at 100 % where the board starts, and the whole board in view.
+fn setup(doc: &Document) -> (egui::Context, Fans, Camera, Camera) {
+    let ctx = egui::Context::default();
+    let mut warm = ctx.run_ui(egui::RawInput::default(), |_| {});
+    // Nothing uploads textures here, so the atlas delta is dropped on purpose.
+    warm.textures_delta.clear();
+    let fans = ctx.fonts_mut(|f| paint::LinkLayout::new(doc.board(), f));
+    let bounds = doc.board().bounds().unwrap_or_default();
+    let at_100 = Camera {
+        origin: Point::new(bounds.x, bounds.y),
+        zoom: 1.0,
+    };
+    let fit = Camera::fit(SCREEN, &bounds, 20.0, 1.0);
+    (ctx, fans, at_100, fit)
+}
+
 /// `camera` zoomed by `factor` around the centre of the screen, as one wheel notch does.
 fn zoomed(camera: Camera, factor: f32) -> Camera {
     let mut cam = camera;
@@ -80,18 +97,7 @@ fn bench_frames(c: &mut Criterion) {
             Layout::Grid => format!("{n}_blocks"),
             other => format!("{n}_blocks_{}", format!("{other:?}").to_lowercase()),
         };
-        let ctx = egui::Context::default();
-        // Warm the font atlas once, as a running app has.
-        let mut warm = ctx.run_ui(egui::RawInput::default(), |_| {});
-        // Nothing uploads textures here, so the atlas delta is dropped on purpose.
-        warm.textures_delta.clear();
-        let fans = ctx.fonts_mut(|f| paint::LinkLayout::new(doc.board(), f));
-        // The first block at 100 %: the view starts where the board does.
-        let start = doc.board().bounds().unwrap_or_default();
-        let at_100 = Camera {
-            origin: Point::new(start.x, start.y),
-            zoom: 1.0,
-        };
+        let (ctx, fans, at_100, fit) = setup(&doc);
         frame(&ctx, &doc, &fans, at_100, &palette, &colors);
         if n == 10_000 {
             c.bench_function(
@@ -110,8 +116,6 @@ fn bench_frames(c: &mut Criterion) {
         c.bench_function(&format!("frame_100pct_{name} (target 8 ms)"), |b| {
             b.iter(|| black_box(frame(&ctx, &doc, &fans, at_100, &palette, &colors)))
         });
-        let bounds = doc.board().bounds().unwrap_or_default();
-        let fit = Camera::fit(SCREEN, &bounds, 20.0, 1.0);
         c.bench_function(&format!("frame_whole_board_{name} (target 16 ms)"), |b| {
             b.iter(|| black_box(frame(&ctx, &doc, &fans, fit, &palette, &colors)))
         });
@@ -166,16 +170,7 @@ fn bench_entities(c: &mut Criterion) {
         ("200_entities_10_fields", entity_board),
     ] {
         let doc = Document::new(board);
-        let ctx = egui::Context::default();
-        let mut warm = ctx.run_ui(egui::RawInput::default(), |_| {});
-        warm.textures_delta.clear();
-        let fans = ctx.fonts_mut(|f| paint::LinkLayout::new(doc.board(), f));
-        let start = doc.board().bounds().unwrap_or_default();
-        let at_100 = Camera {
-            origin: Point::new(start.x, start.y),
-            zoom: 1.0,
-        };
-        let fit = Camera::fit(SCREEN, &start, 20.0, 1.0);
+        let (ctx, fans, at_100, fit) = setup(&doc);
         frame(&ctx, &doc, &fans, at_100, &palette, &colors);
         c.bench_function(
             &format!("frame_100pct_{name} (entities within 1.5x of plain)"),

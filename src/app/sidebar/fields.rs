@@ -113,26 +113,12 @@ impl Fields {
         width: f32,
         hint: &str,
     ) -> Option<String> {
-        let mut text = match &self.draft {
-            Some((f, t)) if *f == field => t.clone(),
-            _ => current.to_owned(),
-        };
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut text)
+        self.draft(ui, field, current, |text| {
+            egui::TextEdit::singleline(text)
                 .hint_text(hint)
                 .char_limit(crate::model::entity::MAX_FIELD_CHARS)
-                .desired_width(width),
-        );
-        if r.has_focus() || r.changed() {
-            self.draft = Some((field, text.clone()));
-        }
-        if r.lost_focus() {
-            self.draft = None;
-            if text != current {
-                return Some(text);
-            }
-        }
-        None
+                .desired_width(width)
+        })
     }
 
     /// A text field whose edits become one undo step when it loses focus.
@@ -144,16 +130,30 @@ impl Fields {
         rows: usize,
         hint: &str,
     ) -> Option<String> {
+        self.draft(ui, field, current, |text| {
+            let edit = if rows > 1 {
+                egui::TextEdit::multiline(text).desired_rows(rows)
+            } else {
+                egui::TextEdit::singleline(text)
+            };
+            edit.hint_text(hint).desired_width(f32::INFINITY)
+        })
+    }
+
+    /// The text box `make` builds over the draft (or `current`); its text when it loses focus
+    /// changed.
+    fn draft(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: Field,
+        current: &str,
+        make: impl for<'t> FnOnce(&'t mut String) -> egui::TextEdit<'t>,
+    ) -> Option<String> {
         let mut text = match &self.draft {
             Some((f, t)) if *f == field => t.clone(),
             _ => current.to_owned(),
         };
-        let edit = if rows > 1 {
-            egui::TextEdit::multiline(&mut text).desired_rows(rows)
-        } else {
-            egui::TextEdit::singleline(&mut text)
-        };
-        let r = ui.add(edit.hint_text(hint).desired_width(f32::INFINITY));
+        let r = ui.add(make(&mut text));
         if r.has_focus() || r.changed() {
             self.draft = Some((field, text.clone()));
         }
