@@ -183,13 +183,24 @@ fn connect(state: &Shared) {
             later(state, generation, CONNECT_TIMEOUT, |state| {
                 let open = state.borrow().socket.as_ref().is_some_and(Socket::is_open);
                 if !open {
-                    let why = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs());
-                    lost(state, why);
+                    let detail = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs());
+                    let why = not_let_in(state, &detail);
+                    gone(state, why);
                 }
             });
         }
         Err(why) => lost(state, why),
     }
+}
+
+/// Why a socket that never opened is gone, as far as a page can tell: a browser hides the
+/// HTTP answer to a refused upgrade, and a slow refusal looks like no answer at all.
+fn not_let_in(state: &Shared, detail: &str) -> String {
+    let address = state.borrow().url.socket_address();
+    format!(
+        "{address} did not let this page in ({detail}): no relay answers there, or it refused \
+         this room or its token (a browser is not told which)"
+    )
 }
 
 fn on_event(weak: &Weak<RefCell<State>>, generation: u64, event: Event) {
@@ -207,11 +218,7 @@ fn on_event(weak: &Weak<RefCell<State>>, generation: u64, event: Event) {
             // socket never opened.
             let never_opened = state.borrow().awareness.is_none();
             let why = if never_opened {
-                let address = state.borrow().url.socket_address();
-                format!(
-                    "{address} did not let this page in: no relay answers there, or it refused \
-                     this room or its token (a browser is not told which)"
-                )
+                not_let_in(&state, &why)
             } else {
                 format!("lost the connection: {why}")
             };
