@@ -62,16 +62,25 @@ async function run(c) {
     return state(page);
   }
   if (c.pick) {
-    const [chooser] = await Promise.all([
-      page.waitForFileChooser({ timeout: 10000 }),
-      (async () => {
-        await page.keyboard.down("Control");
-        await page.keyboard.press("o");
-        await page.keyboard.up("Control");
-      })(),
-    ]);
-    await chooser.accept([c.pick]);
-    return state(page);
+    // The canvas must have the keyboard; a loaded machine may draw the frame that opens the
+    // picker late, so Ctrl+O is tried a few times.
+    await page.mouse.click(530, 700);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [chooser] = await Promise.all([
+          page.waitForFileChooser({ timeout: 8000 }),
+          (async () => {
+            await page.keyboard.down("Control");
+            await page.keyboard.press("o");
+            await page.keyboard.up("Control");
+          })(),
+        ]);
+        await chooser.accept([c.pick]);
+        return state(page);
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
   }
   if (c.clipboard) {
     await new Promise((r) => setTimeout(r, 300));
