@@ -202,6 +202,8 @@ commands! {
     ToolText: Tools, "Text tool", [key(NONE, Key::T)], Nothing, Canvas;
     ToolFrame: Tools, "Frame tool", [key(NONE, Key::F)], Nothing, Canvas;
     ToolLaser: Tools, "Laser pointer (the room sees it fade)", [key(NONE, Key::K)], Nothing, Canvas;
+    ToolPen: Tools, "Pen (freehand ink)", [key(NONE, Key::P)], Nothing, Canvas;
+    ToolEraser: Tools, "Eraser (removes the ink it crosses)", [key(NONE, Key::E)], Nothing, Canvas;
     QuickAdd: Tools, "Quick add component…", [key(NONE, Key::Tab), key(NONE, Key::Slash)], Nothing, Canvas;
     ZoomIn: View, "Zoom in", [key(CTRL, Key::Equals), key(CTRL, Key::Plus)], Nothing, Canvas;
     ZoomOut: View, "Zoom out", [key(CTRL, Key::Minus)], Nothing, Canvas;

@@ -796,3 +796,109 @@ fn a_short_practice_interview_in_a_window_shows_in_its_report() {
     }
     assert!(md.contains("1 hint of"), "the hint is counted: {md}");
 }
+
+/// Pixels in which two pictures of the same size differ.
+fn differing_pixels(a: &Path, b: &Path) -> usize {
+    let (a, b) = (
+        image::open(a).expect("png").to_rgba8(),
+        image::open(b).expect("png").to_rgba8(),
+    );
+    assert_eq!(a.dimensions(), b.dimensions(), "same board bounds");
+    a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
+}
+
+fn export_png(board: &archboard::model::Board, dir: &Path, name: &str) -> std::path::PathBuf {
+    let file = dir.join(format!("{name}.ron"));
+    archboard::persistence::save_board(&file, board).expect("save");
+    let png = dir.join(format!("{name}.png"));
+    let out = Command::new(env!("CARGO_BIN_EXE_archboard"))
+        .arg("export")
+        .arg(&file)
+        .arg("-o")
+        .arg(&png)
+        .output()
+        .expect("export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    png
+}
+
+#[test]
+fn a_requirement_typed_and_a_stroke_drawn_are_saved_and_exported() {
+    let Some(mut s) = Session::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("interview.ron");
+    s.launch(&file);
+
+    // A requirements card from quick add opens with its text ready to type into.
+    s.x(&["mousemove", "450", "260"]);
+    s.x(&["key", "Tab"]);
+    s.x(&["type", "--delay", "40", "requirements"]);
+    s.x(&["key", "Return"]);
+    std::thread::sleep(Duration::from_millis(300));
+    s.x(&["key", "Return"]);
+    s.x(&["type", "--delay", "40", "Functional"]);
+    s.x(&["key", "Return"]);
+    s.x(&["type", "--delay", "40", "Shorten a long URL"]);
+    // Clicking the empty canvas ends the typing; the pen draws a stroke below the card.
+    s.x(&["mousemove", "900", "600"]);
+    s.x(&["click", "1"]);
+    s.x(&["key", "p"]);
+    s.x(&["mousemove", "380", "480"]);
+    s.x(&["mousedown", "1"]);
+    for i in 1..=24 {
+        let x = 380 + i * 12;
+        let y = 480 + ((i as f32 * 0.6).sin() * 40.0) as i32;
+        s.x(&["mousemove", &x.to_string(), &y.to_string()]);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.x(&["mouseup", "1"]);
+    save_and_expect(&s, &file, "2 blocks, 0 links");
+
+    let board = load_board(&file).expect("saved board");
+    let card = board
+        .blocks
+        .values()
+        .find(|b| b.kind == archboard::model::REQUIREMENTS_KIND)
+        .expect("a requirements card");
+    assert_eq!(
+        card.reqs,
+        vec![archboard::model::Requirement::functional(
+            "Shorten a long URL"
+        )]
+    );
+    let stroke = board
+        .blocks
+        .values()
+        .find(|b| b.is_ink())
+        .expect("an ink stroke");
+    assert!(stroke.ink.len() >= 10, "{} points", stroke.ink.len());
+    assert!(stroke.rect.w > 200.0, "{:?}", stroke.rect);
+
+    // The PNG shows both: taking either away changes the picture where it was drawn.
+    let both = export_png(&board, dir.path(), "both");
+    let mut no_req = board.clone();
+    if let Some(c) = no_req.blocks.get_mut(&card.id) {
+        c.reqs.clear();
+    }
+    let mut no_ink = board.clone();
+    if let Some(st) = no_ink.blocks.get_mut(&stroke.id) {
+        // Same bounds, no line: a single point far in a corner is a dot, not the stroke.
+        st.ink.truncate(1);
+    }
+    let without_req = differing_pixels(&both, &export_png(&no_req, dir.path(), "no-req"));
+    let without_ink = differing_pixels(&both, &export_png(&no_ink, dir.path(), "no-ink"));
+    assert!(
+        without_req > 300,
+        "the requirement is drawn ({without_req} pixels)"
+    );
+    assert!(
+        without_ink > 500,
+        "the stroke is drawn ({without_ink} pixels)"
+    );
+}

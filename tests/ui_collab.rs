@@ -491,3 +491,94 @@ fn a_laser_stroke_shows_in_the_other_window_in_its_colour_and_fades_leaving_the_
         assert!(!app.board.doc.can_undo());
     }
 }
+
+#[test]
+fn a_pen_stroke_reaches_the_other_window_while_it_is_drawn_at_under_a_kilobyte_a_second() {
+    let server = relay(RelayOptions::default());
+    let room = url(&server, "ink", "");
+    let mut a = window("Ana", "#e8590c", |app| app.join_on_start(room.clone()));
+    let mut b = window("Ben", "#2b8a3e", |app| app.join_on_start(room.clone()));
+    until(&mut a, &mut b, "both in the room", |a, b| {
+        synced(a) && synced(b)
+    });
+    common::key_at(&mut a, Pos2::new(500.0, 400.0), Key::P);
+    assert_eq!(a.state().canvas.tool, archboard::canvas::Tool::Pen);
+    let before = server.update_bytes();
+
+    // Ana draws for two seconds, a point a frame, the way a hand moves a mouse.
+    let ink_on = |app: &ArchboardApp| {
+        app.board
+            .doc
+            .board()
+            .blocks
+            .values()
+            .find(|b| b.is_ink())
+            .map_or(0, |b| b.ink.len())
+    };
+    let from = Pos2::new(300.0, 300.0);
+    a.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    let start = Instant::now();
+    let mut seen_while_drawing = 0;
+    let mut step = 0;
+    let mut at = from;
+    while start.elapsed() < Duration::from_secs(2) {
+        step += 1;
+        let t = step as f32 / 60.0;
+        at = Pos2::new(300.0 + t * 250.0, 300.0 + (t * 9.0).sin() * 60.0);
+        a.event(egui::Event::PointerMoved(at));
+        a.step();
+        b.step();
+        seen_while_drawing = seen_while_drawing.max(ink_on(b.state()));
+        std::thread::sleep(Duration::from_millis(14));
+    }
+    let drawn_for = start.elapsed().as_secs_f64();
+    a.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    let points = {
+        a.step();
+        ink_on(a.state())
+    };
+    assert!(points > 60, "{points} points drawn");
+    assert!(
+        seen_while_drawing > 10 && seen_while_drawing < points,
+        "B saw the stroke grow while it was drawn ({seen_while_drawing} of {points} points)"
+    );
+    until(&mut a, &mut b, "the whole stroke on B", |a, b| {
+        ink_on(b) == ink_on(a)
+    });
+    let on_b: Vec<_> = b
+        .state()
+        .board
+        .doc
+        .board()
+        .blocks
+        .values()
+        .filter(|x| x.is_ink())
+        .cloned()
+        .collect();
+    let on_a: Vec<_> = a
+        .state()
+        .board
+        .doc
+        .board()
+        .blocks
+        .values()
+        .filter(|x| x.is_ink())
+        .cloned()
+        .collect();
+    assert_eq!(on_a, on_b, "the same stroke on both sides");
+    let per_second = (server.update_bytes() - before) as f64 / drawn_for;
+    assert!(
+        per_second <= 1024.0,
+        "{per_second:.0} bytes a second of drawing reached the relay"
+    );
+}

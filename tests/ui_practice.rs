@@ -175,7 +175,7 @@ fn new_from_problem_ask_hint_build_and_finish_scores_the_board() {
         "lb, store, cache path and estimate at least: {met}"
     );
     assert!(
-        h.query_by_label_contains(&format!("Finished: {met} of 12 met"))
+        h.query_by_label_contains(&format!("Finished: {met} of 14 met"))
             .is_some(),
         "the score line counts what the board met"
     );

@@ -153,6 +153,8 @@ impl ArchboardApp {
             Command::ToolText => canvas.set_tool(Tool::Text),
             Command::ToolFrame => canvas.set_tool(Tool::Frame),
             Command::ToolLaser => canvas.set_tool(Tool::Laser),
+            Command::ToolPen => canvas.set_tool(Tool::Pen),
+            Command::ToolEraser => canvas.set_tool(Tool::Eraser),
             Command::QuickAdd => canvas.open_quick_add(),
             Command::ZoomIn => canvas.zoom_step(1),
             Command::ZoomOut => canvas.zoom_step(-1),

@@ -99,6 +99,15 @@ impl CanvasState {
             block.fields = vec![crate::model::Field::new("id", "uuid").with("PK")];
             block.rect.h = crate::model::entity::height_for(1);
         }
+        // A card is named for what it holds and sized for its rows.
+        if block.is_card() {
+            block.label = if kind == crate::model::API_KIND {
+                "API".into()
+            } else {
+                "Requirements".into()
+            };
+            block.rect.h = block.body_height();
+        }
         let inserted = self.apply(
             doc,
             Edit::Insert {
@@ -113,6 +122,12 @@ impl CanvasState {
     }
 
     pub fn start_label_edit(&mut self, board: &Board, target: EditTarget, select_all: bool) {
+        let body = match target {
+            EditTarget::Block(id) => board
+                .block(id)
+                .and_then(|b| crate::model::card::body_text(b, &board.estimate)),
+            EditTarget::Link(_) => None,
+        };
         let text = match target {
             EditTarget::Block(id) => board.block(id).map(|b| b.label.clone()),
             EditTarget::Link(id) => board.link(id).map(|l| l.label.clone()),
@@ -120,8 +135,9 @@ impl CanvasState {
         let Some(text) = text else { return };
         self.editing = Some(LabelEdit {
             target,
-            text,
-            select_all,
+            body: body.is_some(),
+            text: body.unwrap_or(text),
+            select_all: select_all && target_is_label(board, target),
             started: false,
         });
         match target {
@@ -144,6 +160,18 @@ impl CanvasState {
         let Some(edit) = self.editing.take() else {
             return;
         };
+        if edit.body {
+            let board = doc.board();
+            if let EditTarget::Block(id) = edit.target
+                && let Some(b) = board.block(id)
+            {
+                let edits = crate::model::card::edits_for_text(b, &edit.text, &board.estimate);
+                if !edits.is_empty() {
+                    self.apply_all(doc, edits);
+                }
+            }
+            return;
+        }
         let text = truncate_chars(&edit.text, MAX_LABEL_CHARS);
         let board = doc.board();
         let change = match edit.target {
@@ -473,5 +501,13 @@ impl CanvasState {
         } else {
             self.apply_all(doc, changed);
         }
+    }
+}
+
+/// Whether editing `target` edits a label (a card's body is never selected whole on entry).
+fn target_is_label(board: &Board, target: EditTarget) -> bool {
+    match target {
+        EditTarget::Block(id) => board.block(id).is_none_or(|b| !b.is_card()),
+        EditTarget::Link(_) => true,
     }
 }

@@ -19,7 +19,7 @@ pub fn paint_sizing_badges(
     view: &View,
     style: &Style<'_>,
 ) {
-    if kind.role == Role::Annotation || block.is_frame() || block.is_text() {
+    if kind.role == Role::Annotation || block.is_frame() || block.is_text() || block.is_ink() {
         return;
     }
     let z = view.camera.zoom;

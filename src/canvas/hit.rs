@@ -95,6 +95,8 @@ pub fn block_at(doc: &Document, p: Point, zoom: f32) -> Option<BlockId> {
         .filter_map(|id| board.block(id))
         .filter(|b| b.rect.expanded(slop).contains(p))
         .filter(|b| !b.is_frame() || frame_edge_hit(b, p, zoom))
+        // A stroke is picked on its line, not anywhere in its bounds.
+        .filter(|b| !b.is_ink() || crate::model::ink::near(&b.ink, &b.rect, p, slop + 2.0))
         .max_by_key(|b| b.paint_order())
         .map(|b| b.id)
 }

@@ -8,16 +8,19 @@
 
 mod actions;
 pub mod camera;
+mod card_paint;
 mod crowfoot;
 pub mod design;
 pub mod design_paint;
 mod entity_paint;
 pub mod hit;
+mod ink_paint;
 pub mod laser;
 pub mod layout;
 pub mod link_labels;
 mod overlay;
 pub mod paint;
+mod pen;
 mod pointer;
 pub mod route;
 pub mod selection;
@@ -50,6 +53,10 @@ pub enum Tool {
     Frame,
     /// Points without editing: a fading trail everyone in the room sees.
     Laser,
+    /// Draws freehand strokes (ink) onto the board.
+    Pen,
+    /// Removes the strokes it is dragged across.
+    Eraser,
 }
 
 impl Tool {
@@ -61,6 +68,8 @@ impl Tool {
             Tool::Text => "Text",
             Tool::Frame => "Frame",
             Tool::Laser => "Laser pointer",
+            Tool::Pen => "Pen",
+            Tool::Eraser => "Eraser",
         }
     }
 }
@@ -120,6 +129,8 @@ pub enum EditTarget {
 pub struct LabelEdit {
     pub target: EditTarget,
     pub text: String,
+    /// A card's body (its requirements or endpoints as text) rather than a label.
+    pub body: bool,
     /// Select the whole text on the first frame, so typing replaces the default label.
     select_all: bool,
     /// False until the editor has been shown and focused once.
@@ -250,6 +261,8 @@ pub struct CanvasState {
     pub laser_color: Option<egui::Color32>,
     /// The laser is down: the room hears of it with the pointer.
     pub lasering: bool,
+    /// The stroke the pen is drawing, or the strokes the eraser has crossed.
+    pen: pen::PenState,
 }
 
 impl CanvasState {
@@ -424,7 +437,9 @@ impl CanvasState {
             (Gesture::Resize { handle, .. }, _) => handle.cursor(),
             (Gesture::Connect { .. } | Gesture::Reconnect { .. }, _) => egui::CursorIcon::Crosshair,
             (_, Tool::Text) => egui::CursorIcon::Text,
-            (_, Tool::Frame | Tool::Connect | Tool::Laser) => egui::CursorIcon::Crosshair,
+            (_, Tool::Frame | Tool::Connect | Tool::Laser | Tool::Pen | Tool::Eraser) => {
+                egui::CursorIcon::Crosshair
+            }
             _ => egui::CursorIcon::Default,
         }
     }

@@ -75,6 +75,22 @@ impl CanvasState {
             }
         }
         self.paint_peers(painter, board, view, style);
+        if let Some((_, origin, points)) = self.pen_preview() {
+            let rect = crate::model::ink::rect_at(origin, points);
+            let mut coarse = egui::Mesh::default();
+            let ink = colors.text;
+            super::ink_paint::paint_ink(painter, points, &rect, view, ink, &mut coarse, false);
+            painter.add(egui::Shape::mesh(coarse));
+        }
+        // Strokes the eraser crossed fade until it lifts and they go.
+        for b in self.erasing().iter().filter_map(|id| board.block(*id)) {
+            let pts = super::ink_paint::screen_points(&b.ink, &b.rect, view);
+            let width = crate::model::ink::PEN * view.camera.zoom + 3.0;
+            painter.add(egui::Shape::line(
+                pts,
+                Stroke::new(width, colors.background.gamma_multiply(0.75)),
+            ));
+        }
         if !self.laser.is_empty() {
             let color = self
                 .laser_color
@@ -337,11 +353,23 @@ impl CanvasState {
         let id = ui.scope_id().with("label-editor");
         let colors = style.colors;
         let mut commit = false;
-        let width = (rect.width() - 12.0).max(80.0);
-        let top_left = egui::pos2(
-            rect.center().x - width / 2.0 - 4.0,
-            rect.center().y - size * 0.75 - 4.0,
-        );
+        let body = edit.body;
+        let width = (rect.width() - 12.0).max(if body { 260.0 } else { 80.0 });
+        // A card's body is edited where its rows are drawn, left-aligned, one line per row.
+        let top_left = if body {
+            let header = crate::model::entity::HEADER_HEIGHT * view.camera.zoom;
+            egui::pos2(rect.left() + 2.0, rect.top() + header)
+        } else {
+            egui::pos2(
+                rect.center().x - width / 2.0 - 4.0,
+                rect.center().y - size * 0.75 - 4.0,
+            )
+        };
+        let (align, rows) = if body {
+            (egui::Align2::LEFT_TOP, edit.text.lines().count().max(3) + 1)
+        } else {
+            (egui::Align2::CENTER_TOP, 1)
+        };
         let Some(edit) = &mut self.editing else {
             return;
         };
@@ -358,9 +386,9 @@ impl CanvasState {
                         let out = egui::TextEdit::multiline(&mut edit.text)
                             .id(id)
                             .font(egui::FontId::proportional(size))
-                            .align(egui::Align2::CENTER_TOP)
+                            .align(align)
                             .desired_width(width)
-                            .desired_rows(1)
+                            .desired_rows(rows)
                             .frame(egui::Frame::NONE)
                             .show(ui);
                         if !edit.started {

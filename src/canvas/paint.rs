@@ -5,6 +5,7 @@
 //! bounds check, and text that would be under [`theme::MIN_TEXT_PX`] on screen is not laid out.
 
 use super::camera::View;
+use super::ink_paint::thin_line;
 pub use super::layout::LinkLayout;
 use super::link_labels;
 use super::route;
@@ -47,7 +48,7 @@ pub fn paint_board(
     // tessellate one by one than as a single batch.
     let mut tiles = egui::Mesh::default();
     for block in &blocks[..split] {
-        paint_block(painter, block, index, view, style, &mut tiles);
+        paint_block(painter, block, board, index, view, style, &mut tiles);
     }
     painter.add(Shape::mesh(std::mem::take(&mut tiles)));
     let mut lines = egui::Mesh::default();
@@ -67,7 +68,7 @@ pub fn paint_board(
     }
     painter.add(Shape::mesh(lines));
     for block in &blocks[split..] {
-        paint_block(painter, block, index, view, style, &mut tiles);
+        paint_block(painter, block, board, index, view, style, &mut tiles);
     }
     painter.add(Shape::mesh(tiles));
 }
@@ -105,11 +106,17 @@ fn stroke_px(view: &View) -> f32 {
 pub fn paint_block(
     painter: &Painter,
     block: &Block,
+    board: &Board,
     index: &SpatialIndex,
     view: &View,
     style: &Style<'_>,
     tiles: &mut egui::Mesh,
 ) {
+    if block.is_ink() {
+        let color = style.colors.text;
+        super::ink_paint::paint_ink(painter, &block.ink, &block.rect, view, color, tiles, true);
+        return;
+    }
     let rect = view.rect_to_screen(&block.rect);
     let z = view.camera.zoom;
     let kind = style.palette.kind_or_fallback(&block.kind);
@@ -139,7 +146,17 @@ pub fn paint_block(
             Stroke::new(stroke.width * 0.8, style.colors.muted_text),
         );
     }
-    if block.fields.is_empty() {
+    if block.is_card() {
+        super::card_paint::paint_card(
+            painter,
+            block,
+            &board.estimate,
+            rect,
+            view,
+            style,
+            stroke_color,
+        );
+    } else if block.fields.is_empty() {
         paint_block_text(
             painter,
             block,
@@ -651,20 +668,4 @@ fn arrow_head(painter: &Painter, from: Pos2, tip: Pos2, size: f32, color: Color3
         color,
         Stroke::NONE,
     ));
-}
-
-/// Adds a line as a plain quad, without feathering: enough for hairlines seen from far out.
-fn thin_line(mesh: &mut egui::Mesh, p: Pos2, q: Pos2, width: f32, color: Color32) {
-    let d = q - p;
-    let len = d.length();
-    if len < 0.5 {
-        return;
-    }
-    let n = vec2(-d.y, d.x) / len * (width / 2.0);
-    let i = mesh.vertices.len() as u32;
-    for v in [p + n, p - n, q - n, q + n] {
-        mesh.colored_vertex(v, color);
-    }
-    mesh.add_triangle(i, i + 1, i + 2);
-    mesh.add_triangle(i, i + 2, i + 3);
 }

@@ -64,6 +64,17 @@ impl CanvasState {
                 return;
             }
         }
+        if matches!(self.tool, Tool::Pen | Tool::Eraser)
+            && !space
+            && !response.dragged_by(egui::PointerButton::Middle)
+            && !matches!(self.gesture, Gesture::Pan)
+        {
+            let down =
+                ui.input(|i| i.pointer.primary_down()) && response.is_pointer_button_down_on();
+            self.pen_pointer(ui, response, doc, view, down);
+            return;
+        }
+        self.finish_pen(doc);
         let press_origin = ui.input(|i| i.pointer.press_origin());
         if ui.input(|i| i.pointer.any_pressed()) {
             self.press_hover = self.hover_block;
@@ -185,7 +196,7 @@ impl CanvasState {
                     None => marquee(world, modifiers),
                 };
             }
-            Tool::Select | Tool::Text | Tool::Hand | Tool::Laser => {}
+            Tool::Select | Tool::Text | Tool::Hand | Tool::Laser | Tool::Pen | Tool::Eraser => {}
         }
         if let Some(g) = self.grab_handle(doc, ctx, view, origin, world) {
             return g;

@@ -665,10 +665,24 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             Some(f) => (format!("b{}", f.id.0), f.rect.x, f.rect.y),
             None => ("1".to_owned(), 0.0, 0.0),
         };
+        if b.is_ink() {
+            // draw.io has no freehand element a file can carry; an image of the stroke keeps
+            // it where it was, the size it was.
+            out.push_str(&format!(
+                "        <mxCell id=\"b{}\" value=\"\" style=\"shape=image;imageAspect=0;aspect=fixed;image={};\" vertex=\"1\" parent=\"{parent}\">\n          <mxGeometry x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" as=\"geometry\"/>\n        </mxCell>\n",
+                b.id.0,
+                ink_image(b),
+                b.rect.x - px,
+                b.rect.y - py,
+                b.rect.w,
+                b.rect.h
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "        <mxCell id=\"b{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{parent}\">\n          <mxGeometry x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" as=\"geometry\"/>\n        </mxCell>\n",
             b.id.0,
-            esc(&b.text_with_fields()),
+            esc(&b.stacked_text(&board.estimate)),
             esc(&format!(
                 "{}{}",
                 style_for(&b.kind, palette),
@@ -704,6 +718,32 @@ pub fn write(board: &Board, palette: &Palette) -> String {
     }
     out.push_str("      </root>\n    </mxGraphModel>\n  </diagram>\n</mxfile>\n");
     out
+}
+
+/// A stroke as an SVG picture in a data address, the way draw.io embeds images in its style.
+fn ink_image(b: &crate::model::Block) -> String {
+    use base64::Engine;
+    let r = b.rect;
+    let place = crate::model::ink::Placement::new(&b.ink, &r);
+    let pts: Vec<String> = b
+        .ink
+        .iter()
+        .map(|p| {
+            let w = place.world(*p);
+            format!("{:.1},{:.1}", w.x - r.x, w.y - r.y)
+        })
+        .collect();
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0}\" height=\"{:.0}\"><polyline points=\"{}\" fill=\"none\" stroke=\"#1e1e1e\" stroke-width=\"{}\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>",
+        r.w,
+        r.h,
+        pts.join(" "),
+        crate::model::ink::PEN * 0.75
+    );
+    format!(
+        "data:image/svg+xml,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    )
 }
 
 #[cfg(test)]

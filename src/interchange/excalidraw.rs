@@ -501,6 +501,10 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             "props": b.props,
             "label_at": b.label_at.key(),
         });
+        if b.is_ink() {
+            elements.push(freedraw_element(&id, b, next_seed()));
+            continue;
+        }
         if b.is_text() {
             let mut t = text_element(&id, &b.label, r, next_seed(), ("left", "top"), None);
             t.insert("frameId".into(), json!(frame_of(b)));
@@ -562,7 +566,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
             refs.push(json!({"id": text_id, "type": "text"}));
             s.insert("boundElements".into(), Value::Array(refs));
             elements.push(Value::Object(s));
-            let text = b.text_with_fields();
+            let text = b.stacked_text(&board.estimate);
             let lines = text.lines().count().max(1) as f32;
             let th = 20.0 * lines;
             let tr = Rect::new(r.x + 4.0, r.y + (r.h - th) / 2.0, (r.w - 8.0).max(8.0), th);
@@ -676,6 +680,31 @@ pub fn write(board: &Board, palette: &Palette) -> String {
 }
 
 /// The fields every element has.
+/// An ink stroke as Excalidraw's own freehand element: points relative to the first, and
+/// pressure simulated from speed, as Excalidraw draws a mouse stroke.
+fn freedraw_element(id: &str, b: &crate::model::Block, seed: i64) -> Value {
+    let place = crate::model::ink::Placement::new(&b.ink, &b.rect);
+    let world: Vec<crate::model::Point> = b.ink.iter().map(|p| place.world(*p)).collect();
+    let origin = world.first().copied().unwrap_or_default();
+    let points: Vec<Value> = world
+        .iter()
+        .map(|p| json!([p.x - origin.x, p.y - origin.y]))
+        .collect();
+    let own = crate::model::ink::bounds(&world);
+    let mut e = base(
+        id,
+        "freedraw",
+        Rect::new(origin.x, origin.y, own.w, own.h),
+        seed,
+    );
+    e.insert("strokeWidth".into(), json!(1));
+    e.insert("points".into(), Value::Array(points));
+    e.insert("pressures".into(), json!([]));
+    e.insert("simulatePressure".into(), json!(true));
+    e.insert("lastCommittedPoint".into(), Value::Null);
+    Value::Object(e)
+}
+
 fn base(id: &str, kind: &str, r: Rect, seed: i64) -> Map<String, Value> {
     let v = json!({
         "id": id,

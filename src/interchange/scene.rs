@@ -186,6 +186,8 @@ pub struct Summary {
     pub links: usize,
     pub frames: usize,
     pub notes: usize,
+    /// Freehand strokes, kept as ink.
+    pub strokes: usize,
     /// Links made from arrows whose loose ends touched shapes.
     pub snapped: usize,
     pub skipped: BTreeMap<&'static str, usize>,
@@ -216,6 +218,9 @@ impl std::fmt::Display for Summary {
         }
         if self.notes > 0 {
             write!(f, ", {}", count(self.notes, "text note"))?;
+        }
+        if self.strokes > 0 {
+            write!(f, ", {}", count(self.strokes, "ink stroke"))?;
         }
         if !self.skipped.is_empty() {
             let parts: Vec<String> = self
@@ -298,6 +303,12 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
         let kind = match shape.role {
             Role::Frame => FRAME_KIND.to_owned(),
             Role::Text => TEXT_KIND.to_owned(),
+            Role::Piece if shape.style == "freedraw" && !shape.points.is_empty() => {
+                let id = board.alloc_block_id();
+                board.blocks.insert(id, ink_block(id, &shape.points));
+                summary.strokes += 1;
+                continue;
+            }
             Role::Piece => {
                 skipped_one(&mut skipped, piece_name(&shape.style));
                 continue;
@@ -420,6 +431,21 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
     summary.links = board.links.len();
     summary.skipped = skipped;
     Ok((board, summary))
+}
+
+/// A freehand stroke drawn at `points` (scene coordinates) as an ink block.
+fn ink_block(id: BlockId, points: &[Point]) -> Block {
+    use crate::model::ink;
+    let first = points[0];
+    let origin = Point::new(ink::quantize(first.x), ink::quantize(first.y));
+    let own: Vec<Point> = points
+        .iter()
+        .take(ink::MAX_POINTS)
+        .map(|p| Point::new(ink::quantize(p.x - origin.x), ink::quantize(p.y - origin.y)))
+        .collect();
+    let mut b = Block::new(id, ink::INK_KIND, "", ink::rect_at(origin, &own));
+    b.ink = own;
+    b
 }
 
 /// What the summary calls a drawn stroke that became no component.

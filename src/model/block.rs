@@ -50,6 +50,19 @@ pub struct Block {
     /// An entity's columns (version 6); empty for every other kind.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<super::entity::Field>,
+    /// A requirements card's requirements (version 7); empty for every other kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reqs: Vec<super::requirements::Requirement>,
+    /// An API card's endpoints (version 7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<super::api::Endpoint>,
+    /// A freehand stroke's points in its own frame (version 7), written as text.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "super::ink::as_text"
+    )]
+    pub ink: Vec<super::geom::Point>,
 }
 
 /// Where a block's label sits relative to its outline.
@@ -130,21 +143,51 @@ impl Block {
             props: super::Props::default(),
             label_at: LabelAt::Inside,
             fields: Vec::new(),
+            reqs: Vec::new(),
+            endpoints: Vec::new(),
+            ink: Vec::new(),
         }
     }
 
-    /// The label with an entity's fields under it, one per line: what exports to tools that
-    /// have no tables (Excalidraw, draw.io) write, so the table stays readable.
-    pub fn text_with_fields(&self) -> std::borrow::Cow<'_, str> {
-        if self.fields.is_empty() {
+    /// The label with an entity's fields or a card's lines under it, one per line: what
+    /// exports to tools that have no tables or cards (Excalidraw, draw.io) write, so the table
+    /// or card stays readable. A requirements card's scale is the board's `estimate`.
+    pub fn stacked_text(&self, estimate: &super::EstimateInputs) -> std::borrow::Cow<'_, str> {
+        let body = if !self.fields.is_empty() {
+            self.fields
+                .iter()
+                .map(|f| f.line())
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else if self.kind == super::requirements::REQUIREMENTS_KIND {
+            super::requirements::to_text(&self.reqs, estimate)
+        } else if !self.endpoints.is_empty() {
+            super::api::to_text(&self.endpoints)
+        } else {
             return std::borrow::Cow::Borrowed(&self.label);
-        }
-        let mut text = self.label.clone();
-        for f in &self.fields {
-            text.push('\n');
-            text.push_str(&f.line());
-        }
-        std::borrow::Cow::Owned(text)
+        };
+        std::borrow::Cow::Owned(format!("{}\n{body}", self.label))
+    }
+
+    /// Whether the block is a card whose body is edited as text (requirements, API).
+    pub fn is_card(&self) -> bool {
+        self.kind == super::requirements::REQUIREMENTS_KIND || self.kind == super::api::API_KIND
+    }
+
+    /// The height that shows every row of a card or an entity under its name.
+    pub fn body_height(&self) -> f32 {
+        let rows = if self.kind == super::requirements::REQUIREMENTS_KIND {
+            super::requirements::rows(&self.reqs, &Default::default()).len()
+        } else if self.kind == super::api::API_KIND {
+            self.endpoints.len()
+        } else {
+            self.fields.len()
+        };
+        super::entity::height_for(rows)
+    }
+
+    pub fn is_ink(&self) -> bool {
+        self.kind == super::ink::INK_KIND
     }
 
     pub fn is_frame(&self) -> bool {

@@ -122,7 +122,7 @@ impl Document {
         let mut ops = Vec::with_capacity(touched.blocks.len() + touched.links.len());
         for id in &touched.blocks {
             ops.push(match self.board.blocks.get(id) {
-                Some(b) => Op::Block(b.clone()),
+                Some(b) => Op::Block(Box::new(b.clone())),
                 None => Op::DropBlock(*id),
             });
         }

@@ -1,7 +1,9 @@
 //! The board model: plain serde data with no UI types and no I/O.
 
+pub mod api;
 mod block;
 mod board;
+pub mod card;
 mod changes;
 mod document;
 mod edit;
@@ -12,6 +14,7 @@ mod geom;
 mod history;
 mod ids;
 mod index;
+pub mod ink;
 mod interview;
 pub mod limits;
 pub mod link;
@@ -19,9 +22,11 @@ pub mod patch;
 pub mod practice_state;
 pub mod recording;
 mod remote;
+pub mod requirements;
 mod sizing;
 pub mod validate;
 
+pub use api::{API_KIND, Endpoint};
 pub use block::{BOX_KIND, Block, FRAME_KIND, LABEL_ROW, LabelAt, TEXT_KIND, text_size};
 pub use board::{Blocks, Board, Links, bounds_of};
 pub use changes::Changes;
@@ -31,9 +36,11 @@ pub use entity::{ENTITY_KIND, Field, Keys};
 pub use geom::{Point, Rect, snap, snap_point};
 pub use ids::{BlockId, LinkId};
 pub use index::SpatialIndex;
+pub use ink::INK_KIND;
 pub use interview::{MAX_RECORDED_MS, PrivateNotes, TimerState};
 pub use link::{Anchor, Card, Direction, End, Link, LinkStyle, Route, Side};
 pub use practice_state::Practice;
 pub use recording::{Moment, Recording};
 pub use remote::Remote;
+pub use requirements::{REQUIREMENTS_KIND, Requirement};
 pub use sizing::{EstimateInputs, Props};

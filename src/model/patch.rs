@@ -26,6 +26,9 @@ pub enum BlockField {
     Props(Props),
     LabelAt(LabelAt),
     Fields(Vec<super::entity::Field>),
+    Reqs(Vec<super::requirements::Requirement>),
+    Endpoints(Vec<super::api::Endpoint>),
+    Ink(Vec<super::geom::Point>),
 }
 
 impl BlockField {
@@ -52,6 +55,9 @@ impl BlockField {
             BlockField::Props(v) => BlockField::Props(replace(&mut b.props, v)),
             BlockField::LabelAt(v) => BlockField::LabelAt(replace(&mut b.label_at, v)),
             BlockField::Fields(v) => BlockField::Fields(replace(&mut b.fields, v)),
+            BlockField::Reqs(v) => BlockField::Reqs(replace(&mut b.reqs, v)),
+            BlockField::Endpoints(v) => BlockField::Endpoints(replace(&mut b.endpoints, v)),
+            BlockField::Ink(v) => BlockField::Ink(replace(&mut b.ink, v)),
         }
     }
 
@@ -67,6 +73,14 @@ impl BlockField {
                     .map(|f| 48 + f.name.len() + f.ty.len())
                     .sum::<usize>()
             }
+            BlockField::Reqs(r) => 24 + r.iter().map(|r| 40 + r.text.len()).sum::<usize>(),
+            BlockField::Endpoints(e) => {
+                24 + e
+                    .iter()
+                    .map(|e| 128 + e.path.len() + e.request.len() + e.response.len())
+                    .sum::<usize>()
+            }
+            BlockField::Ink(p) => 24 + 8 * p.len(),
             _ => 24,
         }
     }
@@ -89,6 +103,9 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
         props,
         label_at,
         fields,
+        reqs,
+        endpoints,
+        ink,
     } = new;
     if *kind != old.kind {
         out.push(BlockField::Kind(kind.clone()));
@@ -125,6 +142,15 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
     }
     if *fields != old.fields {
         out.push(BlockField::Fields(fields.clone()));
+    }
+    if *reqs != old.reqs {
+        out.push(BlockField::Reqs(reqs.clone()));
+    }
+    if *endpoints != old.endpoints {
+        out.push(BlockField::Endpoints(endpoints.clone()));
+    }
+    if *ink != old.ink {
+        out.push(BlockField::Ink(ink.clone()));
     }
     out
 }

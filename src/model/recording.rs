@@ -36,7 +36,7 @@ pub struct Moment {
 /// One change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Op {
-    Block(Block),
+    Block(Box<Block>),
     DropBlock(BlockId),
     Link(Link),
     DropLink(LinkId),
@@ -161,7 +161,7 @@ impl Recording {
         }
         let wall_ms = self.wall_now();
         let op = match op {
-            Op::Block(b) => Op::Block(canvas_only(&b)),
+            Op::Block(b) => Op::Block(Box::new(canvas_only(&b))),
             other => other,
         };
         // A drag of several blocks changes each in turn, so look a little way back.
@@ -226,7 +226,7 @@ impl Recording {
         for e in self.entries.iter().take(upto) {
             match &e.op {
                 Op::Block(b) => {
-                    board.blocks.insert(b.id, b.clone());
+                    board.blocks.insert(b.id, (**b).clone());
                 }
                 Op::DropBlock(id) => {
                     board.blocks.remove(id);
@@ -317,7 +317,7 @@ mod tests {
         start.blocks.insert(BlockId(1), block(1, 0.0));
         let mut r = Recording::default();
         r.begin(&start);
-        r.push(Moment { at_ms: 0, phase: 0 }, Op::Block(block(2, 50.0)));
+        r.push(Moment { at_ms: 0, phase: 0 }, Op::Block(Box::new(block(2, 50.0))));
         r.push(
             Moment {
                 at_ms: 1000,
@@ -338,7 +338,7 @@ mod tests {
         let mut r = Recording::default();
         r.begin(&Board::default());
         for x in 0..100 {
-            r.push(Moment::default(), Op::Block(block(7, x as f32)));
+            r.push(Moment::default(), Op::Block(Box::new(block(7, x as f32))));
         }
         assert_eq!(r.entries.len(), 1);
         assert!(matches!(&r.entries[0].op, Op::Block(b) if b.rect.x == 99.0));
@@ -349,7 +349,7 @@ mod tests {
         let mut r = Recording::default();
         r.begin(&Board::default());
         for id in 0..100_000u64 {
-            r.push(Moment::default(), Op::Block(block(id, 0.0)));
+            r.push(Moment::default(), Op::Block(Box::new(block(id, 0.0))));
         }
         assert_eq!(r.gap, Gap::Full);
         assert!(r.bytes <= MAX_BYTES);

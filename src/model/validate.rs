@@ -231,7 +231,7 @@ fn check_recording(
         .base_blocks
         .iter()
         .chain(r.entries.iter().filter_map(|e| match &e.op {
-            Op::Block(b) => Some(b),
+            Op::Block(b) => Some(&**b),
             _ => None,
         }));
     let mut known = board_blocks.clone();
@@ -319,6 +319,9 @@ pub fn check_block(b: &Block) -> Result<(), Invalid> {
     }
     check_rect(&b.rect)?;
     super::entity::check_fields(&b.fields).map_err(Invalid::OutOfRange)?;
+    super::requirements::check(&b.reqs).map_err(Invalid::OutOfRange)?;
+    super::api::check(&b.endpoints).map_err(Invalid::OutOfRange)?;
+    super::ink::check(&b.ink).map_err(Invalid::OutOfRange)?;
     check_props(&b.props)
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version this build writes. Bump it, and add a migration step in `migrate.rs`, whenever an
 /// older build could misread the new shape.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The board as written to disk. Unknown fields are refused, so a typo is reported rather than
 /// silently dropped on the next save.

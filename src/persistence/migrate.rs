@@ -24,7 +24,9 @@ pub(super) fn upgrade(text: &str, version: u64, name: &Path) -> Result<BoardFile
         // session and the recording of changes), so the same holds for version 3. Version 5 added
         // where a block's label sits (inside when left out), so a version 4 file reads as is.
         // Version 6 added an entity's fields (none when left out), so the same holds for 5.
-        1..=5 => {
+        // Version 7 added requirements, endpoints and ink strokes (none when left out), so a
+        // version 6 file reads as is too.
+        1..=6 => {
             let mut file = super::ron_options()
                 .from_str::<BoardFile>(text)
                 .map_err(|e| super::syntax_error(e, text, name))?;
@@ -51,7 +53,7 @@ mod tests {
         assert!(board.blocks.values().all(|b| b.props.is_default()));
         assert_eq!(board.estimate, Default::default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
         assert_eq!(parse_board(&text, Path::new("new.ron")).expect("v3"), board);
     }
 
@@ -66,7 +68,7 @@ mod tests {
         );
         assert_eq!(board.estimate.daily_active_users, 5000.0);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("three.ron")).expect("v3"),
             board
@@ -81,7 +83,7 @@ mod tests {
         assert!(board.practice.is_none());
         assert!(board.recording.is_default());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
         assert_eq!(
             parse_board(&text, Path::new("four.ron")).expect("v4"),
             board
@@ -95,7 +97,7 @@ mod tests {
         let id = crate::model::BlockId(1);
         assert_eq!(board.blocks[&id].label_at, crate::model::LabelAt::Inside);
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
         assert!(
             !text.contains("label_at"),
             "the default is left out: {text}"
@@ -119,7 +121,7 @@ mod tests {
         let id = crate::model::BlockId(1);
         assert!(board.blocks[&id].fields.is_empty());
         let text = to_ron_string(&board).expect("ser");
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
         assert!(!text.contains("fields"), "no fields, none written: {text}");
         if let Some(b) = board.blocks.get_mut(&id) {
             b.fields = vec![
@@ -130,5 +132,31 @@ mod tests {
         let text = to_ron_string(&board).expect("ser");
         assert!(text.contains("fields: ["), "{text}");
         assert_eq!(parse_board(&text, Path::new("six.ron")).expect("v6"), board);
+    }
+
+    #[test]
+    fn version_6_files_load_with_no_cards_or_ink_and_save_as_version_7() {
+        let v6 = "(\n  format_version: 6,\n  title: \"six\",\n  next_id: 2,\n  blocks: [\n    (id: 1, kind: \"entity\", label: \"User\", rect: (x: 0.0, y: 0.0, w: 180.0, h: 90.0), fields: [(name: \"id\", ty: \"uuid\", keys: (pk: true))]),\n  ],\n  links: [],\n)\n";
+        let mut board = parse_board(v6, Path::new("six.ron")).expect("v6 loads");
+        let id = crate::model::BlockId(1);
+        assert_eq!(board.blocks[&id].fields.len(), 1);
+        assert!(board.blocks[&id].reqs.is_empty() && board.blocks[&id].ink.is_empty());
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
+        assert!(!text.contains(" ink:") && !text.contains("reqs"), "{text}");
+        if let Some(b) = board.blocks.get_mut(&id) {
+            b.reqs = vec![crate::model::Requirement::functional("sign up")];
+            b.endpoints = vec![crate::model::Endpoint::new("GET", "/users/{id}")];
+            b.ink = vec![
+                crate::model::Point::new(0.0, 0.0),
+                crate::model::Point::new(2.5, -1.0),
+            ];
+        }
+        let text = to_ron_string(&board).expect("ser");
+        assert!(text.contains("ink: \"0,0 10,-4\""), "{text}");
+        assert_eq!(
+            parse_board(&text, Path::new("seven.ron")).expect("v7"),
+            board
+        );
     }
 }

@@ -258,7 +258,7 @@ mod tests {
         let back = parse_board(&text, Path::new("t.ron")).expect("parse");
         assert_eq!(back, board);
         assert_eq!(to_ron_string(&back).expect("ser"), text);
-        assert!(text.starts_with("(\n  format_version: 6,"), "{text}");
+        assert!(text.starts_with("(\n  format_version: 7,"), "{text}");
     }
 
     #[test]
@@ -286,11 +286,11 @@ mod tests {
 
     #[test]
     fn newer_versions_are_refused_naming_both() {
-        let text = "(format_version: 8, title: \"\", shiny_new_field: 3)";
+        let text = "(format_version: 9, title: \"\", shiny_new_field: 3)";
         let e = parse_board(text, Path::new("new.ron")).expect_err("newer");
         let msg = e.to_string();
-        assert!(msg.contains("format version 8"), "{msg}");
-        assert!(msg.contains("up to version 6"), "{msg}");
+        assert!(msg.contains("format version 9"), "{msg}");
+        assert!(msg.contains("up to version 7"), "{msg}");
     }
 
     #[test]

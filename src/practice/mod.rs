@@ -6,6 +6,7 @@
 //! config folder's `problems/` add problems or replace bundled ones by id.
 
 pub mod report;
+mod report_cards;
 pub mod rubric;
 
 use crate::model::EstimateInputs;
@@ -53,6 +54,11 @@ pub enum Check {
     /// The core entities are on the board with fields: one entity for each group, named by any
     /// of the group's names (case and a plural `s` aside): `[["url", "link"], ["user"]]`.
     Entities(Vec<Vec<String>>),
+    /// A requirements card lists functional and non-functional requirements, and every
+    /// non-functional one has a checkable target.
+    Requirements,
+    /// An API card lists at least this many endpoints and is linked to the service behind it.
+    Api(usize),
 }
 
 impl Check {

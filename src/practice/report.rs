@@ -51,8 +51,10 @@ pub fn markdown(i: &Inputs<'_>) -> String {
     }
     problem_section(&mut md, board, problem);
     phases_section(&mut md, board, plan);
+    requirements_section(&mut md, board);
     components_section(&mut md, board, plan, i.palette);
     data_model_section(&mut md, board);
+    api_section(&mut md, board);
     lens_section(&mut md, board, i.palette, i.lenses);
     findings_section(&mut md, board, &review);
     rubric_section(&mut md, board, problem, plan);
@@ -61,9 +63,7 @@ pub fn markdown(i: &Inputs<'_>) -> String {
     md
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use super::report_cards::{api_section, one_line, requirements_section};
 
 fn phase_name(plan: Option<&Plan>, phase: usize) -> String {
     plan.and_then(|p| p.phases.get(phase))
@@ -178,7 +178,7 @@ fn components_section(md: &mut String, board: &Board, plan: Option<&Plan>, palet
             .filter(|(p, _)| *p == phase)
             .filter_map(|(_, id)| {
                 board.recording.entries.iter().find_map(|e| match &e.op {
-                    crate::model::recording::Op::Block(b) if b.id == *id => Some(b),
+                    crate::model::recording::Op::Block(b) if b.id == *id => Some(&**b),
                     _ => None,
                 })
             });

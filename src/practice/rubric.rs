@@ -79,6 +79,33 @@ pub fn holds(
                 .iter()
                 .all(|names| names.iter().any(|n| named.contains(&entity_word(n))))
         }
+        Check::Requirements => board.blocks.values().any(|b| {
+            use crate::model::requirements::Section;
+            let has = |s: Section| b.reqs.iter().any(|r| r.section == s);
+            b.kind == crate::model::REQUIREMENTS_KIND
+                && has(Section::Functional)
+                && has(Section::NonFunctional)
+                && b.reqs.iter().all(|r| r.is_measurable())
+        }),
+        Check::Api(n) => board.blocks.values().any(|b| {
+            b.kind == crate::model::API_KIND
+                && b.endpoints.len() >= *n
+                && board.links.values().any(|l| {
+                    let other = if l.from.block == b.id {
+                        l.to.block
+                    } else if l.to.block == b.id {
+                        l.from.block
+                    } else {
+                        return false;
+                    };
+                    board.block(other).is_some_and(|o| {
+                        matches!(
+                            palette.kind_or_fallback(&o.kind).role,
+                            Role::Compute | Role::Balancer
+                        )
+                    })
+                })
+        }),
     }
 }
 

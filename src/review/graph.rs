@@ -105,7 +105,11 @@ impl Graph {
         let mut kinds: HashMap<&str, Arc<str>> = HashMap::new();
         for block in board.blocks.values() {
             let kind = palette.kind_or_fallback(&block.kind);
-            if kind.role == Role::Annotation || block.is_frame() || block.is_text() {
+            if kind.role == Role::Annotation
+                || block.is_frame()
+                || block.is_text()
+                || block.is_ink()
+            {
                 continue;
             }
             nodes.push(Node {

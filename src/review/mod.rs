@@ -3,6 +3,7 @@
 //! Headless and pure: (board, palette, lenses) in, numbers and findings out. The app recomputes
 //! it when the board changes, not every frame; a 10,000-block board takes a few milliseconds.
 
+mod cards;
 pub mod drill;
 pub mod entities;
 pub mod estimator;
@@ -39,6 +40,9 @@ pub enum FindingKind {
     /// The data model: a store without entities, an entity in no store, a partition key that
     /// is not a field.
     DataModel,
+    /// The requirements and the API: a target without a number, an endpoint no service
+    /// serves or whose entity is not on the board.
+    Interview,
 }
 
 impl FindingKind {
@@ -165,6 +169,9 @@ pub fn review(board: &Board, palette: &Palette, lenses: &LensLibrary) -> Review 
     f.uncovered(palette, lenses);
     for (target, text) in entities::gaps(board, palette, |id| block_name(board, id)) {
         f.add(FindingKind::DataModel, target, None, |_| text);
+    }
+    for (target, text) in cards::gaps(board, palette, |id| block_name(board, id)) {
+        f.add(FindingKind::Interview, target, None, |_| text);
     }
     let mut r = f.review;
     r.findings.sort_by_key(|f| f.kind);

@@ -35,6 +35,12 @@ pub fn show(
     if block.kind == crate::model::ENTITY_KIND {
         super::entity::show(fields, ui, block, out);
         ui.separator();
+    } else if block.is_card() {
+        super::card::show(fields, ui, cx.board, block, out);
+        ui.separator();
+    } else if block.is_ink() {
+        ui.weak("A freehand stroke: drag to move it, pull a handle to resize, Delete or the eraser (E) to remove it.");
+        return;
     } else {
         label_place(ui, block, out);
     }

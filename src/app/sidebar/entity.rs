@@ -5,19 +5,30 @@
 use super::context::{SidebarAction, update};
 use super::fields::{Field as Draft, Fields};
 use crate::model::Block;
-use crate::model::entity::{Field, Keys, MAX_FIELDS, height_for};
+use crate::model::entity::{Field, Keys, MAX_FIELD_CHARS, MAX_FIELDS, height_for};
 
 pub fn show(drafts: &mut Fields, ui: &mut egui::Ui, block: &Block, out: &mut Vec<SidebarAction>) {
     ui.strong("Fields");
     let mut next: Option<Vec<Field>> = None;
     for (i, f) in block.fields.iter().enumerate() {
         ui.horizontal(|ui| {
-            let name =
-                drafts.draft_narrow(ui, Draft::EntityName(block.id, i), &f.name, 110.0, "name");
+            let name = drafts.draft_narrow(
+                ui,
+                Draft::EntityName(block.id, i),
+                &f.name,
+                (110.0, MAX_FIELD_CHARS),
+                "name",
+            );
             if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
                 next.get_or_insert_with(|| block.fields.clone())[i].name = name.trim().to_owned();
             }
-            let ty = drafts.draft_narrow(ui, Draft::EntityType(block.id, i), &f.ty, 80.0, "type");
+            let ty = drafts.draft_narrow(
+                ui,
+                Draft::EntityType(block.id, i),
+                &f.ty,
+                (80.0, MAX_FIELD_CHARS),
+                "type",
+            );
             if let Some(ty) = ty {
                 next.get_or_insert_with(|| block.fields.clone())[i].ty = ty.trim().to_owned();
             }

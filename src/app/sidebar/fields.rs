@@ -55,6 +55,9 @@ pub enum Field {
     /// An entity's field name or type, by the field's place.
     EntityName(BlockId, usize),
     EntityType(BlockId, usize),
+    /// A card's item by its place, and which part of it (a requirement's text; an endpoint's
+    /// path, request or response).
+    CardItem(BlockId, usize, u8),
 }
 
 impl Fields {
@@ -104,19 +107,20 @@ impl Fields {
         .map(|k| truncate_chars(&k, MAX_PARTITION_KEY_CHARS))
     }
 
-    /// A one-line field `width` wide, committed like [`Fields::draft_field`].
+    /// A one-line field `width` wide of at most `max` characters, committed like
+    /// [`Fields::draft_field`].
     pub fn draft_narrow(
         &mut self,
         ui: &mut egui::Ui,
         field: Field,
         current: &str,
-        width: f32,
+        (width, max): (f32, usize),
         hint: &str,
     ) -> Option<String> {
         self.draft(ui, field, current, |text| {
             egui::TextEdit::singleline(text)
                 .hint_text(hint)
-                .char_limit(crate::model::entity::MAX_FIELD_CHARS)
+                .char_limit(max)
                 .desired_width(width)
         })
     }

@@ -5,6 +5,7 @@
 //! return [`SidebarAction`]s for the app to carry out.
 
 mod block;
+mod card;
 mod context;
 mod entity;
 mod estimator;

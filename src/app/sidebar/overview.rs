@@ -47,7 +47,7 @@ impl Roster {
         let mut listed: Vec<&Block> = board
             .blocks
             .values()
-            .filter(|b| !b.is_frame() && !b.is_text())
+            .filter(|b| !b.is_frame() && !b.is_text() && !b.is_ink())
             .collect();
         listed.sort_by_key(|b| (!b.deep_dive, b.id));
         self.deep_dives = listed.iter().take_while(|b| b.deep_dive).count();

@@ -94,6 +94,9 @@ const BLOCK_KEYS: &[&str] = &[
     "partition_key",
     "label_at",
     "fields",
+    "reqs",
+    "api",
+    "ink",
 ];
 
 const LINK_KEYS: &[&str] = &[

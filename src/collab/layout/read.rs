@@ -211,6 +211,9 @@ impl EntryError {
     }
 }
 
+/// Longest stroke text taken from a peer: the most points at their longest steps.
+const MAX_INK_CHARS: usize = crate::model::ink::MAX_POINTS * 16;
+
 /// The block stored under `key`, checked like a block in a file.
 pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, EntryError> {
     let id = BlockId(parse_id(key)?);
@@ -255,6 +258,13 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
         if let Some(json) = f.string("fields")? {
             b.fields = crate::model::entity::from_json(&json)?;
         }
+        if let Some(json) = f.string("reqs")? {
+            b.reqs = crate::model::requirements::from_json(&json)?;
+        }
+        if let Some(json) = f.string("api")? {
+            b.endpoints = crate::model::api::from_json(&json)?;
+        }
+        b.ink = crate::model::ink::decode(&f.text("ink", MAX_INK_CHARS)?)?;
         for (k, v) in map.iter(txn) {
             if let Some(key) = k.strip_prefix(TICK) {
                 if !matches!(v, Out::Any(Any::Bool(true))) {

@@ -39,6 +39,9 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
         props,
         label_at,
         fields,
+        reqs,
+        endpoints,
+        ink,
     } = b;
     set_str(txn, map, "kind", Some(kind));
     set_text(txn, map, "label", label);
@@ -63,6 +66,14 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
     // An entity's fields travel as one JSON value: a peer's edit replaces the list.
     let fields = (!fields.is_empty()).then(|| crate::model::entity::to_json(fields));
     set_str(txn, map, "fields", fields.as_deref());
+    let reqs = (!reqs.is_empty()).then(|| crate::model::requirements::to_json(reqs));
+    set_str(txn, map, "reqs", reqs.as_deref());
+    let api = (!endpoints.is_empty()).then(|| crate::model::api::to_json(endpoints));
+    set_str(txn, map, "api", api.as_deref());
+    // A stroke is text that only grows while it is drawn: each update carries the new points.
+    if !ink.is_empty() || map.contains_key(txn, "ink") {
+        set_text(txn, map, "ink", &crate::model::ink::encode(ink));
+    }
     // Each tick is a key of its own, so ticks on different items never conflict.
     let have: Vec<String> = map
         .keys(txn)

@@ -211,6 +211,12 @@ impl Relay {
         self.rooms.changed()
     }
 
+    /// Bytes of document updates taken in, over every room (a room read from its folder
+    /// counts its saved size).
+    pub fn update_bytes(&self) -> usize {
+        self.rooms.update_bytes()
+    }
+
     /// Peers connected now, over every room.
     pub fn peers(&self) -> usize {
         self.rooms.census().1

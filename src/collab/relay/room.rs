@@ -75,6 +75,11 @@ impl Rooms {
         (rooms.len(), peers)
     }
 
+    /// Bytes of document updates every room has taken in: what peers' edits cost on the wire.
+    pub fn update_bytes(&self) -> usize {
+        self.all().iter().map(|r| lock(&r.state).bytes).sum()
+    }
+
     /// Rooms with changes not yet written.
     pub fn changed(&self) -> usize {
         self.all().iter().filter(|r| lock(&r.state).dirty).count()

@@ -372,7 +372,7 @@ pub fn only_entities(board: &crate::model::Board) -> bool {
     let mut blocks = board
         .blocks
         .values()
-        .filter(|b| !b.is_frame() && !b.is_text())
+        .filter(|b| !b.is_frame() && !b.is_text() && !b.is_ink())
         .peekable();
     blocks.peek().is_some() && blocks.all(|b| b.kind == ENTITY_KIND)
 }

@@ -25,7 +25,9 @@ pub fn write(board: &Board, palette: &Palette) -> String {
     let mut children: BTreeMap<Option<crate::model::BlockId>, Vec<&crate::model::Block>> =
         BTreeMap::new();
     // Left to right, then top to bottom, so the chart reads like the board.
-    let mut blocks: Vec<&crate::model::Block> = board.blocks.values().collect();
+    // Mermaid has nothing to draw freehand ink with: strokes stay on the board.
+    let mut blocks: Vec<&crate::model::Block> =
+        board.blocks.values().filter(|b| !b.is_ink()).collect();
     blocks.sort_by(|a, b| {
         (a.rect.x, a.rect.y)
             .partial_cmp(&(b.rect.x, b.rect.y))
@@ -62,7 +64,12 @@ pub fn write(board: &Board, palette: &Palette) -> String {
         }
     }
     emit(&mut out, None, &children, 0);
-    for l in board.links.values() {
+    let inked = |id| board.block(id).is_none_or(|b| b.is_ink());
+    for l in board
+        .links
+        .values()
+        .filter(|l| !inked(l.from.block) && !inked(l.to.block))
+    {
         let dashed = l.style == LinkStyle::Async;
         let op = match (l.direction, dashed) {
             (Direction::Forward, false) => "-->",
@@ -83,7 +90,7 @@ pub fn write(board: &Board, palette: &Palette) -> String {
     let mut kinds: Vec<&str> = board
         .blocks
         .values()
-        .filter(|b| !b.is_frame())
+        .filter(|b| !b.is_frame() && !b.is_ink())
         .map(|b| b.kind.as_str())
         .collect();
     kinds.sort_unstable();
