@@ -183,6 +183,45 @@ fn bench_entities(c: &mut Criterion) {
     }
 }
 
+/// 10,000 blocks with and without 10,000 freehand strokes of 60 points, one beside each block:
+/// ink must not make a frame slower than 1.3× the same board without it, at 100 % and with the
+/// whole board in view.
+fn bench_ink(c: &mut Criterion) {
+    use archboard::model::ink::{INK_KIND, quantize, rect_at};
+    let palette = Palette::bundled();
+    let colors = Colors::light();
+    let plain = synthetic_with(10_000, 10_000, Layout::Grid);
+    let mut inked = plain.clone();
+    let places: Vec<_> = plain.blocks.values().map(|b| b.rect).collect();
+    for (n, r) in places.into_iter().enumerate() {
+        let points: Vec<Point> = (0..60)
+            .map(|i| {
+                let t = i as f32 / 59.0;
+                let y = (t * 9.0 + n as f32).sin() * 14.0;
+                Point::new(quantize(t * 90.0), quantize(y))
+            })
+            .collect();
+        let origin = Point::new(r.x, r.y + r.h + 24.0);
+        let id = inked.alloc_block_id();
+        let mut b = archboard::model::Block::new(id, INK_KIND, "", rect_at(origin, &points));
+        b.ink = points;
+        inked.blocks.insert(id, b);
+    }
+    for (name, board) in [("10k_blocks_without_ink", plain), ("10k_blocks_10k_strokes", inked)] {
+        let doc = Document::new(board);
+        let (ctx, fans, at_100, fit) = setup(&doc);
+        frame(&ctx, &doc, &fans, at_100, &palette, &colors);
+        c.bench_function(
+            &format!("frame_100pct_{name} (ink within 1.3x of none)"),
+            |b| b.iter(|| black_box(frame(&ctx, &doc, &fans, at_100, &palette, &colors))),
+        );
+        c.bench_function(
+            &format!("frame_whole_board_{name} (ink within 1.3x of none)"),
+            |b| b.iter(|| black_box(frame(&ctx, &doc, &fans, fit, &palette, &colors))),
+        );
+    }
+}
+
 fn bench_edit(c: &mut Criterion) {
     let mut doc = Document::new(synthetic(100_000, 100_000));
     let id = *doc
@@ -202,5 +241,5 @@ fn bench_edit(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_frames, bench_entities, bench_edit);
+criterion_group!(benches, bench_frames, bench_entities, bench_ink, bench_edit);
 criterion_main!(benches);

@@ -8,11 +8,13 @@
 use super::camera::View;
 use crate::model::Point;
 use crate::model::ink::{self, Placement};
-use egui::{Color32, Mesh, Painter, Pos2, Shape, vec2};
+use egui::{Color32, Mesh, Painter, Pos2, vec2};
 use freedraw::{InputPoint, StrokeOptions, get_stroke_points, get_stroke_radius};
 
 /// Below this size on screen a stroke is drawn as a plain polyline.
 const DETAIL_PX: f32 = 24.0;
+/// Below this size on screen a stroke is a smudge.
+const SMUDGE_PX: f32 = 12.0;
 /// How much pressure follows speed (perfect-freehand's "thinning").
 const THINNING: f64 = 0.5;
 
@@ -30,11 +32,20 @@ pub fn paint_ink(
     if !screen.intersects(painter.clip_rect()) || points.is_empty() {
         return;
     }
-    let place = Placement::new(points, rect);
     let zoom = view.camera.zoom;
-    if screen.width().max(screen.height()) < DETAIL_PX {
+    let span = screen.width().max(screen.height());
+    if span < SMUDGE_PX {
+        // A few pixels across its shape does not read: a faint smudge where it is, as a
+        // far-out block is a tile.
+        coarse.add_colored_rect(screen.shrink(ink::PAD * zoom), color.gamma_multiply(0.35));
+        return;
+    }
+    let place = Placement::new(points, rect);
+    if span < DETAIL_PX {
         // A handful of its points, a hairline wide: the shape reads, the cost does not grow.
-        let step = (points.len() / 8).max(1);
+        // A stroke a few pixels long is a segment or two.
+        let pieces = ((screen.width().max(screen.height()) / 3.0) as usize).clamp(1, 8);
+        let step = (points.len() / pieces).max(1);
         let width = (ink::PEN * zoom).clamp(0.8, 2.0);
         let mut prev: Option<Pos2> = None;
         for p in points
@@ -56,32 +67,22 @@ pub fn paint_ink(
         }
         return;
     }
-    let input: Vec<InputPoint> = points
-        .iter()
-        .map(|p| {
-            let w = place.world(*p);
-            InputPoint::Array([f64::from(w.x), f64::from(w.y)], None)
-        })
-        .collect();
-    let size = f64::from(ink::PEN);
-    let options = StrokeOptions {
-        size: Some(size),
-        thinning: Some(THINNING),
-        smoothing: Some(0.5),
-        streamline: Some(0.5),
-        simulate_pressure: Some(true),
-        last: Some(finished),
-        ..StrokeOptions::default()
-    };
-    let stroke = get_stroke_points(&input, &options);
-    let centres: Vec<(Pos2, f32)> = stroke
-        .iter()
-        .map(|s| {
-            let c = view.to_screen(Point::new(s.point[0] as f32, s.point[1] as f32));
-            let r = get_stroke_radius(size, THINNING, s.pressure, None) as f32 * zoom;
-            (c, r.max(0.5))
-        })
-        .collect();
+    let smoothed = painter.ctx().memory_mut(|m| {
+        m.caches
+            .cache::<egui::cache::FrameCache<Smoothed, Smoother>>()
+            .get(Key::new(points, rect, finished))
+            .clone()
+    });
+    // Points closer than a pixel and a half on screen add vertices, not shape.
+    let mut centres: Vec<(Pos2, f32)> = Vec::with_capacity(smoothed.len());
+    for (i, (c, r)) in smoothed.iter().enumerate() {
+        let p = view.to_screen(*c);
+        let last = i + 1 == smoothed.len();
+        match centres.last() {
+            Some((q, _)) if !last && p.distance_sq(*q) < 2.25 => {}
+            _ => centres.push((p, (r * zoom).max(0.5))),
+        }
+    }
     match centres.as_slice() {
         [] => {
             let c = view.to_screen(place.world(points[0]));
@@ -91,14 +92,94 @@ pub fn paint_ink(
             painter.circle_filled(*c, *r, color);
         }
         _ => {
-            let mut mesh = Mesh::default();
-            ribbon(&mut mesh, &centres, color);
-            painter.add(Shape::mesh(mesh));
+            // Into the frame's shared mesh, drawn over the blocks: one shape, not thousands.
+            ribbon(coarse, &centres, color);
             // Round ends, as a pen leaves them.
             for (c, r) in [centres[0], centres[centres.len() - 1]] {
                 painter.circle_filled(c, r, color);
             }
         }
+    }
+}
+
+/// A stroke's centre line in the world, streamlined, with its radius at each point.
+type Smoothed = std::sync::Arc<Vec<(Point, f32)>>;
+
+/// What a smoothed stroke is cached under: its points, where it is fitted, and whether it is
+/// finished (a stroke being drawn has no end taper yet). A stroke on screen is smoothed once,
+/// not every frame.
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    hash: u64,
+    points: &'a [Point],
+    rect: &'a crate::model::Rect,
+    finished: bool,
+}
+
+impl<'a> Key<'a> {
+    fn new(points: &'a [Point], rect: &'a crate::model::Rect, finished: bool) -> Self {
+        struct Bits<'b>(&'b [Point], &'b crate::model::Rect, bool);
+        impl std::hash::Hash for Bits<'_> {
+            fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+                for p in self.0 {
+                    h.write_u64(u64::from(p.x.to_bits()) << 32 | u64::from(p.y.to_bits()));
+                }
+                for v in [self.1.x, self.1.y, self.1.w, self.1.h] {
+                    h.write_u32(v.to_bits());
+                }
+                h.write_u8(u8::from(self.2));
+            }
+        }
+        Self {
+            hash: egui::util::hash(Bits(points, rect, finished)),
+            points,
+            rect,
+            finished,
+        }
+    }
+}
+
+impl std::hash::Hash for Key<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.hash);
+    }
+}
+
+#[derive(Default)]
+struct Smoother;
+
+impl egui::cache::ComputerMut<Key<'_>, Smoothed> for Smoother {
+    fn compute(&mut self, key: Key<'_>) -> Smoothed {
+        let place = Placement::new(key.points, key.rect);
+        let input: Vec<InputPoint> = key
+            .points
+            .iter()
+            .map(|p| {
+                let w = place.world(*p);
+                InputPoint::Array([f64::from(w.x), f64::from(w.y)], None)
+            })
+            .collect();
+        let size = f64::from(ink::PEN);
+        let options = StrokeOptions {
+            size: Some(size),
+            thinning: Some(THINNING),
+            smoothing: Some(0.5),
+            streamline: Some(0.5),
+            simulate_pressure: Some(true),
+            last: Some(key.finished),
+            ..StrokeOptions::default()
+        };
+        let stroke = get_stroke_points(&input, &options);
+        std::sync::Arc::new(
+            stroke
+                .iter()
+                .map(|s| {
+                    let c = Point::new(s.point[0] as f32, s.point[1] as f32);
+                    let r = get_stroke_radius(size, THINNING, s.pressure, None) as f32;
+                    (c, r)
+                })
+                .collect(),
+        )
     }
 }
 

@@ -34,7 +34,7 @@ pub fn paint_board(
     // With the whole board in view every block and link is drawn: walking the maps in order
     // then beats looking each one up by id from the index.
     let everything = index.bounds().is_none_or(|b| visible.contains_rect(&b));
-    let mut blocks: Vec<&Block> = if everything {
+    let blocks: Vec<&Block> = if everything {
         board.blocks.values().collect()
     } else {
         index
@@ -42,6 +42,17 @@ pub fn paint_board(
             .filter_map(|id| board.block(id))
             .collect()
     };
+    // Ink lies on top of the blocks it marks up, in the order it was drawn: it is kept out of
+    // the sort, which thousands of strokes would otherwise slow.
+    let mut ink: Vec<&Block> = Vec::new();
+    let mut blocks = blocks;
+    blocks.retain(|b| {
+        let stroke = b.is_ink();
+        if stroke {
+            ink.push(b);
+        }
+        !stroke
+    });
     blocks.sort_by_key(|b| b.paint_order());
     let split = blocks.partition_point(|b| b.is_frame());
     // Far-out tiles and lines go into one mesh each: thousands of tiny shapes cost far more to
@@ -69,6 +80,18 @@ pub fn paint_board(
     painter.add(Shape::mesh(lines));
     for block in &blocks[split..] {
         paint_block(painter, block, board, index, view, style, &mut tiles);
+    }
+    let ink_color = style.colors.text;
+    for stroke in ink {
+        super::ink_paint::paint_ink(
+            painter,
+            &stroke.ink,
+            &stroke.rect,
+            view,
+            ink_color,
+            &mut tiles,
+            true,
+        );
     }
     painter.add(Shape::mesh(tiles));
 }

@@ -355,6 +355,8 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
             let next = groups.len() as u64 + 1;
             block.group = Some(*groups.entry(g).or_insert(next));
         }
+        // Tables and cards come back from tools that carry them as stacked text.
+        crate::model::card::unstack(&mut block);
         if let Some(extra) = shape.extra {
             block.notes = truncate_chars(&extra.notes, crate::model::limits::MAX_NOTES_CHARS);
             block.checked = extra.checked;

@@ -51,6 +51,35 @@ pub fn edits_for_text(b: &Block, text: &str, estimate: &EstimateInputs) -> Vec<E
     out
 }
 
+/// Reads back what [`Block::stacked_text`] wrote into a tool without tables or cards: the first
+/// line is the label, the rest the entity's fields or the card's items. Blocks of other kinds,
+/// and blocks that already hold their rows, are left as they are.
+pub fn unstack(b: &mut Block) {
+    let kind = b.kind.as_str();
+    let has_rows = !(b.fields.is_empty() && b.reqs.is_empty() && b.endpoints.is_empty());
+    let Some((label, body)) = b.label.split_once('\n') else {
+        return;
+    };
+    if has_rows {
+        return;
+    }
+    let (label, body) = (label.trim().to_owned(), body.to_owned());
+    if kind == super::entity::ENTITY_KIND {
+        b.fields = body
+            .lines()
+            .filter_map(super::entity::Field::from_line)
+            .take(super::entity::MAX_FIELDS)
+            .collect();
+    } else if kind == requirements::REQUIREMENTS_KIND {
+        b.reqs = requirements::parse(&body).reqs;
+    } else if kind == api::API_KIND {
+        b.endpoints = api::parse(&body);
+    } else {
+        return;
+    }
+    b.label = label;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +121,33 @@ mod tests {
         typed.rect.h = typed.body_height();
         let same = body_text(&typed, &e).expect("present");
         assert!(edits_for_text(&typed, &same, &e).is_empty());
+    }
+
+    #[test]
+    fn stacked_text_reads_back_as_rows() {
+        let e = EstimateInputs::default();
+        let mut entity = Block::new(BlockId(1), crate::model::ENTITY_KIND, "User", Rect::new(0.0, 0.0, 9.0, 9.0));
+        entity.fields = vec![
+            crate::model::Field::new("id", "uuid").with("PK").with("PT"),
+            crate::model::Field::new("bio", "").with("IX"),
+            crate::model::Field::new("email", "text"),
+        ];
+        let mut api = Block::new(BlockId(2), api::API_KIND, "API", Rect::new(0.0, 0.0, 9.0, 9.0));
+        api.endpoints = vec![api::Endpoint::new("GET", "/x").response("X").on("User")];
+        let mut req = Block::new(BlockId(3), requirements::REQUIREMENTS_KIND, "Needs", Rect::new(0.0, 0.0, 9.0, 9.0));
+        req.reqs = vec![requirements::Requirement::functional("post")];
+        for original in [entity, api, req] {
+            let mut b = original.clone();
+            b.label = b.stacked_text(&e).into_owned();
+            b.fields.clear();
+            b.reqs.clear();
+            b.endpoints.clear();
+            unstack(&mut b);
+            assert_eq!(b, original);
+        }
+        let mut note = Block::new(BlockId(4), "text", "two\nlines", Rect::new(0.0, 0.0, 9.0, 9.0));
+        unstack(&mut note);
+        assert_eq!(note.label, "two\nlines");
     }
 
     #[test]

@@ -130,6 +130,22 @@ impl Field {
         self
     }
 
+    /// Reads [`Field::line`] back: the name, then the type and the marks, two spaces apart.
+    pub fn from_line(line: &str) -> Option<Field> {
+        let mut parts = line.split("  ").map(str::trim).filter(|p| !p.is_empty());
+        let mut field = Field::new(parts.next()?, "");
+        for part in parts {
+            match Keys::parse(part) {
+                (keys, rest) if rest.is_empty() => field.keys = keys,
+                _ => field.ty = part.to_owned(),
+            }
+        }
+        let clip = |s: &str| s.chars().take(MAX_FIELD_CHARS).collect::<String>();
+        field.name = clip(&field.name);
+        field.ty = clip(&field.ty);
+        Some(field)
+    }
+
     /// `id uuid PK`: the field as one line of text (the row drawn, the stacked text exports).
     pub fn line(&self) -> String {
         let mut out = self.name.clone();

@@ -212,6 +212,68 @@ mod tests {
     }
 
     #[test]
+    fn cards_and_ink_cross_and_a_peer_s_bad_ones_are_refused() {
+        use crate::model::requirements::Quality;
+        use crate::model::{Endpoint, Point, Requirement};
+        let mut b = Block::new(
+            BlockId(7),
+            crate::model::REQUIREMENTS_KIND,
+            "Requirements",
+            Rect::new(0.0, 0.0, 300.0, 120.0),
+        );
+        b.reqs = vec![
+            Requirement::functional("post"),
+            Requirement::non_functional(Quality::Latency, "p99 < 200 ms"),
+        ];
+        b.endpoints = vec![Endpoint::new("GET", "/feed").on("Post")];
+        b.ink = vec![Point::new(0.0, 0.0), Point::new(4.5, -2.25)];
+        let (doc, roots) = doc_with(&b);
+        {
+            let txn = doc.transact();
+            let v = roots.blocks.get(&txn, "7").expect("entry");
+            assert_eq!(read_block(&txn, "7", v), Ok(b));
+        }
+        let Some(Out::YMap(m)) = roots.blocks.get(&doc.transact(), "7") else {
+            panic!("a map");
+        };
+        for (key, bad) in [
+            ("reqs", r#"[{"section":"someday","text":"x"}]"#),
+            ("reqs", r#"[{"section":"functional","quality":"latency","text":"x"}]"#),
+            ("api", r#"[{"method":"FETCH","path":"/"}]"#),
+            ("api", "[1]"),
+            ("ink", "0,0 1,one"),
+            ("ink", "0,0 99999999999,0"),
+        ] {
+            m.insert(&mut doc.transact_mut(), key, bad);
+            let txn = doc.transact();
+            let v = roots.blocks.get(&txn, "7").expect("entry");
+            let r = read_block(&txn, "7", v);
+            assert!(matches!(&r, Err(EntryError::Invalid(_))), "{key} = {bad}: {r:?}");
+            drop(txn);
+            m.remove(&mut doc.transact_mut(), key);
+        }
+    }
+
+    #[test]
+    fn a_growing_stroke_sends_only_its_new_points() {
+        use crate::model::Point;
+        use yrs::ReadTxn;
+        let mut b = Block::new(BlockId(7), crate::model::INK_KIND, "", Rect::new(0.0, 0.0, 8.0, 8.0));
+        b.ink = (0..400).map(|i| Point::new(i as f32 * 3.0, (i % 7) as f32)).collect();
+        let (doc, roots) = doc_with(&b);
+        let before = doc.transact().state_vector();
+        b.ink.extend((400..410).map(|i| Point::new(i as f32 * 3.0, 0.0)));
+        write_block(&mut doc.transact_mut(), &roots, &b);
+        let update = doc.transact().encode_diff_v1(&before);
+        let whole = crate::model::ink::encode(&b.ink).len();
+        assert!(
+            update.len() < 120,
+            "ten more points cost {} bytes (the whole stroke is {whole})",
+            update.len()
+        );
+    }
+
+    #[test]
     fn a_relationship_s_crow_s_feet_cross_and_a_bad_one_is_refused() {
         use crate::model::{Card, Link, LinkId};
         let mut l = Link::new(LinkId(9), BlockId(1), BlockId(2));
