@@ -207,7 +207,10 @@ fn bench_ink(c: &mut Criterion) {
         b.ink = points;
         inked.blocks.insert(id, b);
     }
-    for (name, board) in [("10k_blocks_without_ink", plain), ("10k_blocks_10k_strokes", inked)] {
+    for (name, board) in [
+        ("10k_blocks_without_ink", plain),
+        ("10k_blocks_10k_strokes", inked),
+    ] {
         let doc = Document::new(board);
         let (ctx, fans, at_100, fit) = setup(&doc);
         frame(&ctx, &doc, &fans, at_100, &palette, &colors);

@@ -29,7 +29,10 @@ fn export_to_each_format_and_import_back() {
         let said = String::from_utf8_lossy(&run.stdout);
         assert!(said.contains("imported"), "{said}");
         let got = archboard::persistence::load_board(&back).expect("a valid board");
-        assert_eq!(got.blocks.len(), want.blocks.len(), "{ext}");
+        // Freehand ink has no element in draw.io or Mermaid: only Excalidraw brings it back.
+        let ink = want.blocks.values().filter(|b| b.is_ink()).count();
+        let kept = if ext == "excalidraw" { 0 } else { ink };
+        assert_eq!(got.blocks.len(), want.blocks.len() - kept, "{ext}");
         assert_eq!(got.links.len(), want.links.len(), "{ext}");
     }
     let svg = dir.path().join("design.svg");

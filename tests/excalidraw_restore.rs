@@ -105,8 +105,8 @@ fn the_real_excalidraw_keeps_every_exported_arrow_bound_elbows_included() {
     );
     let line = said.lines().last().unwrap_or_default();
     let got: serde_json::Value = serde_json::from_str(line).expect("JSON from the runner");
-    // news-feed.ron: 12 links, 3 of them elbow routes.
-    assert_eq!(got["arrows"], 12, "{line}");
+    // news-feed.ron: 21 links, 3 of them elbow routes.
+    assert_eq!(got["arrows"], 21, "{line}");
     assert_eq!(got["elbow"], 3, "{line}");
-    assert_eq!(got["bound"], 12, "every arrow stays bound: {line}");
+    assert_eq!(got["bound"], 21, "every arrow stays bound: {line}");
 }

@@ -176,7 +176,7 @@ fn push_pull_and_a_live_edit_through_hocuspocus() {
     let url = room_url(port, None);
     let (ok, out, err, _) = push(&url);
     assert!(ok, "push: {out}{err}");
-    assert!(pull_counts(&url, tmp.path()).contains("12 blocks, 10 links"));
+    assert!(pull_counts(&url, tmp.path()).contains("18 blocks, 18 links"));
 
     let room = archboard::collab::RoomUrl::parse(&room_url(port, None)).expect("url");
     let (mut a, mut b) = (Peer::join(&room), Peer::join(&room));
@@ -253,7 +253,7 @@ fn a_token_checked_by_on_authenticate_lets_the_right_one_in_and_refuses_the_rest
     let url = room_url(port, Some("s3cret"));
     let (ok, out, err, _) = push(&url);
     assert!(ok, "push with the token: {out}{err}");
-    assert!(pull_counts(&url, tmp.path()).contains("12 blocks, 10 links"));
+    assert!(pull_counts(&url, tmp.path()).contains("18 blocks, 18 links"));
     for wrong in [room_url(port, Some("guess")), room_url(port, None)] {
         let (ok, _, err, took) = push(&wrong);
         assert!(!ok, "{wrong} was let in");
@@ -291,7 +291,7 @@ fn two_hocuspocus_instances_on_one_redis_share_a_room() {
     let (ok, out, err, _) = push(&on(port_one));
     assert!(ok, "push to the first instance: {out}{err}");
     assert!(
-        pull_counts(&on(port_two), tmp.path()).contains("12 blocks, 10 links"),
+        pull_counts(&on(port_two), tmp.path()).contains("18 blocks, 18 links"),
         "the second instance serves what was pushed to the first"
     );
 

@@ -89,17 +89,35 @@ fn ink_goes_to_excalidraw_as_freedraw_and_comes_back_as_the_same_stroke() {
         .iter()
         .filter(|e| e["type"] == "freedraw")
         .collect();
-    let stroke = board.blocks.values().find(|b| b.is_ink()).expect("the example has ink");
+    let stroke = board
+        .blocks
+        .values()
+        .find(|b| b.is_ink())
+        .expect("the example has ink");
     assert_eq!(freedraw.len(), 1);
     let points = freedraw[0]["points"].as_array().expect("points");
     assert_eq!(points.len(), stroke.ink.len());
     assert_eq!(points[0], serde_json::json!([0.0, 0.0]));
 
     let back = round_trip(&board, Format::Excalidraw, "excalidraw");
-    let again = back.blocks.values().find(|b| b.is_ink()).expect("ink came back");
+    let again = back
+        .blocks
+        .values()
+        .find(|b| b.is_ink())
+        .expect("ink came back");
     assert_eq!(again.ink.len(), stroke.ink.len());
-    for (a, b) in [(again.rect.x, stroke.rect.x), (again.rect.y, stroke.rect.y), (again.rect.w, stroke.rect.w), (again.rect.h, stroke.rect.h)] {
-        assert!((a - b).abs() <= 0.5, "{:?} vs {:?}", again.rect, stroke.rect);
+    for (a, b) in [
+        (again.rect.x, stroke.rect.x),
+        (again.rect.y, stroke.rect.y),
+        (again.rect.w, stroke.rect.w),
+        (again.rect.h, stroke.rect.h),
+    ] {
+        assert!(
+            (a - b).abs() <= 0.5,
+            "{:?} vs {:?}",
+            again.rect,
+            stroke.rect
+        );
     }
 }
 

@@ -137,7 +137,7 @@ fn sigterm_and_sigint_right_after_a_push_write_every_room() {
             run(&[os("pull"), os(&url), os("-o"), out.as_os_str()]);
             let check = run(&[os("check"), out.as_os_str()]);
             assert!(
-                check.contains("12 blocks, 12 links"),
+                check.contains("18 blocks, 21 links"),
                 "SIG{signal} {room}: {check}"
             );
         }
@@ -246,7 +246,7 @@ fn the_relay_serves_wss_itself_to_clients_that_trust_its_certificate() {
         String::from_utf8_lossy(&out.stderr)
     );
     let check = run(&[common::os("check"), back.as_os_str()]);
-    assert!(check.contains("12 blocks, 12 links"), "{check}");
+    assert!(check.contains("18 blocks, 21 links"), "{check}");
     // A client that does not trust the certificate is told so, and quickly.
     let start = Instant::now();
     let out = common::archboard(&[common::os("push"), example.as_os_str(), common::os(&url)]);

@@ -86,7 +86,7 @@ fn push_pull_and_a_live_edit_through_y_sweet() {
     );
     let check = common::archboard(&[os("check"), back.as_os_str()]);
     assert!(
-        String::from_utf8_lossy(&check.stdout).contains("12 blocks, 10 links"),
+        String::from_utf8_lossy(&check.stdout).contains("18 blocks, 18 links"),
         "{check:?}"
     );
 

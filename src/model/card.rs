@@ -126,15 +126,30 @@ mod tests {
     #[test]
     fn stacked_text_reads_back_as_rows() {
         let e = EstimateInputs::default();
-        let mut entity = Block::new(BlockId(1), crate::model::ENTITY_KIND, "User", Rect::new(0.0, 0.0, 9.0, 9.0));
+        let mut entity = Block::new(
+            BlockId(1),
+            crate::model::ENTITY_KIND,
+            "User",
+            Rect::new(0.0, 0.0, 9.0, 9.0),
+        );
         entity.fields = vec![
             crate::model::Field::new("id", "uuid").with("PK").with("PT"),
             crate::model::Field::new("bio", "").with("IX"),
             crate::model::Field::new("email", "text"),
         ];
-        let mut api = Block::new(BlockId(2), api::API_KIND, "API", Rect::new(0.0, 0.0, 9.0, 9.0));
+        let mut api = Block::new(
+            BlockId(2),
+            api::API_KIND,
+            "API",
+            Rect::new(0.0, 0.0, 9.0, 9.0),
+        );
         api.endpoints = vec![api::Endpoint::new("GET", "/x").response("X").on("User")];
-        let mut req = Block::new(BlockId(3), requirements::REQUIREMENTS_KIND, "Needs", Rect::new(0.0, 0.0, 9.0, 9.0));
+        let mut req = Block::new(
+            BlockId(3),
+            requirements::REQUIREMENTS_KIND,
+            "Needs",
+            Rect::new(0.0, 0.0, 9.0, 9.0),
+        );
         req.reqs = vec![requirements::Requirement::functional("post")];
         for original in [entity, api, req] {
             let mut b = original.clone();
@@ -145,7 +160,12 @@ mod tests {
             unstack(&mut b);
             assert_eq!(b, original);
         }
-        let mut note = Block::new(BlockId(4), "text", "two\nlines", Rect::new(0.0, 0.0, 9.0, 9.0));
+        let mut note = Block::new(
+            BlockId(4),
+            "text",
+            "two\nlines",
+            Rect::new(0.0, 0.0, 9.0, 9.0),
+        );
         unstack(&mut note);
         assert_eq!(note.label, "two\nlines");
     }

@@ -224,7 +224,11 @@ mod tests {
     fn hostile_text_is_refused_with_the_point_named() {
         assert!(decode("0,0 1,x").expect_err("refused").contains("point 2"));
         assert!(decode("0,0 1").is_err());
-        assert!(decode("99999999999,0").expect_err("refused").contains("too far"));
+        assert!(
+            decode("99999999999,0")
+                .expect_err("refused")
+                .contains("too far")
+        );
         let many = vec!["1,1"; MAX_POINTS + 1].join(" ");
         assert!(decode(&many).expect_err("refused").contains("more than"));
         assert_eq!(decode("").expect("present"), vec![]);

@@ -317,7 +317,10 @@ mod tests {
         start.blocks.insert(BlockId(1), block(1, 0.0));
         let mut r = Recording::default();
         r.begin(&start);
-        r.push(Moment { at_ms: 0, phase: 0 }, Op::Block(Box::new(block(2, 50.0))));
+        r.push(
+            Moment { at_ms: 0, phase: 0 },
+            Op::Block(Box::new(block(2, 50.0))),
+        );
         r.push(
             Moment {
                 at_ms: 1000,

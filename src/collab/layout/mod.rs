@@ -238,7 +238,10 @@ mod tests {
         };
         for (key, bad) in [
             ("reqs", r#"[{"section":"someday","text":"x"}]"#),
-            ("reqs", r#"[{"section":"functional","quality":"latency","text":"x"}]"#),
+            (
+                "reqs",
+                r#"[{"section":"functional","quality":"latency","text":"x"}]"#,
+            ),
             ("api", r#"[{"method":"FETCH","path":"/"}]"#),
             ("api", "[1]"),
             ("ink", "0,0 1,one"),
@@ -248,7 +251,10 @@ mod tests {
             let txn = doc.transact();
             let v = roots.blocks.get(&txn, "7").expect("entry");
             let r = read_block(&txn, "7", v);
-            assert!(matches!(&r, Err(EntryError::Invalid(_))), "{key} = {bad}: {r:?}");
+            assert!(
+                matches!(&r, Err(EntryError::Invalid(_))),
+                "{key} = {bad}: {r:?}"
+            );
             drop(txn);
             m.remove(&mut doc.transact_mut(), key);
         }
@@ -258,11 +264,19 @@ mod tests {
     fn a_growing_stroke_sends_only_its_new_points() {
         use crate::model::Point;
         use yrs::ReadTxn;
-        let mut b = Block::new(BlockId(7), crate::model::INK_KIND, "", Rect::new(0.0, 0.0, 8.0, 8.0));
-        b.ink = (0..400).map(|i| Point::new(i as f32 * 3.0, (i % 7) as f32)).collect();
+        let mut b = Block::new(
+            BlockId(7),
+            crate::model::INK_KIND,
+            "",
+            Rect::new(0.0, 0.0, 8.0, 8.0),
+        );
+        b.ink = (0..400)
+            .map(|i| Point::new(i as f32 * 3.0, (i % 7) as f32))
+            .collect();
         let (doc, roots) = doc_with(&b);
         let before = doc.transact().state_vector();
-        b.ink.extend((400..410).map(|i| Point::new(i as f32 * 3.0, 0.0)));
+        b.ink
+            .extend((400..410).map(|i| Point::new(i as f32 * 3.0, 0.0)));
         write_block(&mut doc.transact_mut(), &roots, &b);
         let update = doc.transact().encode_diff_v1(&before);
         let whole = crate::model::ink::encode(&b.ink).len();
