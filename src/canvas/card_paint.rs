@@ -4,10 +4,10 @@
 
 use super::camera::View;
 use super::style::Style;
-use crate::model::entity::{HEADER_HEIGHT, ROW_HEIGHT};
+use crate::model::entity::ROW_HEIGHT;
 use crate::model::{Block, EstimateInputs};
 use crate::theme;
-use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
+use egui::{Align2, Color32, FontId, Painter, Rect, pos2};
 
 /// Rows a card draws: (method or heading, rest, whether the first part is a heading).
 fn rows(block: &Block, estimate: &EstimateInputs) -> Vec<(String, String, bool)> {
@@ -49,26 +49,13 @@ pub fn paint_card(
     style: &Style<'_>,
     accent: Color32,
 ) {
-    let z = view.camera.zoom;
-    let size = theme::LABEL_SIZE * z;
-    if size < theme::MIN_TEXT_PX {
+    let Some((painter, divider)) =
+        super::entity_paint::titled(painter, &block.label, rect, view, style, accent)
+    else {
         return;
-    }
-    let painter = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    };
+    let z = view.camera.zoom;
     let pad = 8.0 * z;
-    let header = HEADER_HEIGHT * z;
-    painter.text(
-        pos2(rect.left() + pad, rect.top() + header / 2.0),
-        Align2::LEFT_CENTER,
-        &block.label,
-        FontId::proportional(size),
-        style.colors.text,
-    );
-    let divider = rect.top() + header;
-    painter.line_segment(
-        [pos2(rect.left(), divider), pos2(rect.right(), divider)],
-        Stroke::new(z.clamp(0.5, 1.5), accent.gamma_multiply(0.7)),
-    );
     let row = ROW_HEIGHT * z;
     let small = (theme::LABEL_SIZE - 2.0) * z;
     let clip = painter.clip_rect();

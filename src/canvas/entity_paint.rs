@@ -9,6 +9,40 @@ use crate::model::entity::{HEADER_HEIGHT, ROW_HEIGHT};
 use crate::theme;
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
 
+/// The name row that tables and cards share: `label` over a divider in the `accent` colour.
+/// Gives a painter clipped to `rect` and where the rows start, or nothing when the text would
+/// be too small to read.
+pub(super) fn titled(
+    painter: &Painter,
+    label: &str,
+    rect: Rect,
+    view: &View,
+    style: &Style<'_>,
+    accent: Color32,
+) -> Option<(Painter, f32)> {
+    let z = view.camera.zoom;
+    let size = theme::LABEL_SIZE * z;
+    if size < theme::MIN_TEXT_PX {
+        return None;
+    }
+    let painter = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    let pad = 8.0 * z;
+    let header = HEADER_HEIGHT * z;
+    painter.text(
+        pos2(rect.left() + pad, rect.top() + header / 2.0),
+        Align2::LEFT_CENTER,
+        label,
+        FontId::proportional(size),
+        style.colors.text,
+    );
+    let divider = rect.top() + header;
+    painter.line_segment(
+        [pos2(rect.left(), divider), pos2(rect.right(), divider)],
+        Stroke::new(z.clamp(0.5, 1.5), accent.gamma_multiply(0.7)),
+    );
+    Some((painter, divider))
+}
+
 /// Draws `block`'s name and fields inside `rect` (on screen), clipped to it.
 pub fn paint_entity(
     painter: &Painter,
@@ -18,26 +52,11 @@ pub fn paint_entity(
     style: &Style<'_>,
     accent: Color32,
 ) {
-    let z = view.camera.zoom;
-    let size = theme::LABEL_SIZE * z;
-    if size < theme::MIN_TEXT_PX {
+    let Some((painter, divider)) = titled(painter, &block.label, rect, view, style, accent) else {
         return;
-    }
-    let painter = painter.with_clip_rect(rect.intersect(painter.clip_rect()));
+    };
+    let z = view.camera.zoom;
     let pad = 8.0 * z;
-    let header = HEADER_HEIGHT * z;
-    painter.text(
-        pos2(rect.left() + pad, rect.top() + header / 2.0),
-        Align2::LEFT_CENTER,
-        &block.label,
-        FontId::proportional(size),
-        style.colors.text,
-    );
-    let divider = rect.top() + header;
-    painter.line_segment(
-        [pos2(rect.left(), divider), pos2(rect.right(), divider)],
-        Stroke::new((z).clamp(0.5, 1.5), accent.gamma_multiply(0.7)),
-    );
     let row = ROW_HEIGHT * z;
     let small = (theme::LABEL_SIZE - 2.0) * z;
     let marks_size = theme::TAG_SIZE * z;

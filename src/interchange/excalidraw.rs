@@ -129,7 +129,7 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                         num(e, "angle"),
                     )
                 } else {
-                    points_bounds(&points)
+                    Rect::enclosing(&points)
                 };
                 let mut piece = Shape::new(id, rect, "", Role::Piece);
                 piece.style = kind_of(e).to_owned();
@@ -307,17 +307,6 @@ fn points_of(e: &Value) -> Vec<Point> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn points_bounds(points: &[Point]) -> Rect {
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in points {
-        x0 = x0.min(p.x);
-        y0 = y0.min(p.y);
-        x1 = x1.max(p.x);
-        y1 = y1.max(p.y);
-    }
-    Rect::new(x0, y0, x1 - x0, y1 - y0)
 }
 
 /// The group a shape moves with on the board: its outermost group as drawn, not the group

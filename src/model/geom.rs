@@ -80,6 +80,21 @@ impl Rect {
         Self::new(c.x - w / 2.0, c.y - h / 2.0, w, h)
     }
 
+    /// The smallest rectangle holding every point (zero-sized at the origin for none).
+    pub fn enclosing(points: &[Point]) -> Rect {
+        let Some(first) = points.first() else {
+            return Rect::new(0.0, 0.0, 0.0, 0.0);
+        };
+        let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.x, first.y);
+        for p in points {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        Rect::new(x0, y0, x1 - x0, y1 - y0)
+    }
+
     pub fn min(&self) -> Point {
         Point::new(self.x, self.y)
     }

@@ -98,17 +98,7 @@ pub fn check(points: &[Point]) -> Result<(), String> {
 
 /// The points' own bounds (not grown by the pen).
 pub fn bounds(points: &[Point]) -> Rect {
-    let Some(first) = points.first() else {
-        return Rect::new(0.0, 0.0, 0.0, 0.0);
-    };
-    let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.x, first.y);
-    for p in points {
-        x0 = x0.min(p.x);
-        y0 = y0.min(p.y);
-        x1 = x1.max(p.x);
-        y1 = y1.max(p.y);
-    }
-    Rect::new(x0, y0, x1 - x0, y1 - y0)
+    Rect::enclosing(points)
 }
 
 /// The block rectangle for points drawn in the world with their first point at `origin`.
