@@ -34,6 +34,14 @@ pub struct Lens {
     pub title: String,
     pub purpose: String,
     pub sections: Vec<Section>,
+    /// Whether the questions every component answers (failure, load, scale) apply. They do not
+    /// to what is written rather than run: a table, a requirements or an API card.
+    #[serde(default = "yes")]
+    pub cross_cutting: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -98,7 +106,9 @@ impl LensLibrary {
                     .iter()
                     .flat_map(|s| s.items.iter().map(|i| item_key(&l.id, &i.id)))
                     .collect();
-                k.extend(cross_keys.iter().cloned());
+                if l.cross_cutting {
+                    k.extend(cross_keys.iter().cloned());
+                }
                 (l.id.clone(), k)
             })
             .collect();

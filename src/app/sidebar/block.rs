@@ -140,19 +140,21 @@ fn checklist(
         }
     }
     let cc = &cx.lenses.cross_cutting;
-    egui::CollapsingHeader::new(&cc.title)
-        .default_open(true)
-        .show(ui, |ui| {
-            for item in &cc.items {
-                checklist_item(
-                    ui,
-                    block,
-                    lens::item_key(lens::ANY, &item.id),
-                    item,
-                    &mut toggles,
-                );
-            }
-        });
+    if lens.is_none_or(|l| l.cross_cutting) {
+        egui::CollapsingHeader::new(&cc.title)
+            .default_open(true)
+            .show(ui, |ui| {
+                for item in &cc.items {
+                    checklist_item(
+                        ui,
+                        block,
+                        lens::item_key(lens::ANY, &item.id),
+                        item,
+                        &mut toggles,
+                    );
+                }
+            });
+    }
     for (key, on) in toggles {
         out.push(update(block, |b| {
             if on {
