@@ -31,6 +31,9 @@ fn requirements_rows(
     out: &mut Vec<SidebarAction>,
 ) {
     let mut next: Option<Vec<Requirement>> = None;
+    // Widths come from the panel's width before any row, so no row can widen the panel.
+    let full = ui.available_width();
+    let gap = ui.spacing().item_spacing.x;
     for section in Section::ALL {
         ui.strong(section.heading());
         for (i, r) in block.reqs.iter().enumerate() {
@@ -58,7 +61,12 @@ fn requirements_rows(
                     (Section::NonFunctional, Quality::Consistency) => "strong for payments",
                     _ => "",
                 };
-                let width = ui.available_width() - 60.0;
+                let taken = if section == Section::NonFunctional {
+                    96.0 + 2.0 * gap + 24.0
+                } else {
+                    0.0
+                };
+                let width = full - taken - 60.0 - 2.0 * gap;
                 let limit = (width.max(80.0), requirements::MAX_ITEM_CHARS);
                 if let Some(text) =
                     drafts.draft_narrow(ui, Draft::CardItem(block.id, i, 0), &r.text, limit, hint)
@@ -152,6 +160,8 @@ fn endpoint_rows(
         .map(|b| b.label.as_str())
         .collect();
     let mut next: Option<Vec<Endpoint>> = None;
+    let full = ui.available_width();
+    let gap = ui.spacing().item_spacing.x;
     for (i, e) in block.endpoints.iter().enumerate() {
         ui.horizontal(|ui| {
             egui::ComboBox::from_id_salt(("method", block.id, i))
@@ -166,7 +176,8 @@ fn endpoint_rows(
                         }
                     }
                 });
-            let limit = ((ui.available_width() - 60.0).max(80.0), api::MAX_PART_CHARS);
+            let path_width = full - (70.0 + 24.0) - 60.0 - 3.0 * gap;
+            let limit = (path_width.max(80.0), api::MAX_PART_CHARS);
             if let Some(path) =
                 drafts.draft_narrow(ui, Draft::CardItem(block.id, i, 0), &e.path, limit, "/v1/…")
             {
@@ -180,7 +191,7 @@ fn endpoint_rows(
         });
         ui.horizontal(|ui| {
             ui.add_space(8.0);
-            let half = ((ui.available_width() - 16.0) / 2.0).max(60.0);
+            let half = ((full - 8.0 - 3.0 * gap) / 2.0 - 8.0).max(60.0);
             for (part, current, hint) in
                 [(1u8, &e.request, "request"), (2, &e.response, "response")]
             {
