@@ -86,8 +86,15 @@ impl Keys {
 
     /// Whether the mark is set.
     pub fn has(&self, mark: &str) -> bool {
-        let mut copy = *self;
-        copy.flag(mark).is_some_and(|f| *f)
+        match mark.to_ascii_uppercase().as_str() {
+            "PK" => self.pk,
+            "FK" => self.fk,
+            "UK" => self.uk,
+            "PT" | "PARTITION" => self.partition,
+            "SK" | "SORT" => self.sort,
+            "IX" | "INDEX" => self.index,
+            _ => false,
+        }
     }
 
     /// `PK, FK`: the marks that are set.

@@ -23,23 +23,7 @@ pub fn is_er(chart: &str) -> bool {
 }
 
 fn first_word(chart: &str) -> Option<&str> {
-    let mut front = false;
-    for (n, line) in chart.lines().enumerate() {
-        let t = line.trim();
-        if n == 0 && t == "---" {
-            front = true;
-            continue;
-        }
-        if front {
-            front = t != "---";
-            continue;
-        }
-        if t.is_empty() || t.starts_with("%%") {
-            continue;
-        }
-        return t.split_whitespace().next();
-    }
-    None
+    super::first_statement(chart).and_then(|(_, t)| t.split_whitespace().next())
 }
 
 #[derive(Default)]

@@ -13,3 +13,27 @@ mod write;
 
 pub use parse::{charts, looks_like, parse};
 pub use write::write;
+
+/// The chart's first statement and its line's index: front matter (`---` … `---`), blank lines
+/// and `%%` comments come before it. Both readers start here, and it says which reader a chart
+/// is for.
+fn first_statement(chart: &str) -> Option<(usize, &str)> {
+    let mut front = false;
+    for (n, line) in chart.lines().enumerate() {
+        let t = line.trim();
+        if n == 0 && t == "---" {
+            front = true;
+            continue;
+        }
+        if front {
+            front = t != "---";
+            continue;
+        }
+        if t.is_empty() || t.starts_with("%%") {
+            continue;
+        }
+        return Some((n, t));
+    }
+    None
+}
+

@@ -120,39 +120,22 @@ pub fn looks_like(text: &str) -> bool {
 
 /// The chart's direction, from its header line, or why it is not a flowchart.
 fn header(chart: &str) -> Result<(Flow, usize), String> {
-    let mut in_front_matter = false;
-    for (n, line) in chart.lines().enumerate() {
-        let t = line.trim();
-        if n == 0 && t == "---" {
-            in_front_matter = true;
-            continue;
-        }
-        if in_front_matter {
-            if t == "---" {
-                in_front_matter = false;
-            }
-            continue;
-        }
-        if t.is_empty() || t.starts_with("%%") {
-            continue;
-        }
-        let mut words = t.split(|c: char| c.is_whitespace() || c == ';');
-        let first = words.next().unwrap_or("");
-        if !matches!(first, "graph" | "flowchart" | "flowchart-elk") {
-            let what: String = first.chars().take(40).collect();
-            return Err(format!(
-                "not a Mermaid flowchart: it starts with `{what}` (`flowchart`, `graph` and `erDiagram` charts import)"
-            ));
-        }
-        let flow = match words.find(|w| !w.is_empty()).unwrap_or("TB") {
-            "LR" => Flow::Right,
-            "RL" => Flow::Left,
-            "BT" => Flow::Up,
-            _ => Flow::Down,
-        };
-        return Ok((flow, n + 1));
+    let (n, t) = super::first_statement(chart).ok_or("no Mermaid chart in this text")?;
+    let mut words = t.split(|c: char| c.is_whitespace() || c == ';');
+    let first = words.next().unwrap_or("");
+    if !matches!(first, "graph" | "flowchart" | "flowchart-elk") {
+        let what: String = first.chars().take(40).collect();
+        return Err(format!(
+            "not a Mermaid flowchart: it starts with `{what}` (`flowchart`, `graph` and `erDiagram` charts import)"
+        ));
     }
-    Err("no Mermaid chart in this text".into())
+    let flow = match words.find(|w| !w.is_empty()).unwrap_or("TB") {
+        "LR" => Flow::Right,
+        "RL" => Flow::Left,
+        "BT" => Flow::Up,
+        _ => Flow::Down,
+    };
+    Ok((flow, n + 1))
 }
 
 /// Splits the chart body into statements at newlines and `;`, except inside quotes and
