@@ -835,15 +835,12 @@ fn a_requirement_typed_and_a_stroke_drawn_are_saved_and_exported() {
     let file = dir.path().join("interview.ron");
     s.launch(&file);
 
-    // A requirements card from quick add opens with its text ready to type into.
+    // A requirements card from quick add opens on its first functional line, ready to type.
     s.x(&["mousemove", "450", "260"]);
     s.x(&["key", "Tab"]);
     s.x(&["type", "--delay", "40", "requirements"]);
     s.x(&["key", "Return"]);
     std::thread::sleep(Duration::from_millis(300));
-    s.x(&["key", "Return"]);
-    s.x(&["type", "--delay", "40", "Functional"]);
-    s.x(&["key", "Return"]);
     s.x(&["type", "--delay", "40", "Shorten a long URL"]);
     // Clicking the empty canvas ends the typing; the pen draws a stroke below the card.
     s.x(&["mousemove", "900", "600"]);

@@ -143,10 +143,14 @@ fn a_requirements_card_typed_inline_sets_its_rows_and_the_estimate() {
     h.run_steps(3);
     let id: BlockId = card(&h).expect("a card").id;
     assert!(h.state().canvas.editing.as_ref().is_some_and(|e| e.body));
-    h.key_press(Key::Enter);
+    // It opens on the first functional line: what is typed is the first requirement.
+    let editing = h.state().canvas.editing.as_ref().map(|e| e.text.clone());
+    assert!(editing.is_some_and(|t| t.starts_with("Functional\n- \nNon-functional")));
+    h.event(egui::Event::Text("Shorten a URL".into()));
+    h.run_steps(1);
+    h.key_press_modifiers(ctrl(), Key::A);
     h.event(egui::Event::Text(
-        "- latency: fast\n- scale: 20M daily users, 50:1 reads:writes\nFunctional\n- Shorten a URL"
-            .into(),
+        "Functional\n- Shorten a URL\nNon-functional\n- latency: fast\n- scale: 20M daily users, 50:1 reads:writes".into(),
     ));
     h.run_steps(1);
     h.key_press(Key::Escape);

@@ -125,9 +125,11 @@ impl CanvasState {
         let body = match target {
             EditTarget::Block(id) => board
                 .block(id)
-                .and_then(|b| crate::model::card::body_text(b, &board.estimate)),
+                .and_then(|b| crate::model::card::editor_text(b, &board.estimate)),
             EditTarget::Link(_) => None,
         };
+        let cursor = body.as_ref().map(|(_, at)| *at);
+        let body = body.map(|(text, _)| text);
         let text = match target {
             EditTarget::Block(id) => board.block(id).map(|b| b.label.clone()),
             EditTarget::Link(id) => board.link(id).map(|l| l.label.clone()),
@@ -138,6 +140,7 @@ impl CanvasState {
             body: body.is_some(),
             text: body.unwrap_or(text),
             select_all: select_all && target_is_label(board, target),
+            cursor,
             started: false,
         });
         match target {

@@ -133,6 +133,8 @@ pub struct LabelEdit {
     pub body: bool,
     /// Select the whole text on the first frame, so typing replaces the default label.
     select_all: bool,
+    /// Where the cursor starts, in characters (the end when not set).
+    cursor: Option<usize>,
     /// False until the editor has been shown and focused once.
     started: bool,
 }

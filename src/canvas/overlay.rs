@@ -398,7 +398,7 @@ impl CanvasState {
                                 egui::text::CCursorRange::select_all_str(&edit.text)
                             } else {
                                 egui::text::CCursorRange::one(egui::text::CCursor::new(
-                                    edit.text.chars().count(),
+                                    edit.cursor.unwrap_or_else(|| edit.text.chars().count()),
                                 ))
                             };
                             let mut state = out.state.clone();

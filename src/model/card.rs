@@ -21,6 +21,23 @@ pub fn body_text(b: &Block, estimate: &EstimateInputs) -> Option<String> {
     }
 }
 
+/// What the inline editor opens with, and where its cursor starts (in characters). An empty
+/// requirements card opens with its three headings, the cursor on the first functional line,
+/// so the first thing typed is the first requirement.
+pub fn editor_text(b: &Block, estimate: &EstimateInputs) -> Option<(String, usize)> {
+    if b.kind == requirements::REQUIREMENTS_KIND && b.reqs.is_empty() {
+        let first = "Functional\n- ";
+        let text = format!(
+            "{first}\nNon-functional\n- {}\nOut of scope\n- ",
+            requirements::scale_line(estimate)
+        );
+        return Some((text, first.chars().count()));
+    }
+    let text = body_text(b, estimate)?;
+    let end = text.chars().count();
+    Some((text, end))
+}
+
 /// The edits that make card `b` say `text`; none when it already does.
 pub fn edits_for_text(b: &Block, text: &str, estimate: &EstimateInputs) -> Vec<Edit> {
     let mut next = b.clone();
@@ -168,6 +185,31 @@ mod tests {
         );
         unstack(&mut note);
         assert_eq!(note.label, "two\nlines");
+    }
+
+    #[test]
+    fn an_empty_card_opens_on_its_first_line_and_reads_back_empty() {
+        let card = Block::new(
+            BlockId(1),
+            requirements::REQUIREMENTS_KIND,
+            "R",
+            Rect::new(0.0, 0.0, 300.0, 78.0),
+        );
+        let e = EstimateInputs::default();
+        let (text, at) = editor_text(&card, &e).expect("a card");
+        assert_eq!(&text[..at], "Functional\n- ");
+        assert!(
+            edits_for_text(&card, &text, &e).is_empty(),
+            "the template alone changes nothing"
+        );
+        let typed = format!("{}post a photo{}", &text[..at], &text[at..]);
+        let edits = edits_for_text(&card, &typed, &e);
+        let Some(Edit::PatchBlocks(p)) = edits.first() else {
+            panic!("{edits:?}")
+        };
+        assert!(p[0].1.contains(&BlockField::Reqs(vec![
+            requirements::Requirement::functional("post a photo")
+        ])));
     }
 
     #[test]

@@ -36,4 +36,3 @@ fn first_statement(chart: &str) -> Option<(usize, &str)> {
     }
     None
 }
-
