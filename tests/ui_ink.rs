@@ -174,3 +174,15 @@ fn a_requirements_card_typed_inline_sets_its_rows_and_the_estimate() {
     assert!(card(&h).expect("card").reqs.is_empty());
     assert_eq!(board(&h).estimate.daily_active_users, 1e6);
 }
+
+#[test]
+fn a_read_only_board_takes_no_ink() {
+    let mut h = app();
+    h.state_mut().board.doc.set_read_only(true);
+    h.hover_at(Pos2::new(400.0, 300.0));
+    h.key_press(Key::P);
+    h.run_steps(1);
+    scribble(&mut h, Pos2::new(400.0, 300.0), 10);
+    assert!(strokes(&h).is_empty());
+    assert!(!h.state().board.doc.can_undo());
+}

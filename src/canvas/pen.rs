@@ -49,6 +49,10 @@ impl CanvasState {
         view: &View,
         down: bool,
     ) {
+        // A viewer's board takes no ink: the press is ignored rather than refused every frame.
+        if doc.is_read_only() {
+            return;
+        }
         let at = response
             .interact_pointer_pos()
             .or_else(|| response.hover_pos())
