@@ -99,12 +99,20 @@ fn ink_goes_to_excalidraw_as_freedraw_and_comes_back_as_the_same_stroke() {
     assert_eq!(points.len(), stroke.ink.len());
     assert_eq!(points[0], serde_json::json!([0.0, 0.0]));
 
+    // A stroke drawn in a room keeps its drawer's colour through Excalidraw.
+    let mut board = board.clone();
+    if let Some(s) = board.blocks.get_mut(&stroke.id) {
+        s.ink_color = Some([0x2b, 0x8a, 0x3e]);
+    }
+    let text = interchange::write(&board, Format::Excalidraw, &palette);
+    assert!(text.contains("#2b8a3e"), "the colour is written");
     let back = round_trip(&board, Format::Excalidraw, "excalidraw");
     let again = back
         .blocks
         .values()
         .find(|b| b.is_ink())
         .expect("ink came back");
+    assert_eq!(again.ink_color, Some([0x2b, 0x8a, 0x3e]));
     assert_eq!(again.ink.len(), stroke.ink.len());
     for (a, b) in [
         (again.rect.x, stroke.rect.x),

@@ -576,6 +576,11 @@ fn a_pen_stroke_reaches_the_other_window_while_it_is_drawn_at_under_a_kilobyte_a
         .cloned()
         .collect();
     assert_eq!(on_a, on_b, "the same stroke on both sides");
+    assert_eq!(
+        on_b[0].ink_color,
+        Some([0xe8, 0x59, 0x0c]),
+        "in Ana's colour"
+    );
     let per_second = (server.update_bytes() - before) as f64 / drawn_for;
     assert!(
         per_second <= 1024.0,

@@ -78,7 +78,7 @@ impl CanvasState {
         if let Some((_, origin, points)) = self.pen_preview() {
             let rect = crate::model::ink::rect_at(origin, points);
             let mut coarse = egui::Mesh::default();
-            let ink = colors.text;
+            let ink = self.laser_color.unwrap_or(colors.text);
             super::ink_paint::paint_ink(painter, points, &rect, view, ink, &mut coarse, false);
             painter.add(egui::Shape::mesh(coarse));
         }

@@ -81,14 +81,13 @@ pub fn paint_board(
     for block in &blocks[split..] {
         paint_block(painter, block, board, index, view, style, &mut tiles);
     }
-    let ink_color = style.colors.text;
     for stroke in ink {
         super::ink_paint::paint_ink(
             painter,
             &stroke.ink,
             &stroke.rect,
             view,
-            ink_color,
+            ink_color(stroke, style),
             &mut tiles,
             true,
         );
@@ -119,6 +118,13 @@ fn paint_grid(painter: &Painter, view: &View, colors: &Colors) {
     painter.add(Shape::mesh(mesh));
 }
 
+/// A stroke's colour: its drawer's, or the theme's text colour.
+fn ink_color(stroke: &Block, style: &Style<'_>) -> Color32 {
+    stroke
+        .ink_color
+        .map_or(style.colors.text, |[r, g, b]| Color32::from_rgb(r, g, b))
+}
+
 /// Stroke width on screen for a world-space width, kept visible when zoomed far out.
 fn stroke_px(view: &View) -> f32 {
     (theme::STROKE_WIDTH * view.camera.zoom).clamp(0.6, 4.0)
@@ -136,7 +142,7 @@ pub fn paint_block(
     tiles: &mut egui::Mesh,
 ) {
     if block.is_ink() {
-        let color = style.colors.text;
+        let color = ink_color(block, style);
         super::ink_paint::paint_ink(painter, &block.ink, &block.rect, view, color, tiles, true);
         return;
     }

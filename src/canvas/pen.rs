@@ -83,6 +83,8 @@ impl CanvasState {
             let id = doc.new_block_id();
             let mut block = Block::new(id, INK_KIND, "", ink::rect_at(origin, &points));
             block.ink = points.clone();
+            // In a room, ink is in the person's colour, as their pointer and laser are.
+            block.ink_color = self.laser_color.map(|c| [c.r(), c.g(), c.b()]);
             doc.begin_gesture();
             if self.apply(
                 doc,

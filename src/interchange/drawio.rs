@@ -739,6 +739,11 @@ fn ink_image(b: &crate::model::Block) -> String {
         r.h,
         pts.join(" "),
         crate::model::ink::PEN * 0.75
+    )
+    .replace(
+        "#1e1e1e",
+        &b.ink_color
+            .map_or("#1e1e1e".to_owned(), crate::model::ink::color_text),
     );
     format!(
         "data:image/svg+xml,{}",

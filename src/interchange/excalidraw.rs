@@ -134,6 +134,12 @@ pub fn parse(text: &str) -> Result<Scene, String> {
                 let mut piece = Shape::new(id, rect, "", Role::Piece);
                 piece.style = kind_of(e).to_owned();
                 piece.points = points;
+                // A coloured stroke keeps its colour; black, white and grey follow the theme.
+                piece.ink_color = text_of(e, "strokeColor")
+                    .and_then(crate::model::ink::parse_color)
+                    .filter(|[r, g, b]| {
+                        r.abs_diff(*g).max(g.abs_diff(*b)).max(r.abs_diff(*b)) > 24
+                    });
                 piece.groups = groups_of(e);
                 index.insert(id.to_owned(), shapes.len());
                 shapes.push(piece);
@@ -686,6 +692,12 @@ fn freedraw_element(id: &str, b: &crate::model::Block, seed: i64) -> Value {
         Rect::new(origin.x, origin.y, own.w, own.h),
         seed,
     );
+    if let Some(c) = b.ink_color {
+        e.insert(
+            "strokeColor".into(),
+            json!(crate::model::ink::color_text(c)),
+        );
+    }
     e.insert("strokeWidth".into(), json!(1));
     e.insert("points".into(), Value::Array(points));
     e.insert("pressures".into(), json!([]));

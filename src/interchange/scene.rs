@@ -46,6 +46,8 @@ pub struct Shape {
     pub groups: Vec<String>,
     /// A drawn stroke's points, in scene coordinates.
     pub points: Vec<Point>,
+    /// A freehand stroke's colour, when the file gives one that is not black, white or grey.
+    pub ink_color: Option<[u8; 3]>,
     /// Text's font size in the file's units (0 when unknown).
     pub font: f32,
     pub label_at: LabelAt,
@@ -68,6 +70,7 @@ impl Shape {
             extra: None,
             groups: Vec::new(),
             points: Vec::new(),
+            ink_color: None,
             font: 0.0,
             label_at: LabelAt::Inside,
             instances: None,
@@ -305,7 +308,9 @@ pub fn build(scene: Scene, palette: &Palette) -> Result<(Board, Summary), String
             Role::Text => TEXT_KIND.to_owned(),
             Role::Piece if shape.style == "freedraw" && !shape.points.is_empty() => {
                 let id = board.alloc_block_id();
-                board.blocks.insert(id, ink_block(id, &shape.points));
+                let mut stroke = ink_block(id, &shape.points);
+                stroke.ink_color = shape.ink_color;
+                board.blocks.insert(id, stroke);
                 summary.strokes += 1;
                 continue;
             }

@@ -63,6 +63,10 @@ pub struct Block {
         with = "super::ink::as_text"
     )]
     pub ink: Vec<super::geom::Point>,
+    /// The colour of the person who drew a stroke (red, green, blue), so two people's ink stays
+    /// told apart; none draws in the theme's text colour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ink_color: Option<[u8; 3]>,
 }
 
 /// Where a block's label sits relative to its outline.
@@ -146,6 +150,7 @@ impl Block {
             reqs: Vec::new(),
             endpoints: Vec::new(),
             ink: Vec::new(),
+            ink_color: None,
         }
     }
 

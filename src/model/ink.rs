@@ -179,6 +179,21 @@ fn dist(a: Point, b: Point) -> f32 {
     (a.x - b.x).hypot(a.y - b.y)
 }
 
+/// `#e8590c`: a stroke's colour as the shared document and other tools write it.
+pub fn color_text(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// Reads `#e8590c` (or `#E8590C`); anything else is not a colour.
+pub fn parse_color(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
 /// Serialises a stroke's points in files as the text form, which is several times shorter
 /// than a list of coordinate pairs.
 pub mod as_text {
@@ -222,6 +237,15 @@ mod tests {
         let many = vec!["1,1"; MAX_POINTS + 1].join(" ");
         assert!(decode(&many).expect_err("refused").contains("more than"));
         assert_eq!(decode("").expect("present"), vec![]);
+    }
+
+    #[test]
+    fn colours_read_back_and_junk_is_not_one() {
+        assert_eq!(parse_color(&color_text([232, 89, 12])), Some([232, 89, 12]));
+        assert_eq!(parse_color("#E8590C"), Some([232, 89, 12]));
+        for bad in ["e8590c", "#e8590", "#gg0000", "#e8590c0", "", "#ééé"] {
+            assert_eq!(parse_color(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub enum BlockField {
     Reqs(Vec<super::requirements::Requirement>),
     Endpoints(Vec<super::api::Endpoint>),
     Ink(Vec<super::geom::Point>),
+    InkColor(Option<[u8; 3]>),
 }
 
 impl BlockField {
@@ -58,6 +59,7 @@ impl BlockField {
             BlockField::Reqs(v) => BlockField::Reqs(replace(&mut b.reqs, v)),
             BlockField::Endpoints(v) => BlockField::Endpoints(replace(&mut b.endpoints, v)),
             BlockField::Ink(v) => BlockField::Ink(replace(&mut b.ink, v)),
+            BlockField::InkColor(v) => BlockField::InkColor(replace(&mut b.ink_color, v)),
         }
     }
 
@@ -106,6 +108,7 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
         reqs,
         endpoints,
         ink,
+        ink_color,
     } = new;
     if *kind != old.kind {
         out.push(BlockField::Kind(kind.clone()));
@@ -151,6 +154,9 @@ pub fn block_diff(old: &Block, new: &Block) -> Vec<BlockField> {
     }
     if *ink != old.ink {
         out.push(BlockField::Ink(ink.clone()));
+    }
+    if *ink_color != old.ink_color {
+        out.push(BlockField::InkColor(*ink_color));
     }
     out
 }

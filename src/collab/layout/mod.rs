@@ -97,6 +97,7 @@ const BLOCK_KEYS: &[&str] = &[
     "reqs",
     "api",
     "ink",
+    "ink_color",
 ];
 
 const LINK_KEYS: &[&str] = &[
@@ -227,6 +228,7 @@ mod tests {
         ];
         b.endpoints = vec![Endpoint::new("GET", "/feed").on("Post")];
         b.ink = vec![Point::new(0.0, 0.0), Point::new(4.5, -2.25)];
+        b.ink_color = Some([232, 89, 12]);
         let (doc, roots) = doc_with(&b);
         {
             let txn = doc.transact();
@@ -246,6 +248,7 @@ mod tests {
             ("api", "[1]"),
             ("ink", "0,0 1,one"),
             ("ink", "0,0 99999999999,0"),
+            ("ink_color", "orange"),
         ] {
             m.insert(&mut doc.transact_mut(), key, bad);
             let txn = doc.transact();

@@ -265,6 +265,13 @@ pub fn read_block<T: ReadTxn>(txn: &T, key: &str, value: Out) -> Result<Block, E
             b.endpoints = crate::model::api::from_json(&json)?;
         }
         b.ink = crate::model::ink::decode(&f.text("ink", MAX_INK_CHARS)?)?;
+        b.ink_color = match f.string("ink_color")? {
+            None => None,
+            Some(c) => Some(
+                crate::model::ink::parse_color(&c)
+                    .ok_or_else(|| format!("ink_color = {:?} is not a #rrggbb colour", clip(&c)))?,
+            ),
+        };
         for (k, v) in map.iter(txn) {
             if let Some(key) = k.strip_prefix(TICK) {
                 if !matches!(v, Out::Any(Any::Bool(true))) {

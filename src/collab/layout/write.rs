@@ -42,6 +42,7 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
         reqs,
         endpoints,
         ink,
+        ink_color,
     } = b;
     set_str(txn, map, "kind", Some(kind));
     set_text(txn, map, "label", label);
@@ -74,6 +75,8 @@ fn update_block(txn: &mut TransactionMut, map: &MapRef, b: &Block) {
     if !ink.is_empty() || map.contains_key(txn, "ink") {
         set_text(txn, map, "ink", &crate::model::ink::encode(ink));
     }
+    let color = ink_color.map(crate::model::ink::color_text);
+    set_str(txn, map, "ink_color", color.as_deref());
     // Each tick is a key of its own, so ticks on different items never conflict.
     let have: Vec<String> = map
         .keys(txn)
