@@ -37,7 +37,10 @@ pub fn paint_ink(
     if span < SMUDGE_PX {
         // A few pixels across its shape does not read: a faint smudge where it is, as a
         // far-out block is a tile.
-        coarse.add_colored_rect(screen.shrink(ink::PAD * zoom), color.gamma_multiply(0.35));
+        // A straight stroke's points have no height: its padded box is the smudge then.
+        let inner = screen.shrink(ink::PAD * zoom);
+        let smudge = if inner.is_positive() { inner } else { screen };
+        coarse.add_colored_rect(smudge, color.gamma_multiply(0.35));
         return;
     }
     let place = Placement::new(points, rect);

@@ -97,6 +97,16 @@ impl Keys {
         }
     }
 
+    /// Sets every mark `other` has as well.
+    pub fn add(&mut self, other: Keys) {
+        self.pk |= other.pk;
+        self.fk |= other.fk;
+        self.uk |= other.uk;
+        self.partition |= other.partition;
+        self.sort |= other.sort;
+        self.index |= other.index;
+    }
+
     /// `PK, FK`: the marks that are set.
     pub fn marks(&self) -> String {
         Self::MARKS

@@ -210,13 +210,7 @@ fn attributes(text: &str, fields: &mut Vec<Field>) {
         if rest.is_empty() {
             // `FK` after `PK, `: more marks for the last attribute.
             if let Some(last) = fields.last_mut() {
-                for (mark, _) in Keys::MARKS {
-                    if keys.has(mark)
-                        && let Some(f) = last.keys.flag(mark)
-                    {
-                        *f = true;
-                    }
-                }
+                last.keys.add(keys);
             }
             continue;
         }
@@ -226,12 +220,7 @@ fn attributes(text: &str, fields: &mut Vec<Field>) {
             [] => continue,
         };
         // Marks come after the name; a type or name that happens to read as a mark stays.
-        let mut marks = Keys::default();
-        for w in words.iter().skip(2) {
-            if let Some(f) = marks.flag(w) {
-                *f = true;
-            }
-        }
+        let (mut marks, _) = Keys::parse(&words[words.len().min(2)..].join(" "));
         marks.partition |= comment.contains("partition key");
         marks.sort |= comment.contains("sort key");
         marks.index |= comment.contains("indexed");
