@@ -15,17 +15,8 @@ use egui_kittest::kittest::{Queryable, by};
 type H = Harness<'static, ArchboardApp>;
 
 fn data_model_gaps(h: &H) -> Vec<String> {
-    h.state()
-        .design
-        .review()
-        .map(|r| {
-            r.findings
-                .iter()
-                .filter(|f| f.kind == FindingKind::DataModel)
-                .map(|f| f.text.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+    let found = common::findings(h, FindingKind::DataModel);
+    found.into_iter().map(|f| f.text).collect()
 }
 
 #[test]

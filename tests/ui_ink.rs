@@ -107,17 +107,8 @@ fn the_eraser_removes_the_strokes_it_crosses_and_nothing_else() {
 }
 
 fn interview_gaps(h: &H) -> Vec<String> {
-    h.state()
-        .design
-        .review()
-        .map(|r| {
-            r.findings
-                .iter()
-                .filter(|f| f.kind == FindingKind::Interview)
-                .map(|f| f.text.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+    let found = common::findings(h, FindingKind::Interview);
+    found.into_iter().map(|f| f.text).collect()
 }
 
 fn card(h: &H) -> Option<Block> {

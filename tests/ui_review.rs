@@ -75,17 +75,8 @@ fn replicated() -> Props {
 }
 
 fn single_points(h: &H) -> Vec<archboard::review::Target> {
-    h.state()
-        .design
-        .review()
-        .map(|r| {
-            r.findings
-                .iter()
-                .filter(|f| f.kind == FindingKind::SinglePoint)
-                .map(|f| f.target)
-                .collect()
-        })
-        .unwrap_or_default()
+    let found = common::findings(h, FindingKind::SinglePoint);
+    found.into_iter().map(|f| f.target).collect()
 }
 
 #[test]

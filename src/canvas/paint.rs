@@ -131,8 +131,9 @@ fn stroke_px(view: &View) -> f32 {
 }
 
 /// Draws one block: outline by kind, tag, wrapped label, badges. Far out it becomes a plain
-/// tile added to `tiles`.
-pub fn paint_block(
+/// tile added to `tiles`. Ink never comes here: [`paint_board`] draws strokes over every block,
+/// in the order they were drawn.
+fn paint_block(
     painter: &Painter,
     block: &Block,
     board: &Board,
@@ -141,11 +142,6 @@ pub fn paint_block(
     style: &Style<'_>,
     tiles: &mut egui::Mesh,
 ) {
-    if block.is_ink() {
-        let color = ink_color(block, style);
-        super::ink_paint::paint_ink(painter, &block.ink, &block.rect, view, color, tiles, true);
-        return;
-    }
     let rect = view.rect_to_screen(&block.rect);
     let z = view.camera.zoom;
     let kind = style.palette.kind_or_fallback(&block.kind);

@@ -253,6 +253,24 @@ pub fn os(s: &str) -> &std::ffi::OsStr {
 }
 
 /// The board the app holds.
+/// The review's findings of one kind, as the sidebar has them (none before its first review).
+pub fn findings(
+    h: &Harness<'static, ArchboardApp>,
+    kind: archboard::review::FindingKind,
+) -> Vec<archboard::review::Finding> {
+    h.state()
+        .design
+        .review()
+        .map(|r| {
+            r.findings
+                .iter()
+                .filter(|f| f.kind == kind)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn board<'h>(h: &'h Harness<'static, ArchboardApp>) -> &'h archboard::model::Board {
     h.state().board.doc.board()
 }
